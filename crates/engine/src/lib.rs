@@ -1,0 +1,1 @@
+//! q2google engine.
