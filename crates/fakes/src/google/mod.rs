@@ -1,12 +1,356 @@
-//! Fake Google (placeholder until the full fake lands).
+//! A faithful local fake of Google OAuth 2 and the Google Photos Library API, following
+//! `shared/design/google-photos-api.md`. One loopback server serves both.
+//!
+//! | Method | Path | What |
+//! |---|---|---|
+//! | GET  | `/o/oauth2/v2/auth` | authorization: PKCE S256, loopback redirect, consent per [`Consent`] |
+//! | POST | `/o/oauth2/v2/approve` | the consent page's form (`request_id`, `scope`…, `action`) |
+//! | POST | `/token` | `authorization_code` and `refresh_token` grants (form-encoded) |
+//! | POST | `/revoke` | revokes an access or refresh token (`token=`) |
+//! | POST | `/v1/uploads` | raw upload, resumable `start` |
+//! | POST | `/v1/uploads?upload_id=..&upload_protocol=resumable` | session: `query`, `upload`, `upload, finalize`, `finalize`, `cancel` |
+//! | POST | `/v1/mediaItems:batchCreate` | create ≤ 50 items, per-item statuses in a 200 |
+//! | GET  | `/v1/mediaItems` | app-created items in creation order (pageSize ≤ 100, default 25) |
+//! | POST | `/v1/mediaItems:search` | same, or one app album's items (`albumId`) |
+//! | POST | `/v1/albums` | create an album |
+//! | GET  | `/v1/albums` | app-created albums (pageSize ≤ 50, default 20) |
+//! | POST | `/v1/albums/{id}:batchAddMediaItems` | add ≤ 50 app-created items, all or nothing |
+//!
+//! Choices where the real behaviour is unknown (§8), all scenario options unless noted:
+//! - Upload tokens live 1 h and are reusable until then (dedup makes reuse harmless).
+//! - An invalid upload token fails the whole batchCreate (400) by default, or only its item.
+//! - Sessions live a week; an expired session answers 404 (or 410) to every request.
+//! - A wrong `X-Goog-Upload-Offset` or a misaligned non-final chunk is a 400 (not an option).
+//! - A dropped connection keeps the granularity-aligned prefix of what was read.
+//! - `finalize` on an already-final session returns the same token again (not an option).
+//! - Session URLs need no bearer token: the URL is the capability (not an option).
+//! - Resumable `query`/chunk POSTs count against the daily quota (default yes); only
+//!   batchCreate, albums.create and batchAddMediaItems count as per-minute writes by default.
+//! - The daily quota resets at midnight UTC−8 (daylight saving ignored; not an option).
+//! - Photos over 200 MB fail at batchCreate as a per-item code 3; every upload over 20 GB is a
+//!   413 at the upload step.
+//! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
+//!   extension) fail per item with `NOT_IMAGE`.
+//! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
+
+mod albums;
+mod errors;
+mod media_items;
+mod oauth;
+mod quota;
+mod scenario;
+mod state;
+mod uploads;
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use crate::Clock;
-/// Google scenario.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct GoogleScenario {}
-/// Fake Google.
-pub struct FakeGoogle {}
+
+pub use scenario::{
+    Consent, ForeignItem, GoogleScenario, InjectedError, InvalidTokenPolicy, ItemFailure,
+    ItemFault, RequestFault, UploadFault, UploadFaultKind, SCOPE_APPENDONLY, SCOPE_EDIT_APPCREATED,
+    SCOPE_READONLY_APPCREATED,
+};
+pub use state::{AlbumRecord, MediaItemRecord, QuotaUsage, SessionStatus, UploadSessionRecord};
+
+use crate::{Clock, ServerHandle, Shaping};
+use state::Shared;
+
+type SharedState = Arc<Shared>;
+
+/// The kinds of request the fake counts (see [`FakeGoogle::request_count`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// `GET /o/oauth2/v2/auth`.
+    Authorize,
+    /// `POST /o/oauth2/v2/approve`.
+    Approve,
+    /// `POST /token`.
+    Token,
+    /// `POST /revoke`.
+    Revoke,
+    /// Raw `POST /v1/uploads` (and uploads with a bad protocol header).
+    UploadRaw,
+    /// Resumable `start`.
+    UploadStart,
+    /// Session `upload`, `finalize` or `cancel` (and unparsable commands).
+    UploadChunk,
+    /// Session `query`.
+    UploadQuery,
+    /// `mediaItems:batchCreate`.
+    BatchCreate,
+    /// `GET /v1/mediaItems`.
+    List,
+    /// `mediaItems:search`.
+    Search,
+    /// `POST /v1/albums`.
+    AlbumCreate,
+    /// `GET /v1/albums`.
+    AlbumList,
+    /// `albums/{id}:batchAddMediaItems`.
+    BatchAdd,
+}
+
+impl RequestKind {
+    /// Whether it is a Photos Library API request (counted by the daily quota).
+    pub fn is_api(self) -> bool {
+        !matches!(
+            self,
+            RequestKind::Authorize
+                | RequestKind::Approve
+                | RequestKind::Token
+                | RequestKind::Revoke
+        )
+    }
+
+    /// The RPC method name used in 403 details.
+    fn method_name(self) -> &'static str {
+        match self {
+            RequestKind::BatchCreate => "BatchCreateMediaItems",
+            RequestKind::List => "ListMediaItems",
+            RequestKind::Search => "SearchMediaItems",
+            RequestKind::AlbumCreate => "CreateAlbum",
+            RequestKind::AlbumList => "ListAlbums",
+            RequestKind::BatchAdd => "BatchAddMediaItemsToAlbum",
+            _ => "UploadMedia",
+        }
+    }
+}
+
+/// Tokens minted by [`FakeGoogle::issue_tokens`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedTokens {
+    /// The bearer token.
+    pub access_token: String,
+    /// The refresh token (empty when none was issued).
+    pub refresh_token: String,
+    /// The granted scopes.
+    pub scopes: Vec<String>,
+}
+
+/// The running fake: OAuth and the Photos Library API on one loopback port.
+pub struct FakeGoogle {
+    shared: SharedState,
+    server: ServerHandle,
+}
+
 impl FakeGoogle {
-    /// Start.
-    pub fn start_with_clock(_s: GoogleScenario, _c: Clock) -> std::io::Result<Self> { Ok(Self {}) }
+    /// Starts the fake with its own clock.
+    pub fn start(scenario: GoogleScenario) -> std::io::Result<Self> {
+        Self::start_with_clock(scenario, Clock::default())
+    }
+
+    /// Starts the fake reading `clock` for every TTL, expiry and quota window.
+    pub fn start_with_clock(scenario: GoogleScenario, clock: Clock) -> std::io::Result<Self> {
+        let shared = Arc::new(Shared::new(scenario, clock));
+        let server = ServerHandle::start("google", router(shared.clone()))?;
+        let _ = shared.base_url.set(server.base_url());
+        Ok(Self { shared, server })
+    }
+
+    /// Photos API base (`http://127.0.0.1:PORT`); the client appends `/v1/...`.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The authorization endpoint.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/o/oauth2/v2/auth", self.base_url())
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/token", self.base_url())
+    }
+
+    /// The revocation endpoint.
+    pub fn revoke_url(&self) -> String {
+        format!("{}/revoke", self.base_url())
+    }
+
+    /// The seeded Desktop client's id.
+    pub fn client_id(&self) -> String {
+        self.shared.lock().scenario.client_id.clone()
+    }
+
+    /// The seeded Desktop client's secret.
+    pub fn client_secret(&self) -> String {
+        self.shared.lock().scenario.client_secret.clone()
+    }
+
+    /// The clock the fake reads.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Mints an access token and a refresh token for `scopes`, skipping the browser.
+    pub fn issue_tokens(&self, scopes: &[&str]) -> IssuedTokens {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        let mut inner = self.shared.lock();
+        oauth::mint(&self.shared, &mut inner, &scopes, true)
+    }
+
+    /// Revokes a refresh token; `false` if it was unknown.
+    pub fn revoke_refresh_token(&self, token: &str) -> bool {
+        let mut inner = self.shared.lock();
+        inner
+            .refresh
+            .get_mut(token)
+            .map(|r| r.revoked = true)
+            .is_some()
+    }
+
+    /// Expires every access token issued so far (API calls then get 401).
+    pub fn expire_access_tokens(&self) {
+        let past = self.shared.now() - Duration::seconds(1);
+        let mut inner = self.shared.lock();
+        for token in inner.access.values_mut() {
+            token.expires = past;
+        }
+    }
+
+    /// Expires every resumable session (later requests get the expired-session status).
+    pub fn expire_upload_sessions(&self) {
+        let mut inner = self.shared.lock();
+        for session in inner.sessions.values_mut() {
+            session.expired = true;
+        }
+    }
+
+    /// Expires every upload token (batchCreate then treats them as invalid).
+    pub fn expire_upload_tokens(&self) {
+        let past = self.shared.now() - Duration::seconds(1);
+        let mut inner = self.shared.lock();
+        for upload in inner.uploads.values_mut() {
+            upload.expires = past;
+        }
+    }
+
+    /// Every media item (app-created and seeded foreign ones) in creation order.
+    pub fn media_items(&self) -> Vec<MediaItemRecord> {
+        let now = self.shared.now();
+        let inner = self.shared.lock();
+        let processing = inner.scenario.video_processing_secs;
+        inner
+            .item_order
+            .iter()
+            .filter_map(|id| inner.items.get(id))
+            .map(|item| {
+                let mut item = item.clone();
+                item.video_status = media_items::video_status(&item, now, processing);
+                item
+            })
+            .collect()
+    }
+
+    /// Every album (app-created and foreign) in creation order.
+    pub fn albums(&self) -> Vec<AlbumRecord> {
+        let inner = self.shared.lock();
+        inner
+            .album_order
+            .iter()
+            .filter_map(|id| inner.albums.get(id))
+            .cloned()
+            .collect()
+    }
+
+    /// Every resumable session in start order.
+    pub fn upload_sessions(&self) -> Vec<UploadSessionRecord> {
+        let now = self.shared.now();
+        let inner = self.shared.lock();
+        let ttl = Duration::seconds(inner.scenario.upload_session_ttl_secs as i64);
+        let mut sessions: Vec<_> = inner.sessions.iter().collect();
+        sessions.sort_by_key(|(_, s)| s.order);
+        sessions
+            .into_iter()
+            .map(|(id, s)| UploadSessionRecord {
+                id: id.clone(),
+                raw_size: s.raw_size,
+                received: s.received,
+                status: s.status,
+                expired: s.expired || now > s.created + ttl,
+                filename: s.filename.clone(),
+            })
+            .collect()
+    }
+
+    /// How many requests of `kind` arrived (rejected ones included).
+    pub fn request_count(&self, kind: RequestKind) -> u64 {
+        self.shared.lock().counts.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// The quota counters now.
+    pub fn quota_usage(&self) -> QuotaUsage {
+        quota::usage(&self.shared)
+    }
+
+    /// Bytes of storage used by created media.
+    pub fn storage_used(&self) -> u64 {
+        self.shared.lock().storage_used
+    }
+
+    /// Adds a whole-request fault for the next requests.
+    pub fn set_request_fault(&self, fault: RequestFault) {
+        self.shared.lock().scenario.request_faults.push(fault);
+    }
+
+    /// Adds an upload body fault.
+    pub fn set_upload_fault(&self, fault: UploadFault) {
+        self.shared.lock().scenario.upload_faults.push(fault);
+    }
+
+    /// Adds a per-item batchCreate fault.
+    pub fn set_item_fault(&self, fault: ItemFault) {
+        self.shared.lock().scenario.item_faults.push(fault);
+    }
+
+    /// Removes every pending request, upload and item fault.
+    pub fn clear_faults(&self) {
+        let mut inner = self.shared.lock();
+        inner.scenario.request_faults.clear();
+        inner.scenario.upload_faults.clear();
+        inner.scenario.item_faults.clear();
+    }
+
+    /// Makes every batchCreate fail with the storage-full 400 (or stops doing so).
+    pub fn set_storage_full(&self, full: bool) {
+        self.shared.lock().storage_full = full;
+    }
+
+    /// Changes how consent goes.
+    pub fn set_consent(&self, consent: Consent) {
+        self.shared.lock().scenario.consent = consent;
+    }
+
+    /// Changes upload latency and read bandwidth.
+    pub fn set_upload_shaping(&self, shaping: Shaping) {
+        self.shared.lock().scenario.upload_shaping = shaping;
+    }
+
+    /// Changes any scenario setting while the server runs.
+    pub fn update_scenario<R>(&self, change: impl FnOnce(&mut GoogleScenario) -> R) -> R {
+        change(&mut self.shared.lock().scenario)
+    }
+}
+
+fn router(shared: SharedState) -> Router {
+    Router::new()
+        .route("/o/oauth2/v2/auth", get(oauth::authorize))
+        .route("/o/oauth2/v2/approve", post(oauth::approve))
+        .route("/token", post(oauth::token))
+        .route("/revoke", post(oauth::revoke))
+        .route("/v1/uploads", post(uploads::uploads))
+        .route("/v1/mediaItems", get(media_items::list))
+        .route(
+            "/v1/mediaItems:batchCreate",
+            post(media_items::batch_create),
+        )
+        .route("/v1/mediaItems:search", post(media_items::search))
+        .route("/v1/albums", post(albums::create).get(albums::list))
+        .route("/v1/albums/{segment}", post(albums::album_action))
+        .with_state(shared)
 }

@@ -1,0 +1,391 @@
+//! What the Google fake does: the OAuth client it knows, how consent goes, limits, TTLs, and
+//! the faults it injects. Every field has a default (see each field's doc) so a scenario file
+//! only names what it changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Shaping;
+
+/// The `appendonly` scope: upload, create media items, create albums.
+pub const SCOPE_APPENDONLY: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
+/// The `readonly.appcreateddata` scope: list and search what the app created.
+pub const SCOPE_READONLY_APPCREATED: &str =
+    "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata";
+/// The `edit.appcreateddata` scope: edit what the app created (also lets it read it).
+pub const SCOPE_EDIT_APPCREATED: &str =
+    "https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata";
+
+/// How the authorization endpoint answers a valid request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    /// Redirect at once to `redirect_uri?code=..&state=..` granting every requested scope
+    /// (a program that follows redirects acts as the browser). The default.
+    #[default]
+    AutoApprove,
+    /// Serve an HTML consent page: one labelled checkbox per scope and Approve / Deny buttons
+    /// that POST to `/o/oauth2/v2/approve`.
+    Page,
+    /// Redirect with `error=access_denied&state=..` (the person clicked Cancel).
+    Deny,
+    /// Redirect with a code that grants only the requested scopes also listed here (the person
+    /// unticked the others on the granular consent screen).
+    NarrowScopes(Vec<String>),
+}
+
+/// What `mediaItems:batchCreate` does with an unknown, malformed or expired upload token
+/// (§8 question 4: unknown on the real API).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidTokenPolicy {
+    /// The whole request fails with 400 "Request must contain a valid upload token." (default).
+    #[default]
+    WholeRequest,
+    /// Only that item fails, with status `{code:3, message:"Request must contain a valid upload
+    /// token."}` inside the 200.
+    PerItem,
+}
+
+/// A per-item failure kind inside a 200 `batchCreate` answer (§3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemFailure {
+    /// `{code:3, "NOT_IMAGE: There was an error while trying to create this media item."}`.
+    NotImage,
+    /// `{code:3, "BAD_IMAGE: There was an error while trying to create this media item."}`.
+    BadImage,
+    /// `{code:6, "EXISTS: There was an error while trying to create this media item."}`.
+    Exists,
+    /// `{code:13, "Internal error encountered."}` (transient; a retry may succeed).
+    Internal,
+}
+
+/// A rule that makes matching `batchCreate` items fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ItemFault {
+    /// Matches items whose effective filename contains this text, case-insensitively
+    /// (default `None`: no filename condition).
+    pub filename_contains: Option<String>,
+    /// Matches the item at this index of the request (default `None`: any index).
+    pub index: Option<usize>,
+    /// The failure returned (default `internal`).
+    pub failure: ItemFailure,
+    /// How many matching items fail before the rule is used up (default `None`: forever).
+    pub times: Option<u32>,
+}
+
+impl Default for ItemFault {
+    fn default() -> Self {
+        Self {
+            filename_contains: None,
+            index: None,
+            failure: ItemFailure::Internal,
+            times: None,
+        }
+    }
+}
+
+/// A whole-request error injected on API routes (not OAuth).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InjectedError {
+    /// 429 with the per-minute `WritesPerMinutePerUser` body (§5.4).
+    RateLimitPerMinute,
+    /// 429 with the daily `ApiCallsPerProjectPerDay` body (§5.4).
+    RateLimitDaily,
+    /// 429 with the "concurrent write request" body.
+    ConcurrentWrite,
+    /// 500 INTERNAL "Internal error encountered." (`backendError`).
+    BackendError,
+    /// 503 UNAVAILABLE "The service is currently unavailable."
+    Unavailable,
+    /// 409 ABORTED "The operation was aborted."
+    Aborted,
+}
+
+/// Injects `error` on the next `times` API requests of kind `only` (or of any kind).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFault {
+    /// The error answered.
+    pub error: InjectedError,
+    /// How many requests get it.
+    pub times: u32,
+    /// Only requests of this kind (e.g. `batch_create`); `None` matches every API request.
+    #[serde(default)]
+    pub only: Option<super::RequestKind>,
+    /// A `Retry-After` header value in seconds, if any (default `None`).
+    #[serde(default)]
+    pub retry_after_secs: Option<u64>,
+}
+
+/// What happens to the next byte upload(s) (raw or resumable `upload` requests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadFaultKind {
+    /// Stop reading after `after_bytes` of this request's body and drop the connection.
+    Drop,
+    /// Stop reading after `after_bytes` and answer 503 `{"code":14,...}`.
+    ServerError,
+}
+
+/// Breaks the next `times` upload requests after `after_bytes` bytes of their body. For a
+/// resumable session the granularity-aligned prefix of what was read is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadFault {
+    /// Drop or 5xx.
+    pub kind: UploadFaultKind,
+    /// Bytes of the request body read before the fault.
+    pub after_bytes: u64,
+    /// How many upload requests it hits (default 1).
+    #[serde(default = "one")]
+    pub times: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A media item already in the person's library, uploaded by something else (the web UI).
+/// Uploading the same bytes returns its id and filename, and it never shows in app listings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignItem {
+    /// Lowercase hex SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its filename.
+    pub filename: String,
+}
+
+/// Configuration of the Google fake. Every field is optional in a scenario file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GoogleScenario {
+    /// The seeded Desktop OAuth client id (default `q2google-fake.apps.googleusercontent.com`).
+    pub client_id: String,
+    /// Its client secret (default `fake-desktop-secret`).
+    pub client_secret: String,
+    /// How consent goes (default `auto_approve`).
+    pub consent: Consent,
+    /// Authorization-code lifetime in seconds (default 600).
+    pub auth_code_ttl_secs: u64,
+    /// Access-token `expires_in` in seconds (default 3599).
+    pub access_token_ttl_secs: u64,
+    /// Refresh tokens expire this many days after issue, like a Testing-mode project's 7
+    /// (default `None`: never).
+    pub refresh_token_ttl_days: Option<u64>,
+    /// Upload-token lifetime in seconds (default 3600; §8 question 1). Tokens are reusable
+    /// until then: reuse creates nothing new because the bytes deduplicate.
+    pub upload_token_ttl_secs: u64,
+    /// Resumable-session lifetime in seconds (default 604800, one week; §8 question 2).
+    pub upload_session_ttl_secs: u64,
+    /// HTTP status of any request to an expired session (default 404; 410 is the other guess).
+    pub expired_session_status: u16,
+    /// `X-Goog-Upload-Chunk-Granularity` (default 262144).
+    pub chunk_granularity: u64,
+    /// Largest upload in bytes; more gets 413 at the upload step (default 20 GB = 20·2³⁰).
+    pub max_upload_bytes: u64,
+    /// Largest photo (`image/*`) in bytes; more fails that item at batchCreate with code 3
+    /// (default 200 MB = 200·2²⁰).
+    pub max_photo_bytes: u64,
+    /// Whole-request vs per-item failure for invalid upload tokens (default `whole_request`).
+    pub invalid_token_policy: InvalidTokenPolicy,
+    /// Storage left for new media, in bytes (default `None`: unlimited).
+    pub storage_quota_bytes: Option<u64>,
+    /// How long a batchCreate takes, in ms, so a test can overlap two (default 50).
+    pub batch_create_ms: u64,
+    /// How long a video stays `PROCESSING` after creation, in seconds of fake time; listings
+    /// show `READY` afterwards (default 60).
+    pub video_processing_secs: u64,
+    /// Requests per project per day (default 10000).
+    pub daily_request_limit: u64,
+    /// Write requests per user per minute (default 30).
+    pub writes_per_minute: u64,
+    /// Whether resumable `query` and `upload` POSTs count against the daily quota (default
+    /// `true`: the docs count "all API requests, such as uploading"; §8 question 3).
+    pub count_session_requests: bool,
+    /// Whether byte uploads (raw, start, chunks) count as writes for the per-minute limit
+    /// (default `false`: only batchCreate, albums.create and batchAddMediaItems do).
+    pub uploads_count_as_writes: bool,
+    /// Items per album (default 20000).
+    pub album_capacity: usize,
+    /// Album ids that exist but were not created by the app (default none).
+    pub foreign_album_ids: Vec<String>,
+    /// Media already in the library from elsewhere (default none).
+    pub foreign_items: Vec<ForeignItem>,
+    /// Per-item batchCreate failures (default none).
+    pub item_faults: Vec<ItemFault>,
+    /// Whole-request errors for the next requests (default none).
+    pub request_faults: Vec<RequestFault>,
+    /// Upload body faults (default none).
+    pub upload_faults: Vec<UploadFault>,
+    /// Latency and read bandwidth applied to byte uploads (default none).
+    pub upload_shaping: Shaping,
+}
+
+impl Default for GoogleScenario {
+    fn default() -> Self {
+        Self {
+            client_id: "q2google-fake.apps.googleusercontent.com".into(),
+            client_secret: "fake-desktop-secret".into(),
+            consent: Consent::AutoApprove,
+            auth_code_ttl_secs: 600,
+            access_token_ttl_secs: 3599,
+            refresh_token_ttl_days: None,
+            upload_token_ttl_secs: 3600,
+            upload_session_ttl_secs: 7 * 24 * 3600,
+            expired_session_status: 404,
+            chunk_granularity: 262_144,
+            max_upload_bytes: 20 << 30,
+            max_photo_bytes: 200 << 20,
+            invalid_token_policy: InvalidTokenPolicy::WholeRequest,
+            storage_quota_bytes: None,
+            batch_create_ms: 50,
+            video_processing_secs: 60,
+            daily_request_limit: 10_000,
+            writes_per_minute: 30,
+            count_session_requests: true,
+            uploads_count_as_writes: false,
+            album_capacity: 20_000,
+            foreign_album_ids: Vec::new(),
+            foreign_items: Vec::new(),
+            item_faults: Vec::new(),
+            request_faults: Vec::new(),
+            upload_faults: Vec::new(),
+            upload_shaping: Shaping::default(),
+        }
+    }
+}
+
+impl GoogleScenario {
+    /// Sets how consent goes.
+    pub fn with_consent(mut self, consent: Consent) -> Self {
+        self.consent = consent;
+        self
+    }
+
+    /// Access tokens live `secs` seconds.
+    pub fn with_access_token_ttl(mut self, secs: u64) -> Self {
+        self.access_token_ttl_secs = secs;
+        self
+    }
+
+    /// Refresh tokens expire after `days` (a Testing-mode project: 7).
+    pub fn with_refresh_token_ttl_days(mut self, days: u64) -> Self {
+        self.refresh_token_ttl_days = Some(days);
+        self
+    }
+
+    /// Upload tokens live `secs` seconds.
+    pub fn with_upload_token_ttl(mut self, secs: u64) -> Self {
+        self.upload_token_ttl_secs = secs;
+        self
+    }
+
+    /// Resumable sessions live `secs` seconds and then answer `status`.
+    pub fn with_session_ttl(mut self, secs: u64, status: u16) -> Self {
+        self.upload_session_ttl_secs = secs;
+        self.expired_session_status = status;
+        self
+    }
+
+    /// Sets the chunk granularity.
+    pub fn with_chunk_granularity(mut self, bytes: u64) -> Self {
+        self.chunk_granularity = bytes.max(1);
+        self
+    }
+
+    /// Sets the upload size cap (413 above it).
+    pub fn with_max_upload_bytes(mut self, bytes: u64) -> Self {
+        self.max_upload_bytes = bytes;
+        self
+    }
+
+    /// Sets the photo size cap (per-item failure above it).
+    pub fn with_max_photo_bytes(mut self, bytes: u64) -> Self {
+        self.max_photo_bytes = bytes;
+        self
+    }
+
+    /// Sets the invalid-upload-token policy.
+    pub fn with_invalid_token_policy(mut self, policy: InvalidTokenPolicy) -> Self {
+        self.invalid_token_policy = policy;
+        self
+    }
+
+    /// Leaves `bytes` of storage for new media.
+    pub fn with_storage_quota(mut self, bytes: u64) -> Self {
+        self.storage_quota_bytes = Some(bytes);
+        self
+    }
+
+    /// Makes each batchCreate take `ms` milliseconds.
+    pub fn with_batch_create_ms(mut self, ms: u64) -> Self {
+        self.batch_create_ms = ms;
+        self
+    }
+
+    /// Sets the daily per-project and per-minute per-user limits.
+    pub fn with_quotas(mut self, daily: u64, writes_per_minute: u64) -> Self {
+        self.daily_request_limit = daily;
+        self.writes_per_minute = writes_per_minute;
+        self
+    }
+
+    /// Chooses whether resumable query/chunk POSTs count against the daily quota.
+    pub fn with_count_session_requests(mut self, count: bool) -> Self {
+        self.count_session_requests = count;
+        self
+    }
+
+    /// Sets how many items an album holds.
+    pub fn with_album_capacity(mut self, items: usize) -> Self {
+        self.album_capacity = items;
+        self
+    }
+
+    /// Adds an album the app did not create.
+    pub fn with_foreign_album(mut self, id: impl Into<String>) -> Self {
+        self.foreign_album_ids.push(id.into());
+        self
+    }
+
+    /// Adds a media item already in the library from elsewhere.
+    pub fn with_foreign_item(
+        mut self,
+        sha256: impl Into<String>,
+        filename: impl Into<String>,
+    ) -> Self {
+        self.foreign_items.push(ForeignItem {
+            sha256: sha256.into(),
+            filename: filename.into(),
+        });
+        self
+    }
+
+    /// Adds a per-item batchCreate failure rule.
+    pub fn with_item_fault(mut self, fault: ItemFault) -> Self {
+        self.item_faults.push(fault);
+        self
+    }
+
+    /// Adds a whole-request fault.
+    pub fn with_request_fault(mut self, fault: RequestFault) -> Self {
+        self.request_faults.push(fault);
+        self
+    }
+
+    /// Adds an upload body fault.
+    pub fn with_upload_fault(mut self, fault: UploadFault) -> Self {
+        self.upload_faults.push(fault);
+        self
+    }
+
+    /// Shapes byte uploads (latency, read bandwidth).
+    pub fn with_upload_shaping(mut self, shaping: Shaping) -> Self {
+        self.upload_shaping = shaping;
+        self
+    }
+}

@@ -1,0 +1,309 @@
+//! The fake's memory: OAuth grants, upload sessions and tokens, media items, albums, counters
+//! and the runtime fault lists, behind one mutex that is never held across an `.await`.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::distr::Alphanumeric;
+use rand::Rng;
+use serde::Serialize;
+use sha2::Sha256;
+
+use super::scenario::GoogleScenario;
+use super::RequestKind;
+use crate::Clock;
+
+/// State shared by every handler.
+pub(crate) struct Shared {
+    pub(crate) clock: Clock,
+    pub(crate) base_url: OnceLock<String>,
+    pub(crate) inner: Mutex<Inner>,
+    /// Set while a batchCreate runs (the "concurrent write request" quota).
+    pub(crate) batch_in_flight: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn new(scenario: GoogleScenario, clock: Clock) -> Self {
+        Self {
+            clock,
+            base_url: OnceLock::new(),
+            inner: Mutex::new(Inner::new(scenario)),
+            batch_in_flight: AtomicBool::new(false),
+        }
+    }
+
+    /// Locks the state; a panic elsewhere must not wedge the fake.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Photos API base, e.g. `http://127.0.0.1:PORT`.
+    pub(crate) fn base(&self) -> String {
+        self.base_url.get().cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// A random opaque id of `len` alphanumeric characters.
+pub(crate) fn random_id(len: usize) -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// An authorization request waiting on the consent page.
+pub(crate) struct PendingAuth {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) state: Option<String>,
+    pub(crate) challenge: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) offline: bool,
+}
+
+/// An issued authorization code.
+pub(crate) struct AuthCode {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) challenge: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) offline: bool,
+    pub(crate) issued: DateTime<Utc>,
+    pub(crate) used: bool,
+}
+
+/// An access token.
+pub(crate) struct AccessToken {
+    pub(crate) scopes: Vec<String>,
+    pub(crate) expires: DateTime<Utc>,
+}
+
+/// A refresh token.
+pub(crate) struct RefreshToken {
+    pub(crate) scopes: Vec<String>,
+    pub(crate) expires: Option<DateTime<Utc>>,
+    pub(crate) revoked: bool,
+}
+
+/// State of a resumable session as the protocol names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    /// Accepting bytes.
+    Active,
+    /// Finalized; the token was issued.
+    Final,
+    /// Cancelled by the client.
+    Cancelled,
+}
+
+impl SessionStatus {
+    /// The `X-Goog-Upload-Status` value.
+    pub fn as_header(self) -> &'static str {
+        match self {
+            SessionStatus::Active => "active",
+            SessionStatus::Final => "final",
+            SessionStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A resumable upload session.
+pub(crate) struct Session {
+    pub(crate) raw_size: u64,
+    pub(crate) received: u64,
+    pub(crate) hasher: Sha256,
+    pub(crate) status: SessionStatus,
+    pub(crate) mime_type: Option<String>,
+    pub(crate) filename: Option<String>,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) expired: bool,
+    pub(crate) busy: bool,
+    pub(crate) token: Option<String>,
+    pub(crate) order: u64,
+}
+
+/// What an upload token stands for.
+pub(crate) struct Upload {
+    pub(crate) sha256: String,
+    pub(crate) size: u64,
+    pub(crate) mime_type: Option<String>,
+    pub(crate) filename: Option<String>,
+    pub(crate) expires: DateTime<Utc>,
+}
+
+/// A media item the fake holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MediaItemRecord {
+    /// Media item id.
+    pub id: String,
+    /// Filename kept (the first upload's, under deduplication).
+    pub filename: String,
+    /// Description given at creation (empty when none).
+    pub description: String,
+    /// MIME type.
+    pub mime_type: String,
+    /// Lowercase hex SHA-256 of the bytes it was created from.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Albums it belongs to, in the order it was added.
+    pub album_ids: Vec<String>,
+    /// 0-based creation order among all items.
+    pub creation_order: u64,
+    /// Creation time on the fake clock.
+    pub created: DateTime<Utc>,
+    /// `Some("PROCESSING"|"READY")` for videos (as of the query), `None` for photos.
+    pub video_status: Option<String>,
+    /// Whether the app created it (foreign items are not).
+    pub app_created: bool,
+}
+
+/// An album the fake holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlbumRecord {
+    /// Album id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Member media item ids in album order.
+    pub media_item_ids: Vec<String>,
+    /// Whether the app created it.
+    pub app_created: bool,
+    /// 0-based creation order.
+    pub creation_order: u64,
+}
+
+/// An upload session as tests see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UploadSessionRecord {
+    /// The `upload_id`.
+    pub id: String,
+    /// Declared `X-Goog-Upload-Raw-Size`.
+    pub raw_size: u64,
+    /// Bytes persisted.
+    pub received: u64,
+    /// `active`, `final` or `cancelled`.
+    pub status: SessionStatus,
+    /// Whether it has expired.
+    pub expired: bool,
+    /// Filename given at start.
+    pub filename: Option<String>,
+}
+
+/// Quota counters as tests see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuotaUsage {
+    /// Requests counted today (project-wide).
+    pub daily_used: u64,
+    /// The daily limit.
+    pub daily_limit: u64,
+    /// Writes in the last 60 s of fake time.
+    pub writes_last_minute: u64,
+    /// The per-minute write limit.
+    pub writes_per_minute_limit: u64,
+    /// When the daily counter next resets (midnight at UTC−8).
+    pub daily_resets_at: DateTime<Utc>,
+}
+
+/// Everything mutable.
+pub(crate) struct Inner {
+    pub(crate) scenario: GoogleScenario,
+    pub(crate) pending: HashMap<String, PendingAuth>,
+    pub(crate) codes: HashMap<String, AuthCode>,
+    pub(crate) access: HashMap<String, AccessToken>,
+    pub(crate) refresh: HashMap<String, RefreshToken>,
+    pub(crate) sessions: HashMap<String, Session>,
+    pub(crate) uploads: HashMap<String, Upload>,
+    /// Media items by id; `item_order` keeps creation order.
+    pub(crate) items: HashMap<String, MediaItemRecord>,
+    pub(crate) item_order: Vec<String>,
+    pub(crate) by_sha: HashMap<String, String>,
+    pub(crate) albums: HashMap<String, AlbumRecord>,
+    pub(crate) album_order: Vec<String>,
+    pub(crate) storage_used: u64,
+    pub(crate) storage_full: bool,
+    pub(crate) counts: BTreeMap<RequestKind, u64>,
+    pub(crate) daily_day: Option<NaiveDate>,
+    pub(crate) daily_used: u64,
+    pub(crate) writes: VecDeque<DateTime<Utc>>,
+    pub(crate) session_counter: u64,
+}
+
+impl Inner {
+    fn new(scenario: GoogleScenario) -> Self {
+        let mut inner = Self {
+            scenario,
+            pending: HashMap::new(),
+            codes: HashMap::new(),
+            access: HashMap::new(),
+            refresh: HashMap::new(),
+            sessions: HashMap::new(),
+            uploads: HashMap::new(),
+            items: HashMap::new(),
+            item_order: Vec::new(),
+            by_sha: HashMap::new(),
+            albums: HashMap::new(),
+            album_order: Vec::new(),
+            storage_used: 0,
+            storage_full: false,
+            counts: BTreeMap::new(),
+            daily_day: None,
+            daily_used: 0,
+            writes: VecDeque::new(),
+            session_counter: 0,
+        };
+        for id in inner.scenario.foreign_album_ids.clone() {
+            let order = inner.album_order.len() as u64;
+            inner.albums.insert(
+                id.clone(),
+                AlbumRecord {
+                    id: id.clone(),
+                    title: format!("Album {id}"),
+                    media_item_ids: Vec::new(),
+                    app_created: false,
+                    creation_order: order,
+                },
+            );
+            inner.album_order.push(id);
+        }
+        for foreign in inner.scenario.foreign_items.clone() {
+            let id = random_id(40);
+            let order = inner.item_order.len() as u64;
+            let mime = super::media_items::mime_for(None, &foreign.filename);
+            inner.items.insert(
+                id.clone(),
+                MediaItemRecord {
+                    id: id.clone(),
+                    filename: foreign.filename.clone(),
+                    description: String::new(),
+                    mime_type: mime,
+                    sha256: foreign.sha256.to_ascii_lowercase(),
+                    size: 0,
+                    album_ids: Vec::new(),
+                    creation_order: order,
+                    created: Utc::now(),
+                    video_status: None,
+                    app_created: false,
+                },
+            );
+            inner
+                .by_sha
+                .insert(foreign.sha256.to_ascii_lowercase(), id.clone());
+            inner.item_order.push(id);
+        }
+        inner
+    }
+
+    /// Counts one request of `kind`.
+    pub(crate) fn count(&mut self, kind: RequestKind) {
+        *self.counts.entry(kind).or_default() += 1;
+    }
+}
