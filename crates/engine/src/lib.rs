@@ -1,1 +1,16 @@
-//! q2google engine.
+//! The q2google engine: everything that moves media from the GoPro cloud to Google Photos,
+//! with no knowledge of Tauri or any UI.
+//!
+//! - [`config`]: base URLs of both clouds (real hosts by default, fakes by configuration).
+//! - [`secret`]: redaction types for tokens and signed URLs.
+//! - [`http`]: the one HTTP core both clients share (retry policy, backoff, error shape).
+//! - [`auth`]: OAuth 2 with PKCE for Google and the access-token cache.
+//! - [`gopro`]: the GoPro cloud client (listing, originals selection, CDN download).
+//! - [`photos`]: the Google Photos Library client (uploads, batchCreate, albums, listing).
+
+pub mod auth;
+pub mod config;
+pub mod gopro;
+pub mod http;
+pub mod photos;
+pub mod secret;

@@ -1,0 +1,18 @@
+//! Google sign-in: OAuth 2 authorization code with PKCE, and a cache of access tokens that
+//! refreshes before they expire.
+
+mod oauth;
+mod pkce;
+mod token_cache;
+
+pub use oauth::{AuthorizeRequest, GoogleOAuth, OAuthClient, OAuthError, TokenGrant};
+pub use pkce::Pkce;
+pub use token_cache::{AccessTokenCache, GoogleCredentials};
+
+/// Scope to upload bytes, create media items and create albums.
+pub const SCOPE_APPENDONLY: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
+/// Scope to list what this app created (used to find out whether a create took effect).
+pub const SCOPE_READ_APP_CREATED: &str =
+    "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata";
+/// The scopes q2google asks for.
+pub const SCOPES: [&str; 2] = [SCOPE_APPENDONLY, SCOPE_READ_APP_CREATED];

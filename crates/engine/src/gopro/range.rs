@@ -1,0 +1,173 @@
+//! Capture-date ranges as a person picks them on a calendar, and how they map to the API.
+//!
+//! A person means *local* calendar days: a video shot at 23:30 in Hawaii on 1 March belongs to
+//! 1 March although it is 2 March in UTC. GoPro's `captured_range` filters on the UTC instant,
+//! and whether `captured_at` is really UTC is not settled (gopro-api.md §2.8). So the server
+//! query is widened by 14 hours on each side (the largest UTC offsets) and every row is then
+//! placed on its local day using `captured_at` + `captured_at_timezone` (missing means UTC).
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+
+use super::api::Medium;
+
+/// The widening on each side of the server query: the largest UTC offsets are −12 h and +14 h.
+pub const WIDEN_HOURS: i64 = 14;
+
+/// An inclusive range of local capture dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaptureRange {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+/// A range a person cannot have meant.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    /// The end is before the start.
+    #[error("the end date {to} is before the start date {from}; pick an end date on or after the start")]
+    EndBeforeStart {
+        /// Start.
+        from: NaiveDate,
+        /// End.
+        to: NaiveDate,
+    },
+    /// A date could not be read.
+    #[error("\"{0}\" is not a date; write it as YYYY-MM-DD, for example 2026-03-01")]
+    NotADate(String),
+}
+
+impl CaptureRange {
+    /// The days `from..=to`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, RangeError> {
+        if to < from {
+            return Err(RangeError::EndBeforeStart { from, to });
+        }
+        Ok(Self { from, to })
+    }
+
+    /// Parses two `YYYY-MM-DD` dates.
+    pub fn parse(from: &str, to: &str) -> Result<Self, RangeError> {
+        let date = |s: &str| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| RangeError::NotADate(s.to_string()))
+        };
+        Self::new(date(from)?, date(to)?)
+    }
+
+    /// First day.
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// Last day (inclusive).
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// The widened UTC window to ask the server for: start of `from` − 14 h to end of `to` + 14 h.
+    pub fn server_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = Utc.from_utc_datetime(&self.from.and_time(NaiveTime::MIN)) - Duration::hours(WIDEN_HOURS);
+        let end = Utc.from_utc_datetime(&self.to.and_time(NaiveTime::MIN)) + Duration::days(1)
+            - Duration::milliseconds(1)
+            + Duration::hours(WIDEN_HOURS);
+        (start, end)
+    }
+
+    /// The `captured_range` query value: two instants with an explicit end of day (a
+    /// zero-width range returns nothing).
+    pub fn query_value(&self) -> String {
+        let (start, end) = self.server_window();
+        format!(
+            "{},{}",
+            start.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+            end.format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        )
+    }
+
+    /// Whether `medium` was captured on a local day inside the range. A row without a usable
+    /// `captured_at` is kept: the server already placed it in the window.
+    pub fn contains(&self, medium: &Medium) -> bool {
+        match medium.captured_at() {
+            Some(at) => {
+                let day = local_date(at, medium.captured_at_timezone.as_deref());
+                self.from <= day && day <= self.to
+            }
+            None => true,
+        }
+    }
+}
+
+/// The local calendar date of `at` at offset `timezone` (`+01:00`, `-10:00`, `Z`); UTC when the
+/// offset is missing or unreadable.
+pub fn local_date(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
+    let offset = timezone.and_then(parse_offset).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    at.with_timezone(&offset).date_naive()
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
+        None if rest.len() == 4 => (rest[..2].parse().ok()?, rest[2..].parse().ok()?),
+        None => (rest.parse().ok()?, 0),
+    };
+    if h > 14 || m >= 60 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn medium(at: &str, tz: Option<&str>) -> Medium {
+        Medium {
+            id: "x".into(),
+            captured_at: Some(at.into()),
+            captured_at_timezone: tz.map(str::to_owned),
+            ..Medium::default()
+        }
+    }
+
+    #[test]
+    fn query_is_widened_by_fourteen_hours_with_explicit_end_of_day() {
+        let r = CaptureRange::parse("2026-03-01", "2026-03-01").unwrap();
+        assert_eq!(r.query_value(), "2026-02-28T10:00:00.000Z,2026-03-02T13:59:59.999Z");
+    }
+
+    #[test]
+    fn local_day_decides_membership() {
+        let r = CaptureRange::parse("2026-03-01", "2026-03-01").unwrap();
+        // 2 March 09:32 UTC is 1 March 23:32 in Hawaii.
+        assert!(r.contains(&medium("2026-03-02T09:32:00Z", Some("-10:00"))));
+        assert!(!r.contains(&medium("2026-03-02T09:32:00Z", None)));
+        // 28 Feb 15:00 UTC is 1 March 01:00 in Tokyo... +10 hours.
+        assert!(r.contains(&medium("2026-02-28T15:00:00Z", Some("+10:00"))));
+        assert!(!r.contains(&medium("2026-02-28T15:00:00Z", Some("+01:00"))));
+        assert!(r.contains(&medium("2026-03-01T23:59:59Z", Some("garbage"))));
+    }
+
+    #[test]
+    fn bad_ranges_say_what_to_do() {
+        let e = CaptureRange::parse("2026-03-02", "2026-03-01").unwrap_err();
+        assert!(e.to_string().contains("before the start"));
+        let e = CaptureRange::parse("March", "2026-03-01").unwrap_err();
+        assert!(e.to_string().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn offsets_parse_in_common_spellings() {
+        assert_eq!(parse_offset("+05:30").unwrap().local_minus_utc(), 19800);
+        assert_eq!(parse_offset("-0930").unwrap().local_minus_utc(), -34200);
+        assert_eq!(parse_offset("+2").unwrap().local_minus_utc(), 7200);
+        assert!(parse_offset("+25:00").is_none());
+    }
+}

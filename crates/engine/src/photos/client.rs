@@ -1,0 +1,289 @@
+//! [`PhotosClient`]: authenticated calls to the Photos Library API.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use url::Url;
+
+use super::api::{Album, AlbumsPage, BareError, BatchCreateResponse, ErrorEnvelope, MediaItem, MediaItemsPage};
+use super::error::{ItemFailure, ItemFailureClass, PhotosError};
+use super::quota::{classify, classify_create, is_daily_quota, next_daily_reset, PER_MINUTE_MIN_WAIT};
+use super::upload::UploadToken;
+use crate::auth::AccessTokenCache;
+use crate::config::join;
+use crate::http::{HttpCore, HttpError, Safety};
+use crate::secret::Secret;
+
+/// Google's limit of items per `batchCreate` (and per `batchAddMediaItems`).
+pub const MAX_BATCH: usize = 50;
+
+/// One item to create.
+#[derive(Clone, Debug)]
+pub struct NewItem {
+    /// The upload token of its bytes.
+    pub upload_token: UploadToken,
+    /// File name shown in Google Photos (≤ 255 characters).
+    pub file_name: String,
+    /// Description (< 1000 characters), or none.
+    pub description: Option<String>,
+}
+
+/// A client of the Photos Library API. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct PhotosClient {
+    pub(crate) http: HttpCore,
+    pub(crate) base: Url,
+    pub(crate) tokens: Arc<AccessTokenCache>,
+    pub(crate) rate_limit_wait: Duration,
+    pub(crate) raw_upload_max: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchCreateRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    album_id: Option<&'a str>,
+    new_media_items: Vec<NewMediaItemJson<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewMediaItemJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    simple_media_item: SimpleMediaItemJson<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SimpleMediaItemJson<'a> {
+    upload_token: &'a str,
+    file_name: &'a str,
+}
+
+impl PhotosClient {
+    /// A client for the API at `base` (`https://photoslibrary.googleapis.com` or a fake).
+    pub fn new(http: HttpCore, base: Url, tokens: Arc<AccessTokenCache>) -> Self {
+        Self {
+            http,
+            base,
+            tokens,
+            rate_limit_wait: PER_MINUTE_MIN_WAIT,
+            raw_upload_max: super::upload::RAW_UPLOAD_MAX,
+        }
+    }
+
+    /// Sets the minimum wait after a per-minute 429 (30 s, Google's advice; shorter only in tests
+    /// against a fake).
+    pub fn with_rate_limit_wait(mut self, wait: Duration) -> Self {
+        self.rate_limit_wait = wait;
+        self
+    }
+
+    /// Files up to this size go up in one raw request (one request of quota instead of two).
+    pub fn with_raw_upload_max(mut self, bytes: u64) -> Self {
+        self.raw_upload_max = bytes;
+        self
+    }
+
+    /// Creates media items from upload tokens, in one request (≤ 50 items), and returns each
+    /// item's own outcome in the order given, matched by upload token.
+    pub async fn batch_create(
+        &self,
+        items: &[NewItem],
+        album_id: Option<&str>,
+    ) -> Result<Vec<Result<MediaItem, ItemFailure>>, PhotosError> {
+        if items.is_empty() || items.len() > MAX_BATCH {
+            return Err(PhotosError::Protocol(format!("a create batch must hold 1 to {MAX_BATCH} items, not {}", items.len())));
+        }
+        let body = BatchCreateRequest {
+            album_id,
+            new_media_items: items
+                .iter()
+                .map(|i| NewMediaItemJson {
+                    description: i.description.as_deref(),
+                    simple_media_item: SimpleMediaItemJson {
+                        upload_token: i.upload_token.expose(),
+                        file_name: &i.file_name,
+                    },
+                })
+                .collect(),
+        };
+        let response = self.call(reqwest::Method::POST, "v1/mediaItems:batchCreate", Some(&body), &[], true).await?;
+        let parsed: BatchCreateResponse = response
+            .json()
+            .await
+            .map_err(|e| PhotosError::OutcomeUnknown(format!("unreadable answer: {}", e.without_url())))?;
+        let mut by_token: HashMap<String, _> = HashMap::new();
+        for result in parsed.new_media_item_results {
+            if let Some(token) = result.upload_token.clone() {
+                by_token.entry(token).or_insert(result);
+            }
+        }
+        Ok(items
+            .iter()
+            .map(|item| {
+                let Some(result) = by_token.get(item.upload_token.expose()) else {
+                    return Err(ItemFailure {
+                        class: ItemFailureClass::Retryable,
+                        code: 2,
+                        message: "Google returned no result for this item".into(),
+                    });
+                };
+                let status = result.status.clone().unwrap_or_default();
+                match (status.code.unwrap_or(0), &result.media_item) {
+                    (0, Some(item)) => Ok(item.clone()),
+                    (0, None) => Err(ItemFailure::classify(2, "Google reported success without a media item")),
+                    (code, _) => Err(ItemFailure::classify(code, status.message.as_deref().unwrap_or(""))),
+                }
+            })
+            .collect())
+    }
+
+    /// One page of the items this app created (oldest first), for reconciliation.
+    pub async fn list_media_items(&self, page_token: Option<&str>, page_size: u32) -> Result<MediaItemsPage, PhotosError> {
+        let mut query = vec![("pageSize", page_size.to_string())];
+        if let Some(t) = page_token {
+            query.push(("pageToken", t.to_string()));
+        }
+        self.json(reqwest::Method::GET, "v1/mediaItems", None::<&()>, &query, false).await
+    }
+
+    /// One page of the app-created items in `album_id`.
+    pub async fn search_album(&self, album_id: &str, page_token: Option<&str>, page_size: u32) -> Result<MediaItemsPage, PhotosError> {
+        let body = serde_json::json!({"albumId": album_id, "pageSize": page_size, "pageToken": page_token});
+        self.json(reqwest::Method::POST, "v1/mediaItems:search", Some(&body), &[], false).await
+    }
+
+    /// Creates an album (not idempotent: store its id, titles are not unique).
+    pub async fn create_album(&self, title: &str) -> Result<Album, PhotosError> {
+        let body = serde_json::json!({"album": {"title": title}});
+        self.json(reqwest::Method::POST, "v1/albums", Some(&body), &[], true).await
+    }
+
+    /// One page of the albums this app created.
+    pub async fn list_albums(&self, page_token: Option<&str>) -> Result<AlbumsPage, PhotosError> {
+        let mut query = vec![("pageSize", "50".to_string())];
+        if let Some(t) = page_token {
+            query.push(("pageToken", t.to_string()));
+        }
+        self.json(reqwest::Method::GET, "v1/albums", None::<&()>, &query, false).await
+    }
+
+    /// Adds app-created items to an app-created album (≤ 50, all or nothing).
+    pub async fn add_to_album(&self, album_id: &str, media_item_ids: &[String]) -> Result<(), PhotosError> {
+        let body = serde_json::json!({"mediaItemIds": media_item_ids});
+        let path = format!("v1/albums/{album_id}:batchAddMediaItems");
+        self.call(reqwest::Method::POST, &path, Some(&body), &[], false).await?;
+        Ok(())
+    }
+
+    async fn json<T: serde::de::DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        query: &[(&str, String)],
+        unsafe_to_repeat: bool,
+    ) -> Result<T, PhotosError> {
+        let response = self.call(method, path, body, query, unsafe_to_repeat).await?;
+        response
+            .json()
+            .await
+            .map_err(|e| PhotosError::Protocol(format!("{path}: {}", e.without_url())))
+    }
+
+    /// Sends an authenticated JSON call; refreshes the access token once on 401.
+    async fn call<B: Serialize + ?Sized>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        query: &[(&str, String)],
+        unsafe_to_repeat: bool,
+    ) -> Result<reqwest::Response, PhotosError> {
+        let url = join(&self.base, path);
+        let wait = self.rate_limit_wait;
+        let safety = if unsafe_to_repeat { Safety::NotIdempotent } else { Safety::Idempotent };
+        let is_create = path.ends_with(":batchCreate");
+        for auth_attempt in 0..2 {
+            let token = self.tokens.access_token().await?;
+            let result = self
+                .http
+                .send(
+                    safety,
+                    |f| if is_create { classify_create(f, wait) } else { classify(f, wait) },
+                    || {
+                        let mut request = self.http.client().request(method.clone(), url.clone()).query(query).bearer_auth(token.expose());
+                        if let Some(body) = body {
+                            request = request.json(body);
+                        }
+                        request
+                    },
+                )
+                .await;
+            match result {
+                Ok(response) => return Ok(response),
+                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
+                    self.tokens.invalidate(&token).await;
+                }
+                Err(err) => return Err(map_error(err, unsafe_to_repeat)),
+            }
+        }
+        Err(PhotosError::LoginExpired)
+    }
+
+    pub(crate) async fn access_token(&self) -> Result<Secret, PhotosError> {
+        Ok(self.tokens.access_token().await?)
+    }
+
+    pub(crate) async fn invalidate(&self, token: &Secret) {
+        self.tokens.invalidate(token).await;
+    }
+}
+
+/// The human-readable message inside either of Google's error shapes.
+pub(crate) fn error_message(body: &str) -> String {
+    if let Ok(e) = serde_json::from_str::<ErrorEnvelope>(body) {
+        if let Some(m) = e.error.message {
+            return m;
+        }
+    }
+    if let Ok(e) = serde_json::from_str::<BareError>(body) {
+        if let Some(m) = e.message {
+            return m;
+        }
+    }
+    body.chars().take(200).collect()
+}
+
+/// Maps an HTTP failure to what it means for a person and the engine.
+pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
+    let Some(failure) = err.status() else {
+        return if unsafe_to_repeat && err.maybe_sent() {
+            PhotosError::OutcomeUnknown(err.to_string())
+        } else {
+            PhotosError::Network(err)
+        };
+    };
+    let message = error_message(&failure.body);
+    let lower = message.to_ascii_lowercase();
+    match failure.status {
+        401 => PhotosError::LoginExpired,
+        403 if lower.contains("scope") || failure.body.contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT") => PhotosError::MissingScope,
+        429 if is_daily_quota(&failure.body) => PhotosError::DailyQuota {
+            resets_at: next_daily_reset(chrono::Utc::now()),
+        },
+        429 => PhotosError::RateLimited,
+        400 if lower.contains("storage") && lower.contains("not enough") => PhotosError::StorageFull,
+        400 if lower.contains("upload token") => PhotosError::InvalidUploadToken,
+        400 if lower.contains("no permission to add media items to this album") => PhotosError::AlbumNotWritable,
+        400 if lower.contains("payload must not be empty") => PhotosError::EmptyPayload,
+        413 => PhotosError::TooLarge(message),
+        s if s >= 500 && unsafe_to_repeat => PhotosError::OutcomeUnknown(format!("HTTP {s}")),
+        s if s >= 500 => PhotosError::Server { status: s },
+        _ => PhotosError::Rejected(message),
+    }
+}
