@@ -516,6 +516,13 @@ fn prepare(
                 "The chunk goes past X-Goog-Upload-Raw-Size.",
             ));
         }
+        if finalize && len != room {
+            return Err(upload_invalid(&format!(
+                "Finalize needs all {} bytes of X-Goog-Upload-Raw-Size; {} would be received.",
+                session.raw_size,
+                session.received + len
+            )));
+        }
     }
     session.busy = true;
     Ok(Prepared {
