@@ -1261,3 +1261,20 @@ async fn injected_faults_and_retry_after() {
     );
     assert_eq!(get_json(&g, &token, "/v1/albums").await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn upload_shaping_throttles_how_fast_the_body_is_read() {
+    let shaping = fakes::Shaping {
+        latency_ms: 0,
+        bytes_per_sec: Some(200_000),
+    };
+    let g = FakeGoogle::start(quick().with_upload_shaping(shaping)).unwrap();
+    let token = g.issue_tokens(ALL).access_token;
+    let started = std::time::Instant::now();
+    upload_raw(&g, &token, bytes(1, 100_000), "a.jpg").await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+}

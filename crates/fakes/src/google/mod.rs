@@ -21,7 +21,9 @@
 //! - An invalid upload token fails the whole batchCreate (400) by default, or only its item.
 //! - Sessions live a week; an expired session answers 404 (or 410) to every request.
 //! - A wrong `X-Goog-Upload-Offset` or a misaligned non-final chunk is a 400 (not an option).
-//! - A dropped connection keeps the granularity-aligned prefix of what was read.
+//! - A dropped connection (or a 5xx fault, or a chunked-encoding body that ends unaligned or
+//!   short of a finalize) keeps the granularity-aligned prefix of what was read; a finalize
+//!   whose `Content-Length` cannot complete the file is rejected before any byte is read.
 //! - `finalize` on an already-final session returns the same token again (not an option).
 //! - Session URLs need no bearer token: the URL is the capability (not an option).
 //! - Resumable `query`/chunk POSTs count against the daily quota (default yes); only
