@@ -21,6 +21,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use super::faults::{CdnRequest, FaultKind, RequestKind};
@@ -299,7 +300,16 @@ fn respond(
     };
     let stream = shaping.throttle(content.stream(start, end, CHUNK));
     let body = if drop {
-        Body::from_stream(crate::shaping::cut_after(stream, after))
+        // hyper queues ready chunks before flushing; pausing before the error lets the bytes
+        // sent so far reach the client before the connection drops (otherwise a small
+        // `after_bytes` would look like a connection closed before the headers).
+        let cut = crate::shaping::cut_after(stream, after).then(|item| async move {
+            if item.is_err() {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            item
+        });
+        Body::from_stream(cut)
     } else {
         Body::from_stream(stream)
     };

@@ -33,6 +33,7 @@ mod faults;
 pub mod library;
 mod scenario;
 pub mod search;
+mod shapes;
 mod state;
 
 use std::collections::HashMap;
