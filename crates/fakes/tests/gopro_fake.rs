@@ -975,3 +975,64 @@ fn demo_library_is_deterministic_and_complete() {
     let minimal: GoProScenario = serde_json::from_str(r#"{"per_page_cap": 50}"#).unwrap();
     assert_eq!(minimal.token_ttl_secs, 4 * 3600);
 }
+
+#[tokio::test]
+async fn latency_and_bandwidth_shaping() {
+    let scenario = GoProScenario::demo()
+        .api_shaping(fakes::Shaping {
+            latency_ms: 40,
+            bytes_per_sec: None,
+        })
+        .cdn_shaping(fakes::Shaping {
+            latency_ms: 0,
+            bytes_per_sec: Some(2_000_000),
+        });
+    let fake = FakeGoPro::start(scenario).unwrap();
+    let t = fake.issue_token();
+    let started = std::time::Instant::now();
+    let d = download(&fake, &t, &demo_id(1)).await;
+    assert!(started.elapsed() >= Duration::from_millis(40));
+    let started = std::time::Instant::now();
+    let bytes = client()
+        .get(url(variations(&d, "source")[0], "url"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let floor = Duration::from_secs_f64(bytes.len() as f64 / 2_000_000.0 * 0.9);
+    assert!(
+        started.elapsed() >= floor,
+        "{:?} < {floor:?}",
+        started.elapsed()
+    );
+    // Bandwidth on the API host keeps the JSON intact.
+    fake.set_fault(|f| {
+        f.api_shaping = fakes::Shaping {
+            latency_ms: 0,
+            bytes_per_sec: Some(1_000_000),
+        }
+    });
+    let p = get_json(&fake, &t, "/media/search?per_page=5").await;
+    assert_eq!(media(&p).len(), 5);
+}
+
+#[tokio::test]
+async fn random_faults_are_reproducible_from_the_seed() {
+    async fn pattern(seed: u64) -> Vec<usize> {
+        let scenario = GoProScenario::demo()
+            .seed(seed)
+            .short_pages(Trigger::Random(0.5), &[], 2);
+        let fake = FakeGoPro::start(scenario).unwrap();
+        let t = fake.issue_token();
+        let mut lens = Vec::new();
+        for _ in 0..12 {
+            lens.push(media(&get_json(&fake, &t, "/media/search?per_page=10").await).len());
+        }
+        lens
+    }
+    let a = pattern(7).await;
+    assert_eq!(a, pattern(7).await);
+    assert!(a.contains(&2) && a.contains(&10), "{a:?}");
+}

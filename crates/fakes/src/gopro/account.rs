@@ -113,7 +113,6 @@ pub(crate) async fn media_library(
 /// `GET /media/user`: counts and storage of the library, split GoPro (exempt) / other.
 pub(crate) async fn user(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     shared.hit(RequestKind::User);
-    shared.api_shaping().delay().await;
     let user_id = match shared.gate(&headers) {
         Ok(user) => user,
         Err(res) => return *res,

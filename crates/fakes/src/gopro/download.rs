@@ -102,7 +102,6 @@ pub(crate) async fn download(
     headers: HeaderMap,
 ) -> Response {
     shared.hit(RequestKind::Download);
-    shared.api_shaping().delay().await;
     if let Err(res) = shared.gate(&headers) {
         return *res;
     }

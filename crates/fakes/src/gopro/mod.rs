@@ -65,6 +65,31 @@ pub(crate) fn api_json(status: StatusCode, body: &serde_json::Value) -> Response
         .into_response()
 }
 
+/// Applies the API host's [`Shaping`](crate::Shaping): latency before the request is handled,
+/// bandwidth on the response body.
+async fn shape_api(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let shaping = shared.api_shaping();
+    shaping.delay().await;
+    let response = next.run(request).await;
+    if shaping.bytes_per_sec.is_none() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    if let Some(len) = axum::body::HttpBody::size_hint(&body).exact() {
+        parts.headers.insert(header::CONTENT_LENGTH, len.into());
+    }
+    Response::from_parts(parts, body).map(|body| {
+        let stream = futures_util::StreamExt::map(body.into_data_stream(), |chunk| {
+            chunk.map_err(std::io::Error::other)
+        });
+        axum::body::Body::from_stream(shaping.throttle(stream))
+    })
+}
+
 /// One original a correct client uploads (see [`FakeGoPro::expected_originals`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpectedOriginal {
@@ -114,6 +139,10 @@ impl FakeGoPro {
                 get(account::login_form).post(account::login_submit),
             )
             .route("/media-library", get(account::media_library))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                shape_api,
+            ))
             .with_state(shared.clone());
         let api = ServerHandle::start("gopro-api", router)?;
         Ok(Self { shared, api, cdn })

@@ -172,7 +172,6 @@ pub(crate) async fn search(
     RawQuery(query): RawQuery,
 ) -> Response {
     shared.hit(RequestKind::Search);
-    shared.api_shaping().delay().await;
     if let Err(res) = shared.gate(&headers) {
         return *res;
     }
@@ -276,7 +275,6 @@ pub(crate) async fn medium(
     RawQuery(query): RawQuery,
 ) -> Response {
     shared.hit(RequestKind::Medium);
-    shared.api_shaping().delay().await;
     if let Err(res) = shared.gate(&headers) {
         return *res;
     }
