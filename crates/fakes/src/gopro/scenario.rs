@@ -179,7 +179,7 @@ impl Default for GoProScenario {
 }
 
 impl GoProScenario {
-    /// The demo library (see `library::demo`), no faults.
+    /// The demo library (see the `demo` module: 34 media captured 2026-01-04 … 2026-05-28), no faults.
     pub fn demo() -> Self {
         Self::default().with_library(super::demo::demo_library())
     }
