@@ -26,10 +26,11 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(scenario: GoogleScenario, clock: Clock) -> Self {
+        let now = clock.now();
         Self {
             clock,
             base_url: OnceLock::new(),
-            inner: Mutex::new(Inner::new(scenario)),
+            inner: Mutex::new(Inner::new(scenario, now)),
             batch_in_flight: AtomicBool::new(false),
         }
     }
@@ -238,7 +239,7 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    fn new(scenario: GoogleScenario) -> Self {
+    fn new(scenario: GoogleScenario, now: DateTime<Utc>) -> Self {
         let mut inner = Self {
             scenario,
             pending: HashMap::new(),
@@ -289,7 +290,7 @@ impl Inner {
                     size: 0,
                     album_ids: Vec::new(),
                     creation_order: order,
-                    created: Utc::now(),
+                    created: now,
                     video_status: None,
                     app_created: false,
                 },
