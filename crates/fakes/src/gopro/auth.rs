@@ -84,8 +84,10 @@ fn check_accept(headers: &HeaderMap, gone_versions: &[String]) -> AcceptVerdict 
                 .find(|(k, _)| k.trim().eq_ignore_ascii_case("version"))
                 .map(|(_, v)| v.trim().trim_matches('"').to_owned());
             match version {
-                Some(v) if v == CURRENT_VERSION => return AcceptVerdict::Ok,
+                // A listed version is gone even if it is the current one: that is how a
+                // scenario plays "GoPro retired the version q2google speaks".
                 Some(v) if gone_versions.contains(&v) => gone = true,
+                Some(v) if v == CURRENT_VERSION => return AcceptVerdict::Ok,
                 _ => {}
             }
         }

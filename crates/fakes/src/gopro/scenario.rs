@@ -153,7 +153,8 @@ pub struct GoProScenario {
     /// Send `file_size`, `width`, `height` and `item_count` as strings on every other row
     /// (rows at an odd position of the library; default false).
     pub numbers_as_strings: bool,
-    /// Vendor versions answered with 410 Gone instead of 406 (default `["1.0.0"]`).
+    /// Vendor versions answered with 410 Gone instead of 406 (default `["1.0.0"]`). Listing
+    /// `2.0.0`, the version clients speak, plays GoPro retiring it.
     pub gone_versions: Vec<String>,
     /// Seed of the RNG behind `Trigger::Random` (default 42).
     pub seed: u64,
