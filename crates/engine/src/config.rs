@@ -20,8 +20,11 @@ pub struct Endpoints {
     pub google_token: Url,
 }
 
+/// Picks one endpoint field out of [`Endpoints`].
+pub type EndpointField = fn(&mut Endpoints) -> &mut Url;
+
 /// Environment variables that override single endpoints, for people pointing the CLI at a fake.
-pub const ENV_OVERRIDES: [(&str, fn(&mut Endpoints) -> &mut Url); 5] = [
+pub const ENV_OVERRIDES: [(&str, EndpointField); 5] = [
     ("Q2GOOGLE_GOPRO_API_URL", |e| &mut e.gopro_api),
     ("Q2GOOGLE_GOPRO_LOGIN_URL", |e| &mut e.gopro_login),
     ("Q2GOOGLE_PHOTOS_API_URL", |e| &mut e.photos_api),
@@ -90,15 +93,27 @@ mod tests {
     fn defaults_are_the_real_hosts() {
         let e = Endpoints::default();
         assert_eq!(e.gopro_api.host_str(), Some("api.gopro.com"));
-        assert_eq!(e.photos_api.host_str(), Some("photoslibrary.googleapis.com"));
-        assert_eq!(e.google_token.as_str(), "https://oauth2.googleapis.com/token");
+        assert_eq!(
+            e.photos_api.host_str(),
+            Some("photoslibrary.googleapis.com")
+        );
+        assert_eq!(
+            e.google_token.as_str(),
+            "https://oauth2.googleapis.com/token"
+        );
     }
 
     #[test]
     fn join_keeps_prefixes_and_encodes_segments() {
         let base = Url::parse("http://127.0.0.1:9/prefix/").unwrap();
-        assert_eq!(join(&base, "v1/mediaItems:batchCreate").as_str(), "http://127.0.0.1:9/prefix/v1/mediaItems:batchCreate");
+        assert_eq!(
+            join(&base, "v1/mediaItems:batchCreate").as_str(),
+            "http://127.0.0.1:9/prefix/v1/mediaItems:batchCreate"
+        );
         let base = Url::parse("http://127.0.0.1:9").unwrap();
-        assert_eq!(join(&base, "media/a b/download").as_str(), "http://127.0.0.1:9/media/a%20b/download");
+        assert_eq!(
+            join(&base, "media/a b/download").as_str(),
+            "http://127.0.0.1:9/media/a%20b/download"
+        );
     }
 }

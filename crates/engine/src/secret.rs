@@ -112,7 +112,10 @@ pub fn scrub(text: &str) -> String {
         let looks_secret = word.contains("Signature=")
             || word.contains("upload_id=")
             || word.contains("access_token")
-            || (word.len() >= 40 && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)));
+            || (word.len() >= 40
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)));
         out.push_str(if looks_secret { "<redacted>" } else { word });
     }
     out
@@ -132,8 +135,12 @@ mod tests {
 
     #[test]
     fn signed_urls_print_without_query() {
-        let u = SignedUrl::parse("https://cdn.example/a/source/1.mp4?Expires=1&Signature=abc").unwrap();
-        assert_eq!(u.to_string(), "https://cdn.example/a/source/1.mp4?<redacted>");
+        let u =
+            SignedUrl::parse("https://cdn.example/a/source/1.mp4?Expires=1&Signature=abc").unwrap();
+        assert_eq!(
+            u.to_string(),
+            "https://cdn.example/a/source/1.mp4?<redacted>"
+        );
         assert!(!format!("{u:?}").contains("abc"));
         assert_eq!(u.query_param("Expires").as_deref(), Some("1"));
     }

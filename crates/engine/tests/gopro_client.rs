@@ -19,7 +19,10 @@ fn everything() -> CaptureRange {
     CaptureRange::parse("2026-01-01", "2026-06-30").unwrap()
 }
 
-async fn list(client: &engine::gopro::GoProClient, range: CaptureRange) -> Result<Vec<engine::gopro::api::Medium>, GoProError> {
+async fn list(
+    client: &engine::gopro::GoProClient,
+    range: CaptureRange,
+) -> Result<Vec<engine::gopro::api::Medium>, GoProError> {
     let mut walk = client.search(range);
     let mut out = Vec::new();
     while let Some(m) = walk.next().await? {
@@ -38,7 +41,11 @@ async fn lists_the_whole_library_once_newest_first() {
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
     let expected: BTreeSet<String> = fake.media_ids().into_iter().collect();
-    assert_eq!(media.len(), expected.len(), "no duplicates, nothing missing");
+    assert_eq!(
+        media.len(),
+        expected.len(),
+        "no duplicates, nothing missing"
+    );
     assert_eq!(ids(&media), expected);
     let times: Vec<_> = media.iter().map(|m| m.captured_at().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
@@ -62,19 +69,34 @@ async fn pages_are_walked_one_based_and_checked_for_completeness() {
 
 #[tokio::test]
 async fn short_pages_are_asked_again() {
-    let fake = FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::First(2), &[1], 12)).unwrap();
+    let fake =
+        FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::First(2), &[1], 12)).unwrap();
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
     assert_eq!(ids(&media).len(), fake.media_ids().len());
-    assert_eq!(fake.request_count(RequestKind::Search), 3, "two short answers, then a full page");
+    assert_eq!(
+        fake.request_count(RequestKind::Search),
+        3,
+        "two short answers, then a full page"
+    );
 }
 
 #[tokio::test]
 async fn a_page_that_stays_short_is_an_error_not_a_silent_gap() {
-    let fake = FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::Always, &[], 12)).unwrap();
+    let fake =
+        FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::Always, &[], 12)).unwrap();
     let client = gopro_client(&fake);
     let err = list(&client, everything()).await.unwrap_err();
-    assert!(matches!(err, GoProError::IncompleteListing { got: 12, expected: 34 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            GoProError::IncompleteListing {
+                got: 12,
+                expected: 34
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("try again later"));
 }
 
@@ -94,17 +116,33 @@ async fn local_capture_day_decides_the_range() {
     let client = gopro_client(&fake);
     // GOPR0110.JPG: 2026-03-14T23:30Z at +02:00 is 15 March locally.
     let day = |d: &str| CaptureRange::parse(d, d).unwrap();
-    let names = |m: &[engine::gopro::api::Medium]| m.iter().filter_map(|m| m.filename.clone()).collect::<Vec<_>>();
+    let names = |m: &[engine::gopro::api::Medium]| {
+        m.iter()
+            .filter_map(|m| m.filename.clone())
+            .collect::<Vec<_>>()
+    };
     let on_15 = list(&client, day("2026-03-15")).await.unwrap();
-    assert!(names(&on_15).contains(&"GOPR0110.JPG".to_string()), "{:?}", names(&on_15));
+    assert!(
+        names(&on_15).contains(&"GOPR0110.JPG".to_string()),
+        "{:?}",
+        names(&on_15)
+    );
     let on_14 = list(&client, day("2026-03-14")).await.unwrap();
     assert!(!names(&on_14).contains(&"GOPR0110.JPG".to_string()));
     // G0010101.JPG: 2026-02-01T03:15Z at -08:00 is 31 January locally.
     let on_31 = list(&client, day("2026-01-31")).await.unwrap();
     assert!(names(&on_31).contains(&"G0010101.JPG".to_string()));
     // Every row of a wide range lands in exactly one of its days.
-    let wide = CaptureRange::new(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()).unwrap();
-    assert!(list(&client, wide).await.unwrap().iter().all(|m| wide.contains(m)));
+    let wide = CaptureRange::new(
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    )
+    .unwrap();
+    assert!(list(&client, wide)
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| wide.contains(m)));
 }
 
 #[tokio::test]
@@ -113,7 +151,10 @@ async fn numbers_as_strings_are_read() {
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
     assert_eq!(media.len(), 34);
-    assert!(media.iter().filter(|m| m.play_as.as_deref() != Some("edl")).all(|m| m.file_size.is_some()));
+    assert!(media
+        .iter()
+        .filter(|m| m.play_as.as_deref() != Some("edl"))
+        .all(|m| m.file_size.is_some()));
 }
 
 #[tokio::test]
@@ -135,7 +176,11 @@ async fn dead_token_answering_500_ends_as_a_server_error_after_retries() {
     let err = client.user().await.unwrap_err();
     assert!(matches!(err, GoProError::Server { status: 500 }), "{err:?}");
     assert!(err.to_string().contains("log in to GoPro again"));
-    assert_eq!(fake.request_count(RequestKind::User), 5, "retried within the budget");
+    assert_eq!(
+        fake.request_count(RequestKind::User),
+        5,
+        "retried within the budget"
+    );
 }
 
 #[tokio::test]
@@ -144,13 +189,18 @@ async fn a_gone_api_version_says_the_api_changed() {
     scenario.gone_versions = vec!["2.0.0".into()];
     let fake = FakeGoPro::start(scenario).unwrap();
     let err = gopro_client(&fake).user().await.unwrap_err();
-    assert!(matches!(err, GoProError::ApiChanged { status: 410 }), "{err:?}");
+    assert!(
+        matches!(err, GoProError::ApiChanged { status: 410 }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn rate_limits_are_retried_with_and_without_retry_after() {
     for retry_after in [None, Some(0)] {
-        let fake = FakeGoPro::start(GoProScenario::demo().rate_limit(Trigger::First(2), retry_after)).unwrap();
+        let fake =
+            FakeGoPro::start(GoProScenario::demo().rate_limit(Trigger::First(2), retry_after))
+                .unwrap();
         let user = gopro_client(&fake).user().await.unwrap();
         assert_eq!(user.id.as_deref(), Some(fake.user_id()));
         assert_eq!(fake.request_count(RequestKind::User), 3);
@@ -170,9 +220,16 @@ async fn originals_are_selected_for_every_media_kind() {
         for choice in select_originals(m, &info, SelectOptions::default()) {
             match choice {
                 Choice::Transfer(o) => {
-                    assert!(transferred.insert((o.key.media_id.clone(), o.key.item_number), o.filename.clone()).is_none());
+                    assert!(transferred
+                        .insert(
+                            (o.key.media_id.clone(), o.key.item_number),
+                            o.filename.clone()
+                        )
+                        .is_none());
                 }
-                Choice::Skip { filename, reason, .. } => skipped.push((filename.unwrap_or_default(), reason)),
+                Choice::Skip {
+                    filename, reason, ..
+                } => skipped.push((filename.unwrap_or_default(), reason)),
             }
         }
     }
@@ -189,9 +246,14 @@ async fn originals_are_selected_for_every_media_kind() {
     assert!(reasons.contains(&&SkipReason::QuikProject));
     assert!(reasons.contains(&&SkipReason::RawNotIncluded));
     assert!(reasons.contains(&&SkipReason::JoinedVideoNotIncluded));
-    assert!(reasons.iter().any(|r| matches!(r, SkipReason::NotReady { .. })));
+    assert!(reasons
+        .iter()
+        .any(|r| matches!(r, SkipReason::NotReady { .. })));
     // A chaptered video is three files, GX01/GX02/GX03.
-    let chapters: Vec<_> = transferred.values().filter(|n| n.ends_with("0202.MP4")).collect();
+    let chapters: Vec<_> = transferred
+        .values()
+        .filter(|n| n.ends_with("0202.MP4"))
+        .collect();
     assert_eq!(chapters.len(), 3, "{chapters:?}");
     // The rendered Quik edit is its MP4, although the search row says json.
     assert!(transferred.values().any(|n| n == "GoPro_Quik_20260405.mp4"));
@@ -202,7 +264,10 @@ async fn options_add_raw_and_joined_videos() {
     let fake = demo();
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
-    let options = SelectOptions { include_raw: true, include_joined_video: true };
+    let options = SelectOptions {
+        include_raw: true,
+        include_joined_video: true,
+    };
     let mut labels = BTreeSet::new();
     for m in &media {
         let info = client.download_info(&m.id).await.unwrap();
@@ -212,12 +277,22 @@ async fn options_add_raw_and_joined_videos() {
             }
         }
     }
-    assert!(labels.contains("raw_photo") && labels.contains("concat"), "{labels:?}");
+    assert!(
+        labels.contains("raw_photo") && labels.contains("concat"),
+        "{labels:?}"
+    );
 }
 
-async fn original_of(fake: &FakeGoPro, client: &engine::gopro::GoProClient, filename: &str) -> engine::gopro::Original {
+async fn original_of(
+    fake: &FakeGoPro,
+    client: &engine::gopro::GoProClient,
+    filename: &str,
+) -> engine::gopro::Original {
     let media = list(client, everything()).await.unwrap();
-    let m = media.iter().find(|m| m.filename.as_deref() == Some(filename)).unwrap_or_else(|| panic!("{filename} in demo"));
+    let m = media
+        .iter()
+        .find(|m| m.filename.as_deref() == Some(filename))
+        .unwrap_or_else(|| panic!("{filename} in demo"));
     let info = client.download_info(&m.id).await.unwrap();
     let _ = fake;
     select_originals(m, &info, SelectOptions::default())
@@ -234,15 +309,25 @@ async fn downloads_are_the_original_bytes_without_sending_the_token_to_the_cdn()
     let fake = demo();
     let client = gopro_client(&fake);
     let original = original_of(&fake, &client, "GX010201.MP4").await;
-    let size = client.head_size(&original.key, original.head.as_ref()).await.unwrap();
-    let expected = fake.content(&original.key.media_id, "source", None).unwrap();
+    let size = client
+        .head_size(&original.key, original.head.as_ref())
+        .await
+        .unwrap();
+    let expected = fake
+        .content(&original.key.media_id, "source", None)
+        .unwrap();
     assert_eq!(size, expected.len);
-    let stream = client.download(original.key.clone(), Some(original.url.clone()), 0).into_stream();
+    let stream = client
+        .download(original.key.clone(), Some(original.url.clone()), 0)
+        .into_stream();
     let (sha, len) = sha256_of_stream(stream).await;
     assert_eq!((sha, len), (expected.sha256_hex(), expected.len));
     let cdn = fake.cdn_requests();
     assert!(!cdn.is_empty());
-    assert!(cdn.iter().all(|r| !r.had_authorization), "the API token never goes to the CDN");
+    assert!(
+        cdn.iter().all(|r| !r.had_authorization),
+        "the API token never goes to the CDN"
+    );
     assert!(cdn.iter().any(|r| r.method == "HEAD" && r.status == 200));
 }
 
@@ -255,19 +340,35 @@ async fn a_dropped_download_resumes_with_range() {
         f.cdn_drop.trigger = Trigger::First(2);
         f.cdn_drop.after_bytes = 700_000;
     });
-    let stream = client.download(original.key.clone(), Some(original.url.clone()), 0).into_stream();
+    let stream = client
+        .download(original.key.clone(), Some(original.url.clone()), 0)
+        .into_stream();
     let (sha, _) = sha256_of_stream(stream).await;
-    assert_eq!(Some(sha), fake.expected_sha256(&original.key.media_id, "source", None));
+    assert_eq!(
+        Some(sha),
+        fake.expected_sha256(&original.key.media_id, "source", None)
+    );
     // Bytes in flight when a connection drops are lost; each resume starts where the client's
     // bytes end, which is at most where the server cut.
     let starts: Vec<u64> = fake
         .cdn_requests()
         .into_iter()
         .filter_map(|r| r.range)
-        .map(|r| r.trim_start_matches("bytes=").trim_end_matches('-').parse().unwrap())
+        .map(|r| {
+            r.trim_start_matches("bytes=")
+                .trim_end_matches('-')
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert_eq!(starts.len(), 2, "{starts:?}");
-    assert!(starts[0] > 0 && starts[0] <= 700_000 && starts[1] > starts[0] && starts[1] <= starts[0] + 700_000, "{starts:?}");
+    assert!(
+        starts[0] > 0
+            && starts[0] <= 700_000
+            && starts[1] > starts[0]
+            && starts[1] <= starts[0] + 700_000,
+        "{starts:?}"
+    );
 }
 
 #[tokio::test]
@@ -278,11 +379,19 @@ async fn an_expired_signed_url_is_resolved_again() {
     fake.clock().advance(Duration::from_secs(3700));
     // The URL in hand is dead (403); the token is not (it lives for hours).
     let downloads_before = fake.request_count(RequestKind::Download);
-    let stream = client.download(original.key.clone(), Some(original.url.clone()), 1_000_000).into_stream();
+    let stream = client
+        .download(original.key.clone(), Some(original.url.clone()), 1_000_000)
+        .into_stream();
     let (_, len) = sha256_of_stream(stream).await;
-    let expected = fake.content(&original.key.media_id, "source", None).unwrap();
+    let expected = fake
+        .content(&original.key.media_id, "source", None)
+        .unwrap();
     assert_eq!(len, expected.len - 1_000_000);
-    assert_eq!(fake.request_count(RequestKind::Download), downloads_before + 1, "one fresh /download");
+    assert_eq!(
+        fake.request_count(RequestKind::Download),
+        downloads_before + 1,
+        "one fresh /download"
+    );
     assert!(fake.cdn_requests().iter().any(|r| r.status == 403));
 }
 
@@ -291,12 +400,27 @@ async fn search_file_size_is_only_a_hint() {
     let fake = demo();
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
-    let reprocessed = media.iter().find(|m| m.reprocessed_at.is_some()).expect("a reprocessed item in the demo");
+    let reprocessed = media
+        .iter()
+        .find(|m| m.reprocessed_at.is_some())
+        .expect("a reprocessed item in the demo");
     let info = client.download_info(&reprocessed.id).await.unwrap();
-    let Choice::Transfer(o) = select_originals(reprocessed, &info, SelectOptions::default()).remove(0) else { panic!() };
+    let Choice::Transfer(o) =
+        select_originals(reprocessed, &info, SelectOptions::default()).remove(0)
+    else {
+        panic!()
+    };
     let size = client.head_size(&o.key, o.head.as_ref()).await.unwrap();
-    assert!(reprocessed.file_size.unwrap() > size, "search over-reports; HEAD is the truth");
-    let (_, len) = sha256_of_stream(client.download(o.key.clone(), Some(o.url.clone()), 0).into_stream()).await;
+    assert!(
+        reprocessed.file_size.unwrap() > size,
+        "search over-reports; HEAD is the truth"
+    );
+    let (_, len) = sha256_of_stream(
+        client
+            .download(o.key.clone(), Some(o.url.clone()), 0)
+            .into_stream(),
+    )
+    .await;
     assert_eq!(len, size);
 }
 
@@ -305,7 +429,10 @@ async fn the_big_video_is_sized_by_head_without_downloading() {
     let fake = demo();
     let client = gopro_client(&fake);
     let original = original_of(&fake, &client, "GX010203.MP4").await;
-    let size = client.head_size(&original.key, original.head.as_ref()).await.unwrap();
+    let size = client
+        .head_size(&original.key, original.head.as_ref())
+        .await
+        .unwrap();
     assert_eq!(size, 1_200_000_000);
 }
 
@@ -314,17 +441,34 @@ async fn repeated_camera_filenames_stay_distinct_items() {
     let fake = demo();
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
-    let gopr42: Vec<_> = media.iter().filter(|m| m.filename.as_deref() == Some("GOPR0042.JPG")).collect();
+    let gopr42: Vec<_> = media
+        .iter()
+        .filter(|m| m.filename.as_deref() == Some("GOPR0042.JPG"))
+        .collect();
     assert_eq!(gopr42.len(), 2);
     assert_ne!(gopr42[0].id, gopr42[1].id);
 }
 
 #[tokio::test]
 async fn a_library_of_one_custom_medium_works() {
-    let at = chrono::DateTime::parse_from_rfc3339("2026-04-01T10:00:00Z").unwrap().with_timezone(&chrono::Utc);
-    let fake = FakeGoPro::start(GoProScenario::default().with_media(Media::burst("b1", "G0099901.JPG", at, 99, &[1000, 2000, 3000]))).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-04-01T10:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let fake = FakeGoPro::start(GoProScenario::default().with_media(Media::burst(
+        "b1",
+        "G0099901.JPG",
+        at,
+        99,
+        &[1000, 2000, 3000],
+    )))
+    .unwrap();
     let client = gopro_client(&fake);
-    let media = list(&client, CaptureRange::parse("2026-04-01", "2026-04-01").unwrap()).await.unwrap();
+    let media = list(
+        &client,
+        CaptureRange::parse("2026-04-01", "2026-04-01").unwrap(),
+    )
+    .await
+    .unwrap();
     let info = client.download_info(&media[0].id).await.unwrap();
     let files: Vec<_> = select_originals(&media[0], &info, SelectOptions::default())
         .into_iter()

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use common::{oauth, photos_client, photos_client_with};
 use engine::auth::{OAuthError, SCOPES, SCOPE_APPENDONLY, SCOPE_READ_APP_CREATED};
-use engine::photos::{ItemFailureClass, NewItem, PhotosError, UploadMeta, UploadSource, UploadToken};
+use engine::photos::{
+    ItemFailureClass, NewItem, PhotosError, UploadMeta, UploadSource, UploadToken,
+};
 use fakes::content::{Content, Format};
 use fakes::google::{
-    Consent, FakeGoogle, GoogleScenario, InjectedError, InvalidTokenPolicy, ItemFailure, ItemFault, RequestFault, RequestKind,
-    UploadFault, UploadFaultKind,
+    Consent, FakeGoogle, GoogleScenario, InjectedError, InvalidTokenPolicy, ItemFailure, ItemFault,
+    RequestFault, RequestKind, UploadFault, UploadFaultKind,
 };
 use futures_util::Stream;
 
@@ -25,7 +27,10 @@ struct ContentSource {
 
 impl ContentSource {
     fn new(seed: u64, len: u64, format: Format) -> Self {
-        Self { content: Content::new(seed, len, format), on_chunk: None }
+        Self {
+            content: Content::new(seed, len, format),
+            on_chunk: None,
+        }
     }
 }
 
@@ -34,7 +39,11 @@ impl UploadSource for ContentSource {
         self.content.len
     }
 
-    async fn open(&self, offset: u64) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError> {
+    async fn open(
+        &self,
+        offset: u64,
+    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError>
+    {
         let hook = self.on_chunk.clone();
         let stream = self.content.stream(offset, self.content.len, 64 * 1024);
         let mut position = offset;
@@ -49,30 +58,54 @@ impl UploadSource for ContentSource {
 }
 
 fn meta(name: &str, mime: &str) -> UploadMeta {
-    UploadMeta { file_name: name.into(), mime_type: mime.into() }
+    UploadMeta {
+        file_name: name.into(),
+        mime_type: mime.into(),
+    }
 }
 
 fn no_progress(_: u64) {}
 
-async fn upload(client: &engine::photos::PhotosClient, source: &ContentSource, name: &str) -> Result<UploadToken, PhotosError> {
-    let mime = if name.ends_with(".MP4") { "video/mp4" } else { "image/jpeg" };
+async fn upload(
+    client: &engine::photos::PhotosClient,
+    source: &ContentSource,
+    name: &str,
+) -> Result<UploadToken, PhotosError> {
+    let mime = if name.ends_with(".MP4") {
+        "video/mp4"
+    } else {
+        "image/jpeg"
+    };
     client.upload(source, &meta(name, mime), &no_progress).await
 }
 
 fn item(token: UploadToken, name: &str) -> NewItem {
-    NewItem { upload_token: token, file_name: name.into(), description: Some(format!("GoPro {name}")) }
+    NewItem {
+        upload_token: token,
+        file_name: name.into(),
+        description: Some(format!("GoPro {name}")),
+    }
 }
 
 // ---------- OAuth ----------
 
 /// Plays the browser: asks the authorize URL and returns the redirect's query.
 async fn browser(url: &url::Url) -> Vec<(String, String)> {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let response = client.get(url.clone()).send().await.unwrap();
-    assert!(response.status().is_redirection(), "authorize redirects to the loopback address");
+    assert!(
+        response.status().is_redirection(),
+        "authorize redirects to the loopback address"
+    );
     let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
     assert_eq!(location.host_str(), Some("127.0.0.1"));
-    location.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    location
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 #[tokio::test]
@@ -85,7 +118,10 @@ async fn pkce_login_returns_tokens_with_the_granted_scopes() {
     assert!(grant.refresh_token.is_some());
     assert!(grant.scopes.iter().any(|s| s == SCOPE_APPENDONLY));
     // The tokens work against the API.
-    assert!(!format!("{grant:?}").contains(grant.access_token.expose()), "tokens never print");
+    assert!(
+        !format!("{grant:?}").contains(grant.access_token.expose()),
+        "tokens never print"
+    );
 }
 
 #[tokio::test]
@@ -100,7 +136,10 @@ async fn a_forged_state_is_refused_before_any_exchange() {
         }
     }
     let tokens_before = fake.request_count(RequestKind::Token);
-    assert!(matches!(oauth.finish(&request, &query).await, Err(OAuthError::StateMismatch)));
+    assert!(matches!(
+        oauth.finish(&request, &query).await,
+        Err(OAuthError::StateMismatch)
+    ));
     assert_eq!(fake.request_count(RequestKind::Token), tokens_before);
 }
 
@@ -112,19 +151,35 @@ async fn a_code_is_useless_without_its_verifier() {
     let query = browser(&request.url).await;
     // A second request has another verifier; its state is made to match so only PKCE differs.
     let other = oauth.authorize_request("http://127.0.0.1:49152/callback", &SCOPES);
-    let query: Vec<_> = query.into_iter().map(|(k, v)| if k == "state" { (k, other.state.clone()) } else { (k, v) }).collect();
+    let query: Vec<_> = query
+        .into_iter()
+        .map(|(k, v)| {
+            if k == "state" {
+                (k, other.state.clone())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
     let err = oauth.finish(&other, &query).await.unwrap_err();
     assert!(matches!(err, OAuthError::InvalidGrant), "{err:?}");
 }
 
 #[tokio::test]
 async fn an_unticked_upload_permission_is_reported() {
-    let fake = FakeGoogle::start(GoogleScenario::default().with_consent(Consent::NarrowScopes(vec![SCOPE_READ_APP_CREATED.into()]))).unwrap();
+    let fake = FakeGoogle::start(
+        GoogleScenario::default()
+            .with_consent(Consent::NarrowScopes(vec![SCOPE_READ_APP_CREATED.into()])),
+    )
+    .unwrap();
     let oauth = oauth(&fake);
     let request = oauth.authorize_request("http://127.0.0.1:49152/callback", &SCOPES);
     let query = browser(&request.url).await;
     let err = oauth.finish(&request, &query).await.unwrap_err();
-    assert!(matches!(&err, OAuthError::MissingScope { missing } if missing.contains("appendonly")), "{err:?}");
+    assert!(
+        matches!(&err, OAuthError::MissingScope { missing } if missing.contains("appendonly")),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("leave every permission ticked"));
 }
 
@@ -134,7 +189,9 @@ async fn a_declined_consent_is_reported() {
     let oauth = oauth(&fake);
     let request = oauth.authorize_request("http://127.0.0.1:49152/callback", &SCOPES);
     let query = browser(&request.url).await;
-    assert!(matches!(oauth.finish(&request, &query).await, Err(OAuthError::Denied(e)) if e == "access_denied"));
+    assert!(
+        matches!(oauth.finish(&request, &query).await, Err(OAuthError::Denied(e)) if e == "access_denied")
+    );
 }
 
 #[tokio::test]
@@ -143,14 +200,25 @@ async fn expired_access_tokens_are_refreshed_and_revoked_logins_say_so() {
     let issued = fake.issue_tokens(&SCOPES);
     let cache = engine::auth::AccessTokenCache::new(
         oauth(&fake),
-        engine::auth::GoogleCredentials { refresh_token: engine::secret::Secret::new(issued.refresh_token.clone()), access_token: None },
+        engine::auth::GoogleCredentials {
+            refresh_token: engine::secret::Secret::new(issued.refresh_token.clone()),
+            access_token: None,
+        },
     );
-    let client = engine::photos::PhotosClient::new(common::http(), url::Url::parse(&fake.base_url()).unwrap(), Arc::new(cache));
+    let client = engine::photos::PhotosClient::new(
+        common::http(),
+        url::Url::parse(&fake.base_url()).unwrap(),
+        Arc::new(cache),
+    );
     client.list_albums(None).await.unwrap();
     let refreshes = fake.request_count(RequestKind::Token);
     fake.expire_access_tokens();
     client.list_albums(None).await.unwrap();
-    assert_eq!(fake.request_count(RequestKind::Token), refreshes + 1, "one refresh after the 401");
+    assert_eq!(
+        fake.request_count(RequestKind::Token),
+        refreshes + 1,
+        "one refresh after the 401"
+    );
     // The person revoked q2google's access: the next refresh is invalid_grant.
     assert!(fake.revoke_refresh_token(&issued.refresh_token));
     fake.expire_access_tokens();
@@ -178,11 +246,25 @@ async fn small_files_go_up_raw_and_large_ones_resumable() {
     let t2 = upload(&client, &large, "GX010001.MP4").await.unwrap();
     assert_eq!(fake.request_count(RequestKind::UploadRaw), 1);
     assert_eq!(fake.request_count(RequestKind::UploadStart), 1);
-    assert_eq!(fake.request_count(RequestKind::UploadChunk), 1, "one upload, finalize for the whole file");
-    let results = client.batch_create(&[item(t1, "GOPR0001.JPG"), item(t2, "GX010001.MP4")], None).await.unwrap();
+    assert_eq!(
+        fake.request_count(RequestKind::UploadChunk),
+        1,
+        "one upload, finalize for the whole file"
+    );
+    let results = client
+        .batch_create(&[item(t1, "GOPR0001.JPG"), item(t2, "GX010001.MP4")], None)
+        .await
+        .unwrap();
     assert!(results.iter().all(Result::is_ok));
     let created = fake.media_items();
-    let sha = |name: &str| created.iter().find(|m| m.filename == name).unwrap().sha256.clone();
+    let sha = |name: &str| {
+        created
+            .iter()
+            .find(|m| m.filename == name)
+            .unwrap()
+            .sha256
+            .clone()
+    };
     assert_eq!(sha("GOPR0001.JPG"), small.content.sha256_hex());
     assert_eq!(sha("GX010001.MP4"), large.content.sha256_hex());
 }
@@ -190,34 +272,65 @@ async fn small_files_go_up_raw_and_large_ones_resumable() {
 #[tokio::test]
 async fn a_dropped_upload_continues_from_what_google_kept() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
-    fake.set_upload_fault(UploadFault { kind: UploadFaultKind::Drop, after_bytes: 1_000_000, times: 1 });
+    fake.set_upload_fault(UploadFault {
+        kind: UploadFaultKind::Drop,
+        after_bytes: 1_000_000,
+        times: 1,
+    });
     let client = photos_client(&fake).with_raw_upload_max(0);
     let source = ContentSource::new(3, 3_000_000, Format::Mp4);
     let token = upload(&client, &source, "GX010003.MP4").await.unwrap();
-    assert_eq!(fake.request_count(RequestKind::UploadQuery), 1, "asked where it stood");
-    assert_eq!(fake.request_count(RequestKind::UploadStart), 1, "same session");
+    assert_eq!(
+        fake.request_count(RequestKind::UploadQuery),
+        1,
+        "asked where it stood"
+    );
+    assert_eq!(
+        fake.request_count(RequestKind::UploadStart),
+        1,
+        "same session"
+    );
     let session = &fake.upload_sessions()[0];
     assert_eq!(session.received, 3_000_000);
-    client.batch_create(&[item(token, "GX010003.MP4")], None).await.unwrap()[0].as_ref().unwrap();
+    client
+        .batch_create(&[item(token, "GX010003.MP4")], None)
+        .await
+        .unwrap()[0]
+        .as_ref()
+        .unwrap();
     assert_eq!(fake.media_items()[0].sha256, source.content.sha256_hex());
 }
 
 #[tokio::test]
 async fn a_server_error_mid_upload_continues_too() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
-    fake.set_upload_fault(UploadFault { kind: UploadFaultKind::ServerError, after_bytes: 600_000, times: 2 });
+    fake.set_upload_fault(UploadFault {
+        kind: UploadFaultKind::ServerError,
+        after_bytes: 600_000,
+        times: 2,
+    });
     let client = photos_client(&fake).with_raw_upload_max(0);
     let source = ContentSource::new(4, 2_000_000, Format::Mp4);
     let token = upload(&client, &source, "GX010004.MP4").await.unwrap();
     assert_eq!(fake.request_count(RequestKind::UploadQuery), 2);
-    client.batch_create(&[item(token, "GX010004.MP4")], None).await.unwrap()[0].as_ref().unwrap();
+    client
+        .batch_create(&[item(token, "GX010004.MP4")], None)
+        .await
+        .unwrap()[0]
+        .as_ref()
+        .unwrap();
     assert_eq!(fake.media_items()[0].sha256, source.content.sha256_hex());
 }
 
 #[tokio::test]
 async fn an_expired_upload_session_starts_over() {
-    let fake = Arc::new(FakeGoogle::start(GoogleScenario::default().with_session_ttl(3600, 404)).unwrap());
-    fake.set_upload_fault(UploadFault { kind: UploadFaultKind::Drop, after_bytes: 500_000, times: 1 });
+    let fake =
+        Arc::new(FakeGoogle::start(GoogleScenario::default().with_session_ttl(3600, 404)).unwrap());
+    fake.set_upload_fault(UploadFault {
+        kind: UploadFaultKind::Drop,
+        after_bytes: 500_000,
+        times: 1,
+    });
     let client = photos_client(&fake).with_raw_upload_max(0);
     let mut source = ContentSource::new(5, 1_500_000, Format::Mp4);
     // While the first attempt streams, two hours pass: the session is gone when the client asks.
@@ -233,17 +346,38 @@ async fn an_expired_upload_session_starts_over() {
     let sessions = fake.upload_sessions();
     assert_eq!(sessions.len(), 2, "a new session after the old one expired");
     assert!(sessions[0].expired && sessions[1].received == 1_500_000);
-    client.batch_create(&[item(token, "GX010005.MP4")], None).await.unwrap()[0].as_ref().unwrap();
+    client
+        .batch_create(&[item(token, "GX010005.MP4")], None)
+        .await
+        .unwrap()[0]
+        .as_ref()
+        .unwrap();
     assert_eq!(fake.media_items()[0].sha256, source.content.sha256_hex());
 }
 
 #[tokio::test]
 async fn oversize_and_empty_files_are_refused_with_reasons() {
-    let fake = FakeGoogle::start(GoogleScenario::default().with_max_upload_bytes(1_000_000)).unwrap();
+    let fake =
+        FakeGoogle::start(GoogleScenario::default().with_max_upload_bytes(1_000_000)).unwrap();
     let client = photos_client(&fake).with_raw_upload_max(0);
-    let err = upload(&client, &ContentSource::new(6, 1_500_000, Format::Mp4), "BIG.MP4").await.unwrap_err();
-    assert!(matches!(&err, PhotosError::TooLarge(m) if m.contains("max file size")), "{err:?}");
-    let err = upload(&client, &ContentSource::new(7, 0, Format::Jpeg), "EMPTY.JPG").await.unwrap_err();
+    let err = upload(
+        &client,
+        &ContentSource::new(6, 1_500_000, Format::Mp4),
+        "BIG.MP4",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, PhotosError::TooLarge(m) if m.contains("max file size")),
+        "{err:?}"
+    );
+    let err = upload(
+        &client,
+        &ContentSource::new(7, 0, Format::Jpeg),
+        "EMPTY.JPG",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, PhotosError::EmptyPayload));
 }
 
@@ -251,16 +385,35 @@ async fn oversize_and_empty_files_are_refused_with_reasons() {
 async fn progress_is_reported_while_bytes_stream() {
     // 24 MB at 24 MB/s: about a second, far more than the socket buffers hold.
     let len = 24_000_000;
-    let fake = FakeGoogle::start(GoogleScenario::default().with_upload_shaping(fakes::Shaping { latency_ms: 0, bytes_per_sec: Some(len) })).unwrap();
+    let fake = FakeGoogle::start(
+        GoogleScenario::default().with_upload_shaping(fakes::Shaping {
+            latency_ms: 0,
+            bytes_per_sec: Some(len),
+        }),
+    )
+    .unwrap();
     let client = photos_client(&fake).with_raw_upload_max(0);
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
     let progress = move |n: u64| log.lock().unwrap().push(n);
-    client.upload(&ContentSource::new(8, len, Format::Mp4), &meta("GX.MP4", "video/mp4"), &progress).await.unwrap();
+    client
+        .upload(
+            &ContentSource::new(8, len, Format::Mp4),
+            &meta("GX.MP4", "video/mp4"),
+            &progress,
+        )
+        .await
+        .unwrap();
     let seen = seen.lock().unwrap();
     assert_eq!(seen.last(), Some(&len));
-    assert!(seen.iter().any(|n| *n > 0 && *n < len), "intermediate progress: {seen:?}");
-    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "monotonic without failures: {seen:?}");
+    assert!(
+        seen.iter().any(|n| *n > 0 && *n < len),
+        "intermediate progress: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "monotonic without failures: {seen:?}"
+    );
 }
 
 // ---------- batchCreate ----------
@@ -269,7 +422,16 @@ async fn tokens(client: &engine::photos::PhotosClient, n: u64) -> Vec<(UploadTok
     let mut out = Vec::new();
     for i in 0..n {
         let name = format!("GOPR{i:04}.JPG");
-        out.push((upload(client, &ContentSource::new(100 + i, 50_000, Format::Jpeg), &name).await.unwrap(), name));
+        out.push((
+            upload(
+                client,
+                &ContentSource::new(100 + i, 50_000, Format::Jpeg),
+                &name,
+            )
+            .await
+            .unwrap(),
+            name,
+        ));
     }
     out
 }
@@ -277,15 +439,36 @@ async fn tokens(client: &engine::photos::PhotosClient, n: u64) -> Vec<(UploadTok
 #[tokio::test]
 async fn per_item_statuses_are_matched_by_token_and_classified() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
-    fake.set_item_fault(ItemFault { filename_contains: Some("0001".into()), failure: ItemFailure::NotImage, ..ItemFault::default() });
-    fake.set_item_fault(ItemFault { filename_contains: Some("0002".into()), failure: ItemFailure::Internal, ..ItemFault::default() });
+    fake.set_item_fault(ItemFault {
+        filename_contains: Some("0001".into()),
+        failure: ItemFailure::NotImage,
+        ..ItemFault::default()
+    });
+    fake.set_item_fault(ItemFault {
+        filename_contains: Some("0002".into()),
+        failure: ItemFailure::Internal,
+        ..ItemFault::default()
+    });
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 4).await.into_iter().map(|(t, n)| item(t, &n)).collect();
+    let items: Vec<NewItem> = tokens(&client, 4)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect();
     let results = client.batch_create(&items, None).await.unwrap();
     assert_eq!(results.len(), 4);
-    assert_eq!(results[0].as_ref().unwrap().filename.as_deref(), Some("GOPR0000.JPG"));
-    assert_eq!(results[1].as_ref().unwrap_err().class, ItemFailureClass::Unsupported);
-    assert_eq!(results[2].as_ref().unwrap_err().class, ItemFailureClass::Retryable);
+    assert_eq!(
+        results[0].as_ref().unwrap().filename.as_deref(),
+        Some("GOPR0000.JPG")
+    );
+    assert_eq!(
+        results[1].as_ref().unwrap_err().class,
+        ItemFailureClass::Unsupported
+    );
+    assert_eq!(
+        results[2].as_ref().unwrap_err().class,
+        ItemFailureClass::Retryable
+    );
     assert!(results[3].is_ok());
     assert_eq!(fake.request_count(RequestKind::BatchCreate), 1);
 }
@@ -294,10 +477,32 @@ async fn per_item_statuses_are_matched_by_token_and_classified() {
 async fn identical_bytes_are_one_media_item_keeping_the_first_name() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let a = upload(&client, &ContentSource::new(9, 40_000, Format::Jpeg), "FIRST.JPG").await.unwrap();
-    let b = upload(&client, &ContentSource::new(9, 40_000, Format::Jpeg), "SECOND.JPG").await.unwrap();
-    let first = client.batch_create(&[item(a, "FIRST.JPG")], None).await.unwrap().remove(0).unwrap();
-    let second = client.batch_create(&[item(b, "SECOND.JPG")], None).await.unwrap().remove(0).unwrap();
+    let a = upload(
+        &client,
+        &ContentSource::new(9, 40_000, Format::Jpeg),
+        "FIRST.JPG",
+    )
+    .await
+    .unwrap();
+    let b = upload(
+        &client,
+        &ContentSource::new(9, 40_000, Format::Jpeg),
+        "SECOND.JPG",
+    )
+    .await
+    .unwrap();
+    let first = client
+        .batch_create(&[item(a, "FIRST.JPG")], None)
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap();
+    let second = client
+        .batch_create(&[item(b, "SECOND.JPG")], None)
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap();
     assert_eq!(first.id, second.id);
     assert_eq!(second.filename.as_deref(), Some("FIRST.JPG"));
     assert_eq!(fake.media_items().len(), 1);
@@ -308,23 +513,44 @@ async fn invalid_upload_tokens_whole_request_and_per_item() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
     let bogus = item(UploadToken::new("not-a-token"), "X.JPG");
-    assert!(matches!(client.batch_create(std::slice::from_ref(&bogus), None).await, Err(PhotosError::InvalidUploadToken)));
+    assert!(matches!(
+        client
+            .batch_create(std::slice::from_ref(&bogus), None)
+            .await,
+        Err(PhotosError::InvalidUploadToken)
+    ));
     fake.update_scenario(|s| s.invalid_token_policy = InvalidTokenPolicy::PerItem);
     let results = client.batch_create(&[bogus], None).await.unwrap();
-    assert_eq!(results[0].as_ref().unwrap_err().class, ItemFailureClass::InvalidToken);
+    assert_eq!(
+        results[0].as_ref().unwrap_err().class,
+        ItemFailureClass::InvalidToken
+    );
     // Tokens expire (their lifetime is undocumented; the fake's default is an hour).
     let (token, name) = tokens(&client, 1).await.remove(0);
     fake.expire_upload_tokens();
-    let results = client.batch_create(&[item(token, &name)], None).await.unwrap();
-    assert_eq!(results[0].as_ref().unwrap_err().class, ItemFailureClass::InvalidToken);
+    let results = client
+        .batch_create(&[item(token, &name)], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        results[0].as_ref().unwrap_err().class,
+        ItemFailureClass::InvalidToken
+    );
 }
 
 #[tokio::test]
 async fn storage_full_and_foreign_albums_stop_with_reasons() {
     let fake = FakeGoogle::start(GoogleScenario::default().with_foreign_album("theirs")).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 2).await.into_iter().map(|(t, n)| item(t, &n)).collect();
-    let err = client.batch_create(&items, Some("theirs")).await.unwrap_err();
+    let items: Vec<NewItem> = tokens(&client, 2)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect();
+    let err = client
+        .batch_create(&items, Some("theirs"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, PhotosError::AlbumNotWritable), "{err:?}");
     fake.set_storage_full(true);
     let err = client.batch_create(&items, None).await.unwrap_err();
@@ -337,8 +563,13 @@ async fn storage_full_and_foreign_albums_stop_with_reasons() {
 async fn batches_over_fifty_are_refused_before_sending() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = (0..51).map(|i| item(UploadToken::new(format!("t{i}")), "x.jpg")).collect();
-    assert!(matches!(client.batch_create(&items, None).await, Err(PhotosError::Protocol(_))));
+    let items: Vec<NewItem> = (0..51)
+        .map(|i| item(UploadToken::new(format!("t{i}")), "x.jpg"))
+        .collect();
+    assert!(matches!(
+        client.batch_create(&items, None).await,
+        Err(PhotosError::Protocol(_))
+    ));
     assert_eq!(fake.request_count(RequestKind::BatchCreate), 0);
 }
 
@@ -346,11 +577,25 @@ async fn batches_over_fifty_are_refused_before_sending() {
 async fn per_minute_quota_waits_at_least_the_minimum_then_succeeds() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 1).await.into_iter().map(|(t, n)| item(t, &n)).collect();
-    fake.set_request_fault(RequestFault { error: InjectedError::RateLimitPerMinute, times: 1, only: Some(RequestKind::BatchCreate), retry_after_secs: None });
+    let items: Vec<NewItem> = tokens(&client, 1)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect();
+    fake.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitPerMinute,
+        times: 1,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
     let started = Instant::now();
-    client.batch_create(&items, None).await.unwrap()[0].as_ref().unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(200), "waited the per-minute minimum");
+    client.batch_create(&items, None).await.unwrap()[0]
+        .as_ref()
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "waited the per-minute minimum"
+    );
     assert_eq!(fake.request_count(RequestKind::BatchCreate), 2);
 }
 
@@ -361,7 +606,10 @@ async fn the_real_per_minute_limit_is_enforced_and_survived() {
     // Uploads do not count as writes by default; three creates fill the minute.
     let all = tokens(&client, 4).await;
     for (t, n) in all.iter().take(3) {
-        client.batch_create(&[item(t.clone(), n)], None).await.unwrap();
+        client
+            .batch_create(&[item(t.clone(), n)], None)
+            .await
+            .unwrap();
     }
     // The fourth hits 429; the fake's minute is advanced while the client waits.
     let clock = fake.clock().clone();
@@ -370,7 +618,12 @@ async fn the_real_per_minute_limit_is_enforced_and_survived() {
         clock.advance(Duration::from_secs(61));
     });
     let (t, n) = &all[3];
-    client.batch_create(&[item(t.clone(), n)], None).await.unwrap()[0].as_ref().unwrap();
+    client
+        .batch_create(&[item(t.clone(), n)], None)
+        .await
+        .unwrap()[0]
+        .as_ref()
+        .unwrap();
     ticker.await.unwrap();
     assert_eq!(fake.request_count(RequestKind::BatchCreate), 5);
 }
@@ -379,9 +632,16 @@ async fn the_real_per_minute_limit_is_enforced_and_survived() {
 async fn the_daily_quota_is_never_retried_and_says_when_it_resets() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    fake.set_request_fault(RequestFault { error: InjectedError::RateLimitDaily, times: 5, only: None, retry_after_secs: Some(1) });
+    fake.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitDaily,
+        times: 5,
+        only: None,
+        retry_after_secs: Some(1),
+    });
     let err = client.list_albums(None).await.unwrap_err();
-    let PhotosError::DailyQuota { resets_at } = err else { panic!("{err:?}") };
+    let PhotosError::DailyQuota { resets_at } = err else {
+        panic!("{err:?}")
+    };
     let until = resets_at - chrono::Utc::now();
     assert!(until > chrono::Duration::zero() && until <= chrono::Duration::hours(25));
     assert_eq!(fake.request_count(RequestKind::AlbumList), 1);
@@ -394,7 +654,10 @@ async fn the_real_daily_quota_stops_the_client() {
     for _ in 0..3 {
         client.list_albums(None).await.unwrap();
     }
-    assert!(matches!(client.list_albums(None).await, Err(PhotosError::DailyQuota { .. })));
+    assert!(matches!(
+        client.list_albums(None).await,
+        Err(PhotosError::DailyQuota { .. })
+    ));
 }
 
 #[tokio::test]
@@ -402,25 +665,51 @@ async fn concurrent_creates_are_retried_after_the_write_limit() {
     let fake = FakeGoogle::start(GoogleScenario::default().with_batch_create_ms(150)).unwrap();
     let client = photos_client(&fake);
     let all = tokens(&client, 2).await;
-    let (a, b) = (item(all[0].0.clone(), &all[0].1), item(all[1].0.clone(), &all[1].1));
-    let (ra, rb) = tokio::join!(client.batch_create(std::slice::from_ref(&a), None), client.batch_create(std::slice::from_ref(&b), None));
+    let (a, b) = (
+        item(all[0].0.clone(), &all[0].1),
+        item(all[1].0.clone(), &all[1].1),
+    );
+    let (ra, rb) = tokio::join!(
+        client.batch_create(std::slice::from_ref(&a), None),
+        client.batch_create(std::slice::from_ref(&b), None)
+    );
     assert!(ra.unwrap()[0].is_ok() && rb.unwrap()[0].is_ok());
     assert_eq!(fake.media_items().len(), 2);
-    assert_eq!(fake.request_count(RequestKind::BatchCreate), 3, "one 429 for the overlapping call, then its retry");
+    assert_eq!(
+        fake.request_count(RequestKind::BatchCreate),
+        3,
+        "one 429 for the overlapping call, then its retry"
+    );
 }
 
 #[tokio::test]
 async fn a_server_error_on_create_is_an_unknown_outcome_never_blindly_resent() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 1).await.into_iter().map(|(t, n)| item(t, &n)).collect();
-    fake.set_request_fault(RequestFault { error: InjectedError::BackendError, times: 1, only: Some(RequestKind::BatchCreate), retry_after_secs: None });
+    let items: Vec<NewItem> = tokens(&client, 1)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect();
+    fake.set_request_fault(RequestFault {
+        error: InjectedError::BackendError,
+        times: 1,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
     let err = client.batch_create(&items, None).await.unwrap_err();
     assert!(matches!(err, PhotosError::OutcomeUnknown(_)), "{err:?}");
     assert_eq!(fake.request_count(RequestKind::BatchCreate), 1);
     // ABORTED means nothing happened: that one is retried.
-    fake.set_request_fault(RequestFault { error: InjectedError::Aborted, times: 1, only: Some(RequestKind::BatchCreate), retry_after_secs: None });
-    client.batch_create(&items, None).await.unwrap()[0].as_ref().unwrap();
+    fake.set_request_fault(RequestFault {
+        error: InjectedError::Aborted,
+        times: 1,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
+    client.batch_create(&items, None).await.unwrap()[0]
+        .as_ref()
+        .unwrap();
 }
 
 // ---------- listing and albums ----------
@@ -429,22 +718,40 @@ async fn a_server_error_on_create_is_an_unknown_outcome_never_blindly_resent() {
 async fn app_created_items_and_albums_can_be_listed_page_by_page() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let album = client.create_album("GoPro 2026-03-01 – 2026-03-31").await.unwrap();
+    let album = client
+        .create_album("GoPro 2026-03-01 – 2026-03-31")
+        .await
+        .unwrap();
     assert_eq!(album.is_writeable, Some(true));
-    let items: Vec<NewItem> = tokens(&client, 7).await.into_iter().map(|(t, n)| item(t, &n)).collect();
+    let items: Vec<NewItem> = tokens(&client, 7)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect();
     client.batch_create(&items, Some(&album.id)).await.unwrap();
     let mut names = Vec::new();
     let mut page_token = None;
     loop {
-        let page = client.list_media_items(page_token.as_deref(), 3).await.unwrap();
-        names.extend(page.media_items.into_iter().map(|m| (m.filename.unwrap(), m.description.unwrap_or_default())));
+        let page = client
+            .list_media_items(page_token.as_deref(), 3)
+            .await
+            .unwrap();
+        names.extend(
+            page.media_items
+                .into_iter()
+                .map(|m| (m.filename.unwrap(), m.description.unwrap_or_default())),
+        );
         page_token = page.next_page_token.filter(|t| !t.is_empty());
         if page_token.is_none() {
             break;
         }
     }
     assert_eq!(names.len(), 7);
-    assert_eq!(names[0], ("GOPR0000.JPG".to_string(), "GoPro GOPR0000.JPG".to_string()), "creation order, descriptions kept");
+    assert_eq!(
+        names[0],
+        ("GOPR0000.JPG".to_string(), "GoPro GOPR0000.JPG".to_string()),
+        "creation order, descriptions kept"
+    );
     let in_album = client.search_album(&album.id, None, 50).await.unwrap();
     assert_eq!(in_album.media_items.len(), 7);
     let albums = client.list_albums(None).await.unwrap();
@@ -453,5 +760,13 @@ async fn app_created_items_and_albums_can_be_listed_page_by_page() {
     let second = client.create_album("second").await.unwrap();
     let ids: Vec<String> = fake.media_items().into_iter().map(|m| m.id).collect();
     client.add_to_album(&second.id, &ids[..2]).await.unwrap();
-    assert_eq!(fake.albums().iter().find(|a| a.id == second.id).unwrap().media_item_ids.len(), 2);
+    assert_eq!(
+        fake.albums()
+            .iter()
+            .find(|a| a.id == second.id)
+            .unwrap()
+            .media_item_ids
+            .len(),
+        2
+    );
 }

@@ -39,8 +39,8 @@ impl ServerHandle {
                     .build()
                     .expect("fake server runtime");
                 runtime.block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener)
-                        .expect("fake server listener");
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("fake server listener");
                     let served = axum::serve(listener, router).with_graceful_shutdown(async {
                         let _ = rx.await;
                     });

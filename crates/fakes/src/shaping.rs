@@ -109,7 +109,11 @@ mod tests {
             (0..5).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![1u8; 10]))),
         );
         let items: Vec<_> = cut_after(chunks, 25).collect().await;
-        let ok: usize = items.iter().filter_map(|i| i.as_ref().ok()).map(|b| b.len()).sum();
+        let ok: usize = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|b| b.len())
+            .sum();
         assert_eq!(ok, 25);
         assert!(items.last().unwrap().is_err());
         assert_eq!(items.iter().filter(|i| i.is_err()).count(), 1);
@@ -118,7 +122,8 @@ mod tests {
     #[tokio::test]
     async fn whole_body_under_limit_still_ends_with_error() {
         // cut_after is only used where a fault is wanted: the connection always drops.
-        let chunks = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))]);
+        let chunks =
+            futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))]);
         let items: Vec<_> = cut_after(chunks, 100).collect().await;
         assert_eq!(items.len(), 2);
         assert!(items[1].is_err());

@@ -74,7 +74,9 @@ pub enum OAuthError {
     #[error("your Google sign-in has expired or was revoked; please sign in to Google again")]
     InvalidGrant,
     /// The client id or secret is wrong.
-    #[error("Google rejected this app's client id or secret ({0}); check the Google client settings")]
+    #[error(
+        "Google rejected this app's client id or secret ({0}); check the Google client settings"
+    )]
     InvalidClient(String),
     /// The network or the server failed.
     #[error("could not reach Google's sign-in service: {0}")]
@@ -145,18 +147,27 @@ impl GoogleOAuth {
         request: &AuthorizeRequest,
         redirect_query: &[(String, String)],
     ) -> Result<TokenGrant, OAuthError> {
-        let get = |k: &str| redirect_query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let get = |k: &str| {
+            redirect_query
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+        };
         if get("state") != Some(request.state.as_str()) {
             return Err(OAuthError::StateMismatch);
         }
         if let Some(error) = get("error") {
             return Err(OAuthError::Denied(error.to_string()));
         }
-        let code = get("code").ok_or_else(|| OAuthError::Protocol("no code in the redirect".into()))?;
+        let code =
+            get("code").ok_or_else(|| OAuthError::Protocol("no code in the redirect".into()))?;
         let mut form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code.to_string()),
-            ("code_verifier", request.pkce.verifier().expose().to_string()),
+            (
+                "code_verifier",
+                request.pkce.verifier().expose().to_string(),
+            ),
             ("redirect_uri", request.redirect_uri.clone()),
         ];
         self.push_client(&mut form);
@@ -173,7 +184,9 @@ impl GoogleOAuth {
             });
         }
         if grant.refresh_token.is_none() {
-            return Err(OAuthError::Protocol("Google returned no refresh token".into()));
+            return Err(OAuthError::Protocol(
+                "Google returned no refresh token".into(),
+            ));
         }
         Ok(grant)
     }
@@ -210,7 +223,9 @@ impl GoogleOAuth {
                         let detail = e.error_description.unwrap_or_else(|| e.error.clone());
                         return Err(match e.error.as_str() {
                             "invalid_grant" => OAuthError::InvalidGrant,
-                            "invalid_client" | "unauthorized_client" => OAuthError::InvalidClient(detail),
+                            "invalid_client" | "unauthorized_client" => {
+                                OAuthError::InvalidClient(detail)
+                            }
                             _ => OAuthError::Protocol(format!("{}: {detail}", e.error)),
                         });
                     }
@@ -218,10 +233,9 @@ impl GoogleOAuth {
                 return Err(OAuthError::Http(err));
             }
         };
-        let body: TokenResponse = response
-            .json()
-            .await
-            .map_err(|e| OAuthError::Protocol(format!("token response is not JSON: {}", e.without_url())))?;
+        let body: TokenResponse = response.json().await.map_err(|e| {
+            OAuthError::Protocol(format!("token response is not JSON: {}", e.without_url()))
+        })?;
         Ok(TokenGrant {
             access_token: Secret::new(body.access_token),
             expires_in: Duration::from_secs(body.expires_in.unwrap_or(3600)),

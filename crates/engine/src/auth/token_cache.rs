@@ -55,7 +55,11 @@ impl AccessTokenCache {
     /// Drops `rejected` (the server answered 401 to it) so the next call refreshes.
     pub async fn invalidate(&self, rejected: &Secret) {
         let mut state = self.state.lock().await;
-        if state.access_token.as_ref().is_some_and(|(t, _)| t == rejected) {
+        if state
+            .access_token
+            .as_ref()
+            .is_some_and(|(t, _)| t == rejected)
+        {
             state.access_token = None;
         }
     }

@@ -86,7 +86,9 @@ impl Medium {
 
 /// Parses an ISO-8601 instant with `Z` or an offset.
 pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// `_pages` of a search answer.

@@ -21,7 +21,8 @@ pub const LISTED_TYPES: &str = "Burst,BurstVideo,Continuous,LoopedVideo,Photo,Ti
 
 /// Processing states listed: ready items and those GoPro is still working on (reported as
 /// "not ready yet" rather than silently missing).
-pub const LISTED_STATES: &str = "registered,uploading,rendering,pretranscoding,transcoding,stabilizing,ready,failure";
+pub const LISTED_STATES: &str =
+    "registered,uploading,rendering,pretranscoding,transcoding,stabilizing,ready,failure";
 
 /// Fields requested in searches (a projection keeps pages small).
 pub const SEARCH_FIELDS: &str = "id,type,filename,file_extension,captured_at,captured_at_timezone,created_at,file_size,item_count,ready_to_view,play_as,mce_type,width,height,source_duration,reprocessed_at,camera_model";
@@ -92,7 +93,12 @@ impl GoProClient {
     }
 
     /// One search page. Exposed for the contract checks of `q2google doctor`.
-    pub async fn search_page(&self, range: &CaptureRange, page: u64, per_page: u64) -> Result<(Vec<Medium>, SearchResponse), GoProError> {
+    pub async fn search_page(
+        &self,
+        range: &CaptureRange,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<Medium>, SearchResponse), GoProError> {
         let query = [
             ("fields", SEARCH_FIELDS.to_string()),
             ("type", LISTED_TYPES.to_string()),
@@ -103,10 +109,9 @@ impl GoProClient {
             ("per_page", per_page.to_string()),
         ];
         let response = self.get("media/search", &query, None).await?;
-        let body: SearchResponse = response
-            .json()
-            .await
-            .map_err(|e| GoProError::Protocol(format!("search page {page}: {}", e.without_url())))?;
+        let body: SearchResponse = response.json().await.map_err(|e| {
+            GoProError::Protocol(format!("search page {page}: {}", e.without_url()))
+        })?;
         let mut rows = Vec::with_capacity(body.embedded.media.len());
         for raw in &body.embedded.media {
             match serde_json::from_value::<Medium>(raw.clone()) {
@@ -128,9 +133,19 @@ impl GoProClient {
             .map_err(|e| GoProError::Protocol(format!("download info: {}", e.without_url())))
     }
 
-    async fn get(&self, path: &str, query: &[(&str, String)], media_id: Option<&str>) -> Result<reqwest::Response, GoProError> {
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        media_id: Option<&str>,
+    ) -> Result<reqwest::Response, GoProError> {
         let url = join(&self.inner.base, path);
-        let credentials = self.inner.credentials.read().expect("credentials lock").clone();
+        let credentials = self
+            .inner
+            .credentials
+            .read()
+            .expect("credentials lock")
+            .clone();
         let http = &self.inner.http;
         http.send(Safety::Idempotent, default_classifier, || {
             let mut request = http
@@ -143,7 +158,10 @@ impl GoProClient {
             if let Some(uid) = &credentials.user_id {
                 request = request.header(
                     reqwest::header::COOKIE,
-                    format!("gp_access_token={}; gp_user_id={uid}", credentials.access_token.expose()),
+                    format!(
+                        "gp_access_token={}; gp_user_id={uid}",
+                        credentials.access_token.expose()
+                    ),
                 );
             }
             request

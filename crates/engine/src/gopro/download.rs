@@ -28,12 +28,19 @@ type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Sen
 
 impl GoProClient {
     /// A fresh signed URL pair for `key` (asks `/download` again).
-    pub async fn resolve(&self, key: &FileKey) -> Result<(SignedUrl, Option<SignedUrl>), GoProError> {
+    pub async fn resolve(
+        &self,
+        key: &FileKey,
+    ) -> Result<(SignedUrl, Option<SignedUrl>), GoProError> {
         let info = self.download_info(&key.media_id).await?;
         // Selection needs the medium's kind; the key's label is enough to find the rendition.
         let medium = super::api::Medium {
             id: key.media_id.clone(),
-            play_as: Some(if key.label == "file" { "multi_shot_photo".into() } else { "video".into() }),
+            play_as: Some(if key.label == "file" {
+                "multi_shot_photo".into()
+            } else {
+                "video".into()
+            }),
             ..Default::default()
         };
         let options = SelectOptions {
@@ -43,7 +50,11 @@ impl GoProClient {
         select_originals(&medium, &info, options)
             .into_iter()
             .find_map(|c| match c {
-                Choice::Transfer(o) if o.key.label == key.label && o.key.item_number == key.item_number => Some((o.url, o.head)),
+                Choice::Transfer(o)
+                    if o.key.label == key.label && o.key.item_number == key.item_number =>
+                {
+                    Some((o.url, o.head))
+                }
                 _ => None,
             })
             .ok_or_else(|| GoProError::NotFound {
@@ -53,7 +64,11 @@ impl GoProClient {
 
     /// The size of a file from a HEAD on its signed `head` URL (search's `file_size` is only a
     /// hint). Re-resolves once if the URL expired.
-    pub async fn head_size(&self, key: &FileKey, head: Option<&SignedUrl>) -> Result<u64, GoProError> {
+    pub async fn head_size(
+        &self,
+        key: &FileKey,
+        head: Option<&SignedUrl>,
+    ) -> Result<u64, GoProError> {
         let mut url = head.cloned();
         for fresh in [false, true] {
             if fresh || url.is_none() {
@@ -64,7 +79,9 @@ impl GoProClient {
             };
             let http = &self.inner.http;
             match http
-                .send(Safety::Idempotent, default_classifier, || http.client().head(head_url.expose().clone()))
+                .send(Safety::Idempotent, default_classifier, || {
+                    http.client().head(head_url.expose().clone())
+                })
                 .await
             {
                 Ok(response) => {
@@ -73,7 +90,9 @@ impl GoProClient {
                         .get(reqwest::header::CONTENT_LENGTH)
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.parse().ok())
-                        .ok_or_else(|| GoProError::Protocol("the CDN gave no Content-Length".into()));
+                        .ok_or_else(|| {
+                            GoProError::Protocol("the CDN gave no Content-Length".into())
+                        });
                 }
                 Err(err) if err.status().is_some_and(|f| f.status == 403) && !fresh => continue,
                 Err(err) => return Err(cdn_error(err)),
@@ -135,7 +154,9 @@ impl CdnStream {
 
     /// This stream as a `futures` stream.
     pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, GoProError>> + Send {
-        futures_util::stream::unfold(self, |mut s| async move { s.next_chunk().await.map(|item| (item, s)) })
+        futures_util::stream::unfold(self, |mut s| async move {
+            s.next_chunk().await.map(|item| (item, s))
+        })
     }
 
     async fn advance(&mut self) -> Option<Result<Bytes, GoProError>> {
@@ -169,7 +190,10 @@ impl CdnStream {
                     self.body = None;
                     match self.total {
                         Some(t) if self.offset < t => {
-                            let e = GoProError::Truncated { received: self.offset, expected: t };
+                            let e = GoProError::Truncated {
+                                received: self.offset,
+                                expected: t,
+                            };
                             if let Err(e) = self.stall(e).await {
                                 return Some(Err(e));
                             }
@@ -195,13 +219,22 @@ impl CdnStream {
     async fn open(&mut self) -> Result<bool, GoProError> {
         let mut refreshed = false;
         loop {
-            let young = self.url.as_ref().is_some_and(|(_, at)| at.elapsed() < URL_MAX_AGE);
+            let young = self
+                .url
+                .as_ref()
+                .is_some_and(|(_, at)| at.elapsed() < URL_MAX_AGE);
             if !young {
                 let (url, _) = self.client.resolve(&self.key).await?;
                 self.url = Some((url, Instant::now()));
                 refreshed = true;
             }
-            let url = self.url.as_ref().expect("resolved above").0.expose().clone();
+            let url = self
+                .url
+                .as_ref()
+                .expect("resolved above")
+                .0
+                .expose()
+                .clone();
             let http = &self.client.inner.http;
             let offset = self.offset;
             let result = http
@@ -231,8 +264,9 @@ impl CdnStream {
             };
             let status = response.status().as_u16();
             let (start, total) = if status == 206 {
-                parse_content_range(response.headers())
-                    .ok_or_else(|| GoProError::Protocol("206 without a readable Content-Range".into()))?
+                parse_content_range(response.headers()).ok_or_else(|| {
+                    GoProError::Protocol("206 without a readable Content-Range".into())
+                })?
             } else {
                 (0, response.content_length())
             };
@@ -242,7 +276,10 @@ impl CdnStream {
             let mut body: ByteStream = Box::pin(response.bytes_stream());
             if start != self.offset {
                 if start > self.offset {
-                    return Err(GoProError::Protocol(format!("the CDN resumed at byte {start}, not {}", self.offset)));
+                    return Err(GoProError::Protocol(format!(
+                        "the CDN resumed at byte {start}, not {}",
+                        self.offset
+                    )));
                 }
                 // The server ignored Range: drop the bytes already held.
                 body = Box::pin(skip_bytes(body, self.offset - start));
@@ -269,7 +306,10 @@ fn parse_content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, Opt
     Some((start.trim().parse().ok()?, total.trim().parse().ok()))
 }
 
-fn skip_bytes(body: ByteStream, mut skip: u64) -> impl Stream<Item = Result<Bytes, reqwest::Error>> + Send {
+fn skip_bytes(
+    body: ByteStream,
+    mut skip: u64,
+) -> impl Stream<Item = Result<Bytes, reqwest::Error>> + Send {
     body.filter_map(move |item| {
         let out = match item {
             Ok(mut chunk) => {
@@ -295,9 +335,15 @@ mod tests {
     #[test]
     fn content_range_parses() {
         let mut h = reqwest::header::HeaderMap::new();
-        h.insert(reqwest::header::CONTENT_RANGE, "bytes 100-199/1000".parse().unwrap());
+        h.insert(
+            reqwest::header::CONTENT_RANGE,
+            "bytes 100-199/1000".parse().unwrap(),
+        );
         assert_eq!(parse_content_range(&h), Some((100, Some(1000))));
-        h.insert(reqwest::header::CONTENT_RANGE, "bytes 5-9/*".parse().unwrap());
+        h.insert(
+            reqwest::header::CONTENT_RANGE,
+            "bytes 5-9/*".parse().unwrap(),
+        );
         assert_eq!(parse_content_range(&h), Some((5, None)));
     }
 }

@@ -6,7 +6,9 @@ use crate::http::HttpError;
 #[derive(Debug, thiserror::Error)]
 pub enum GoProError {
     /// 401: the GoPro login expired (browser tokens last a few hours).
-    #[error("GoPro needs you to log in again (it does this every few hours); your progress is saved")]
+    #[error(
+        "GoPro needs you to log in again (it does this every few hours); your progress is saved"
+    )]
     LoginExpired,
     /// 406 or 410: GoPro changed its API.
     #[error("GoPro changed its service (HTTP {status}); q2google needs an update before it can continue")]
@@ -67,7 +69,9 @@ impl GoProError {
         };
         match failure.status {
             401 => GoProError::LoginExpired,
-            406 | 410 => GoProError::ApiChanged { status: failure.status },
+            406 | 410 => GoProError::ApiChanged {
+                status: failure.status,
+            },
             404 => GoProError::NotFound {
                 id: media_id.unwrap_or("?").to_string(),
             },

@@ -24,7 +24,9 @@ pub struct CaptureRange {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RangeError {
     /// The end is before the start.
-    #[error("the end date {to} is before the start date {from}; pick an end date on or after the start")]
+    #[error(
+        "the end date {to} is before the start date {from}; pick an end date on or after the start"
+    )]
     EndBeforeStart {
         /// Start.
         from: NaiveDate,
@@ -48,7 +50,8 @@ impl CaptureRange {
     /// Parses two `YYYY-MM-DD` dates.
     pub fn parse(from: &str, to: &str) -> Result<Self, RangeError> {
         let date = |s: &str| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| RangeError::NotADate(s.to_string()))
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| RangeError::NotADate(s.to_string()))
         };
         Self::new(date(from)?, date(to)?)
     }
@@ -65,7 +68,8 @@ impl CaptureRange {
 
     /// The widened UTC window to ask the server for: start of `from` − 14 h to end of `to` + 14 h.
     pub fn server_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = Utc.from_utc_datetime(&self.from.and_time(NaiveTime::MIN)) - Duration::hours(WIDEN_HOURS);
+        let start = Utc.from_utc_datetime(&self.from.and_time(NaiveTime::MIN))
+            - Duration::hours(WIDEN_HOURS);
         let end = Utc.from_utc_datetime(&self.to.and_time(NaiveTime::MIN)) + Duration::days(1)
             - Duration::milliseconds(1)
             + Duration::hours(WIDEN_HOURS);
@@ -99,7 +103,9 @@ impl CaptureRange {
 /// The local calendar date of `at` at offset `timezone` (`+01:00`, `-10:00`, `Z`); UTC when the
 /// offset is missing or unreadable.
 pub fn local_date(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
-    let offset = timezone.and_then(parse_offset).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    let offset = timezone
+        .and_then(parse_offset)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
     at.with_timezone(&offset).date_naive()
 }
 
@@ -140,7 +146,10 @@ mod tests {
     #[test]
     fn query_is_widened_by_fourteen_hours_with_explicit_end_of_day() {
         let r = CaptureRange::parse("2026-03-01", "2026-03-01").unwrap();
-        assert_eq!(r.query_value(), "2026-02-28T10:00:00.000Z,2026-03-02T13:59:59.999Z");
+        assert_eq!(
+            r.query_value(),
+            "2026-02-28T10:00:00.000Z,2026-03-02T13:59:59.999Z"
+        );
     }
 
     #[test]

@@ -155,8 +155,16 @@ pub fn size_check(kind: MediaKind, bytes: u64) -> Option<SkipReason> {
 
 /// What can be decided from the search row alone, before asking for download URLs.
 pub fn precheck(medium: &Medium) -> Option<SkipReason> {
-    let ext = medium.file_extension.as_deref().unwrap_or("").to_ascii_lowercase();
-    let name = medium.filename.as_deref().unwrap_or("").to_ascii_lowercase();
+    let ext = medium
+        .file_extension
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = medium
+        .filename
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if ext == "360" || name.ends_with(".360") {
         return Some(SkipReason::Spherical360);
     }
@@ -169,7 +177,11 @@ pub fn precheck(medium: &Medium) -> Option<SkipReason> {
 }
 
 /// Decides, for every file of `medium`, whether it is moved or skipped.
-pub fn select_originals(medium: &Medium, download: &DownloadResponse, options: SelectOptions) -> Vec<Choice> {
+pub fn select_originals(
+    medium: &Medium,
+    download: &DownloadResponse,
+    options: SelectOptions,
+) -> Vec<Choice> {
     let id = medium.id.as_str();
     let key = |n: u32, label: &str| FileKey {
         media_id: id.to_string(),
@@ -210,7 +222,12 @@ pub fn select_originals(medium: &Medium, download: &DownloadResponse, options: S
         for (n, v) in &sources {
             push(&mut choices, key(*n, "source"), v, medium, download);
         }
-        if let Some(concat) = embedded.variations.iter().filter(usable).find(|v| v.label.as_deref() == Some("concat")) {
+        if let Some(concat) = embedded
+            .variations
+            .iter()
+            .filter(usable)
+            .find(|v| v.label.as_deref() == Some("concat"))
+        {
             if options.include_joined_video {
                 push(&mut choices, key(0, "concat"), concat, medium, download);
             } else {
@@ -271,17 +288,32 @@ fn no_original(medium: &Medium) -> SkipReason {
 }
 
 fn is_photo(medium: &Medium) -> bool {
-    matches!(medium.play_as.as_deref(), Some("photo") | Some("multi_shot_photo"))
-        || medium.kind.as_deref().is_some_and(|k| k.contains("Photo") || k == "Burst" || k == "TimeLapse")
+    matches!(
+        medium.play_as.as_deref(),
+        Some("photo") | Some("multi_shot_photo")
+    ) || medium
+        .kind
+        .as_deref()
+        .is_some_and(|k| k.contains("Photo") || k == "Burst" || k == "TimeLapse")
 }
 
 fn item_number(r: &Rendition) -> u32 {
     r.item_number.filter(|n| *n > 0).unwrap_or(1) as u32
 }
 
-fn push(out: &mut Vec<Choice>, key: FileKey, r: &Rendition, medium: &Medium, download: &DownloadResponse) {
-    let filename = disposition_filename(r).unwrap_or_else(|| fallback_name(&key, r, medium, download));
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+fn push(
+    out: &mut Vec<Choice>,
+    key: FileKey,
+    r: &Rendition,
+    medium: &Medium,
+    download: &DownloadResponse,
+) {
+    let filename =
+        disposition_filename(r).unwrap_or_else(|| fallback_name(&key, r, medium, download));
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let skip = |reason| Choice::Skip {
         key: key.clone(),
         filename: Some(filename.clone()),
@@ -291,7 +323,9 @@ fn push(out: &mut Vec<Choice>, key: FileKey, r: &Rendition, medium: &Medium, dow
         out.push(match ext.as_str() {
             "lrv" | "thm" => skip(SkipReason::CameraProxy),
             "360" => skip(SkipReason::Spherical360),
-            _ => skip(SkipReason::UnsupportedType { extension: ext.clone() }),
+            _ => skip(SkipReason::UnsupportedType {
+                extension: ext.clone(),
+            }),
         });
         return;
     };
@@ -350,13 +384,21 @@ pub fn disposition_filename(r: &Rendition) -> Option<String> {
     })
 }
 
-fn fallback_name(key: &FileKey, r: &Rendition, medium: &Medium, download: &DownloadResponse) -> String {
+fn fallback_name(
+    key: &FileKey,
+    r: &Rendition,
+    medium: &Medium,
+    download: &DownloadResponse,
+) -> String {
     let base = download
         .filename
         .clone()
         .or_else(|| medium.filename.clone())
         .unwrap_or_else(|| medium.id.clone());
-    let (stem, ext) = base.rsplit_once('.').map(|(s, e)| (s.to_string(), e.to_string())).unwrap_or((base.clone(), String::new()));
+    let (stem, ext) = base
+        .rsplit_once('.')
+        .map(|(s, e)| (s.to_string(), e.to_string()))
+        .unwrap_or((base.clone(), String::new()));
     let ext = r.kind.clone().filter(|k| !k.is_empty()).unwrap_or(ext);
     match key.label.as_str() {
         "file" | "source" if key.item_number > 1 || medium.item_count.unwrap_or(1) > 1 => {

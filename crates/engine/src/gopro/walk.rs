@@ -76,9 +76,17 @@ impl MediaWalk {
                 }
                 if self.passes >= MAX_PASSES {
                     self.finished = true;
-                    return Err(GoProError::IncompleteListing { got, expected: total });
+                    return Err(GoProError::IncompleteListing {
+                        got,
+                        expected: total,
+                    });
                 }
-                tracing::info!(got, total, pass = self.passes, "listing incomplete; walking it again");
+                tracing::info!(
+                    got,
+                    total,
+                    pass = self.passes,
+                    "listing incomplete; walking it again"
+                );
                 self.passes += 1;
                 self.page = 1;
                 self.pass_done = false;
@@ -104,7 +112,10 @@ impl MediaWalk {
         let mut attempt = 0;
         let (rows, pages) = loop {
             attempt += 1;
-            let (rows, body) = self.client.search_page(&self.range, self.page, per_page).await?;
+            let (rows, body) = self
+                .client
+                .search_page(&self.range, self.page, per_page)
+                .await?;
             let pages = body.pages;
             let effective = pages.per_page.filter(|p| *p > 0).unwrap_or(per_page);
             let expected = pages
@@ -112,7 +123,13 @@ impl MediaWalk {
                 .map(|t| effective.min(t.saturating_sub((self.page - 1) * effective)));
             let short = expected.is_some_and(|e| (rows.len() as u64) < e);
             if short && attempt <= SHORT_PAGE_RETRIES {
-                tracing::info!(page = self.page, got = rows.len(), ?expected, attempt, "short page; asking again");
+                tracing::info!(
+                    page = self.page,
+                    got = rows.len(),
+                    ?expected,
+                    attempt,
+                    "short page; asking again"
+                );
                 tokio::time::sleep(self.client.inner.http.policy().backoff(attempt)).await;
                 continue;
             }

@@ -64,7 +64,9 @@ impl HttpCore {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let request = make().build().map_err(|e| HttpError::from_reqwest(e, "?"))?;
+            let request = make()
+                .build()
+                .map_err(|e| HttpError::from_reqwest(e, "?"))?;
             let host = request.url().host_str().unwrap_or("?").to_string();
             let method = request.method().clone();
             let path = request.url().path().to_string();
@@ -86,7 +88,10 @@ impl HttpCore {
                 }
             };
             let elapsed = started.elapsed();
-            let wait = self.policy.backoff(attempt).max(min_wait.unwrap_or_default());
+            let wait = self
+                .policy
+                .backoff(attempt)
+                .max(min_wait.unwrap_or_default());
             if attempt >= self.policy.max_attempts || elapsed + wait > self.policy.max_elapsed {
                 return Err(HttpError::BudgetExhausted {
                     attempts: attempt,

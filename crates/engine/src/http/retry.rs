@@ -40,7 +40,10 @@ impl RetryPolicy {
     pub fn backoff(&self, attempt: u32) -> Duration {
         let exp = self
             .base_delay
-            .saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX))
+            .saturating_mul(
+                1u32.checked_shl(attempt.saturating_sub(1))
+                    .unwrap_or(u32::MAX),
+            )
             .min(self.max_delay);
         let half = exp / 2;
         let jitter = rand::rng().random_range(0..=half.as_millis().max(1) as u64);
@@ -86,7 +89,9 @@ mod tests {
         let f = StatusFailure::for_test(503, "", Some(Duration::from_secs(7)));
         assert_eq!(
             default_classifier(&f),
-            Decision::Retry { min_wait: Some(Duration::from_secs(7)) }
+            Decision::Retry {
+                min_wait: Some(Duration::from_secs(7))
+            }
         );
     }
 
@@ -96,7 +101,10 @@ mod tests {
         for attempt in 1..=10 {
             let d = p.backoff(attempt);
             let exp = Duration::from_secs(1u64 << (attempt - 1).min(6)).min(p.max_delay);
-            assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d:?} vs {exp:?}");
+            assert!(
+                d >= exp / 2 && d <= exp,
+                "attempt {attempt}: {d:?} vs {exp:?}"
+            );
         }
     }
 }

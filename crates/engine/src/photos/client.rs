@@ -7,9 +7,13 @@ use std::time::Duration;
 use serde::Serialize;
 use url::Url;
 
-use super::api::{Album, AlbumsPage, BareError, BatchCreateResponse, ErrorEnvelope, MediaItem, MediaItemsPage};
+use super::api::{
+    Album, AlbumsPage, BareError, BatchCreateResponse, ErrorEnvelope, MediaItem, MediaItemsPage,
+};
 use super::error::{ItemFailure, ItemFailureClass, PhotosError};
-use super::quota::{classify, classify_create, is_daily_quota, next_daily_reset, PER_MINUTE_MIN_WAIT};
+use super::quota::{
+    classify, classify_create, is_daily_quota, next_daily_reset, PER_MINUTE_MIN_WAIT,
+};
 use super::upload::UploadToken;
 use crate::auth::AccessTokenCache;
 use crate::config::join;
@@ -96,7 +100,10 @@ impl PhotosClient {
         album_id: Option<&str>,
     ) -> Result<Vec<Result<MediaItem, ItemFailure>>, PhotosError> {
         if items.is_empty() || items.len() > MAX_BATCH {
-            return Err(PhotosError::Protocol(format!("a create batch must hold 1 to {MAX_BATCH} items, not {}", items.len())));
+            return Err(PhotosError::Protocol(format!(
+                "a create batch must hold 1 to {MAX_BATCH} items, not {}",
+                items.len()
+            )));
         }
         let body = BatchCreateRequest {
             album_id,
@@ -111,11 +118,18 @@ impl PhotosClient {
                 })
                 .collect(),
         };
-        let response = self.call(reqwest::Method::POST, "v1/mediaItems:batchCreate", Some(&body), &[], true).await?;
-        let parsed: BatchCreateResponse = response
-            .json()
-            .await
-            .map_err(|e| PhotosError::OutcomeUnknown(format!("unreadable answer: {}", e.without_url())))?;
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "v1/mediaItems:batchCreate",
+                Some(&body),
+                &[],
+                true,
+            )
+            .await?;
+        let parsed: BatchCreateResponse = response.json().await.map_err(|e| {
+            PhotosError::OutcomeUnknown(format!("unreadable answer: {}", e.without_url()))
+        })?;
         let mut by_token: HashMap<String, _> = HashMap::new();
         for result in parsed.new_media_item_results {
             if let Some(token) = result.upload_token.clone() {
@@ -135,32 +149,62 @@ impl PhotosClient {
                 let status = result.status.clone().unwrap_or_default();
                 match (status.code.unwrap_or(0), &result.media_item) {
                     (0, Some(item)) => Ok(item.clone()),
-                    (0, None) => Err(ItemFailure::classify(2, "Google reported success without a media item")),
-                    (code, _) => Err(ItemFailure::classify(code, status.message.as_deref().unwrap_or(""))),
+                    (0, None) => Err(ItemFailure::classify(
+                        2,
+                        "Google reported success without a media item",
+                    )),
+                    (code, _) => Err(ItemFailure::classify(
+                        code,
+                        status.message.as_deref().unwrap_or(""),
+                    )),
                 }
             })
             .collect())
     }
 
     /// One page of the items this app created (oldest first), for reconciliation.
-    pub async fn list_media_items(&self, page_token: Option<&str>, page_size: u32) -> Result<MediaItemsPage, PhotosError> {
+    pub async fn list_media_items(
+        &self,
+        page_token: Option<&str>,
+        page_size: u32,
+    ) -> Result<MediaItemsPage, PhotosError> {
         let mut query = vec![("pageSize", page_size.to_string())];
         if let Some(t) = page_token {
             query.push(("pageToken", t.to_string()));
         }
-        self.json(reqwest::Method::GET, "v1/mediaItems", None::<&()>, &query, false).await
+        self.json(
+            reqwest::Method::GET,
+            "v1/mediaItems",
+            None::<&()>,
+            &query,
+            false,
+        )
+        .await
     }
 
     /// One page of the app-created items in `album_id`.
-    pub async fn search_album(&self, album_id: &str, page_token: Option<&str>, page_size: u32) -> Result<MediaItemsPage, PhotosError> {
+    pub async fn search_album(
+        &self,
+        album_id: &str,
+        page_token: Option<&str>,
+        page_size: u32,
+    ) -> Result<MediaItemsPage, PhotosError> {
         let body = serde_json::json!({"albumId": album_id, "pageSize": page_size, "pageToken": page_token});
-        self.json(reqwest::Method::POST, "v1/mediaItems:search", Some(&body), &[], false).await
+        self.json(
+            reqwest::Method::POST,
+            "v1/mediaItems:search",
+            Some(&body),
+            &[],
+            false,
+        )
+        .await
     }
 
     /// Creates an album (not idempotent: store its id, titles are not unique).
     pub async fn create_album(&self, title: &str) -> Result<Album, PhotosError> {
         let body = serde_json::json!({"album": {"title": title}});
-        self.json(reqwest::Method::POST, "v1/albums", Some(&body), &[], true).await
+        self.json(reqwest::Method::POST, "v1/albums", Some(&body), &[], true)
+            .await
     }
 
     /// One page of the albums this app created.
@@ -169,14 +213,26 @@ impl PhotosClient {
         if let Some(t) = page_token {
             query.push(("pageToken", t.to_string()));
         }
-        self.json(reqwest::Method::GET, "v1/albums", None::<&()>, &query, false).await
+        self.json(
+            reqwest::Method::GET,
+            "v1/albums",
+            None::<&()>,
+            &query,
+            false,
+        )
+        .await
     }
 
     /// Adds app-created items to an app-created album (≤ 50, all or nothing).
-    pub async fn add_to_album(&self, album_id: &str, media_item_ids: &[String]) -> Result<(), PhotosError> {
+    pub async fn add_to_album(
+        &self,
+        album_id: &str,
+        media_item_ids: &[String],
+    ) -> Result<(), PhotosError> {
         let body = serde_json::json!({"mediaItemIds": media_item_ids});
         let path = format!("v1/albums/{album_id}:batchAddMediaItems");
-        self.call(reqwest::Method::POST, &path, Some(&body), &[], false).await?;
+        self.call(reqwest::Method::POST, &path, Some(&body), &[], false)
+            .await?;
         Ok(())
     }
 
@@ -188,7 +244,9 @@ impl PhotosClient {
         query: &[(&str, String)],
         unsafe_to_repeat: bool,
     ) -> Result<T, PhotosError> {
-        let response = self.call(method, path, body, query, unsafe_to_repeat).await?;
+        let response = self
+            .call(method, path, body, query, unsafe_to_repeat)
+            .await?;
         response
             .json()
             .await
@@ -206,7 +264,11 @@ impl PhotosClient {
     ) -> Result<reqwest::Response, PhotosError> {
         let url = join(&self.base, path);
         let wait = self.rate_limit_wait;
-        let safety = if unsafe_to_repeat { Safety::NotIdempotent } else { Safety::Idempotent };
+        let safety = if unsafe_to_repeat {
+            Safety::NotIdempotent
+        } else {
+            Safety::Idempotent
+        };
         let is_create = path.ends_with(":batchCreate");
         for auth_attempt in 0..2 {
             let token = self.tokens.access_token().await?;
@@ -214,9 +276,20 @@ impl PhotosClient {
                 .http
                 .send(
                     safety,
-                    |f| if is_create { classify_create(f, wait) } else { classify(f, wait) },
+                    |f| {
+                        if is_create {
+                            classify_create(f, wait)
+                        } else {
+                            classify(f, wait)
+                        }
+                    },
                     || {
-                        let mut request = self.http.client().request(method.clone(), url.clone()).query(query).bearer_auth(token.expose());
+                        let mut request = self
+                            .http
+                            .client()
+                            .request(method.clone(), url.clone())
+                            .query(query)
+                            .bearer_auth(token.expose());
                         if let Some(body) = body {
                             request = request.json(body);
                         }
@@ -272,14 +345,22 @@ pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
     let lower = message.to_ascii_lowercase();
     match failure.status {
         401 => PhotosError::LoginExpired,
-        403 if lower.contains("scope") || failure.body.contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT") => PhotosError::MissingScope,
+        403 if lower.contains("scope")
+            || failure.body.contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT") =>
+        {
+            PhotosError::MissingScope
+        }
         429 if is_daily_quota(&failure.body) => PhotosError::DailyQuota {
             resets_at: next_daily_reset(chrono::Utc::now()),
         },
         429 => PhotosError::RateLimited,
-        400 if lower.contains("storage") && lower.contains("not enough") => PhotosError::StorageFull,
+        400 if lower.contains("storage") && lower.contains("not enough") => {
+            PhotosError::StorageFull
+        }
         400 if lower.contains("upload token") => PhotosError::InvalidUploadToken,
-        400 if lower.contains("no permission to add media items to this album") => PhotosError::AlbumNotWritable,
+        400 if lower.contains("no permission to add media items to this album") => {
+            PhotosError::AlbumNotWritable
+        }
         400 if lower.contains("payload must not be empty") => PhotosError::EmptyPayload,
         413 => PhotosError::TooLarge(message),
         s if s >= 500 && unsafe_to_repeat => PhotosError::OutcomeUnknown(format!("HTTP {s}")),

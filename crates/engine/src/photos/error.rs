@@ -107,7 +107,9 @@ impl ItemFailure {
         let upper = message.to_ascii_uppercase();
         let class = match code {
             4 | 10 | 13 | 14 => ItemFailureClass::Retryable,
-            _ if upper.starts_with("NOT_IMAGE") || upper.starts_with("BAD_IMAGE") => ItemFailureClass::Unsupported,
+            _ if upper.starts_with("NOT_IMAGE") || upper.starts_with("BAD_IMAGE") => {
+                ItemFailureClass::Unsupported
+            }
             _ if upper.contains("UPLOAD TOKEN") => ItemFailureClass::InvalidToken,
             _ => ItemFailureClass::Rejected,
         };

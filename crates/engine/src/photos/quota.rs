@@ -22,8 +22,12 @@ pub fn classify(failure: &StatusFailure, rate_limit_wait: Duration) -> Decision 
         429 => Decision::Retry {
             min_wait: Some(failure.retry_after.unwrap_or_default().max(rate_limit_wait)),
         },
-        409 => Decision::Retry { min_wait: failure.retry_after },
-        s if RETRIED_STATUSES.contains(&s) => Decision::Retry { min_wait: failure.retry_after },
+        409 => Decision::Retry {
+            min_wait: failure.retry_after,
+        },
+        s if RETRIED_STATUSES.contains(&s) => Decision::Retry {
+            min_wait: failure.retry_after,
+        },
         _ => Decision::Stop,
     }
 }
@@ -79,9 +83,19 @@ mod tests {
     #[test]
     fn per_minute_waits_thirty_seconds_and_daily_stops() {
         let f = StatusFailure::for_test(429, PER_MINUTE, None);
-        assert_eq!(classify(&f, PER_MINUTE_MIN_WAIT), Decision::Retry { min_wait: Some(Duration::from_secs(30)) });
+        assert_eq!(
+            classify(&f, PER_MINUTE_MIN_WAIT),
+            Decision::Retry {
+                min_wait: Some(Duration::from_secs(30))
+            }
+        );
         let f = StatusFailure::for_test(429, PER_MINUTE, Some(Duration::from_secs(45)));
-        assert_eq!(classify(&f, PER_MINUTE_MIN_WAIT), Decision::Retry { min_wait: Some(Duration::from_secs(45)) });
+        assert_eq!(
+            classify(&f, PER_MINUTE_MIN_WAIT),
+            Decision::Retry {
+                min_wait: Some(Duration::from_secs(45))
+            }
+        );
         let f = StatusFailure::for_test(429, DAILY, Some(Duration::from_secs(5)));
         assert_eq!(classify(&f, PER_MINUTE_MIN_WAIT), Decision::Stop);
     }
@@ -90,25 +104,53 @@ mod tests {
     fn create_does_not_retry_what_may_have_taken_effect() {
         for status in [500u16, 502, 503, 504, 408] {
             let f = StatusFailure::for_test(status, "", None);
-            assert_eq!(classify_create(&f, PER_MINUTE_MIN_WAIT), Decision::Stop, "{status}");
-            assert!(matches!(classify(&f, PER_MINUTE_MIN_WAIT), Decision::Retry { .. }), "{status}");
+            assert_eq!(
+                classify_create(&f, PER_MINUTE_MIN_WAIT),
+                Decision::Stop,
+                "{status}"
+            );
+            assert!(
+                matches!(classify(&f, PER_MINUTE_MIN_WAIT), Decision::Retry { .. }),
+                "{status}"
+            );
         }
         let f = StatusFailure::for_test(409, "ABORTED", None);
-        assert!(matches!(classify_create(&f, PER_MINUTE_MIN_WAIT), Decision::Retry { .. }));
+        assert!(matches!(
+            classify_create(&f, PER_MINUTE_MIN_WAIT),
+            Decision::Retry { .. }
+        ));
     }
 
     #[test]
     fn daily_reset_is_pacific_midnight_across_dst() {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         // Winter: PST, midnight = 08:00 UTC.
-        assert_eq!(next_daily_reset(at("2026-01-15T12:00:00Z")), at("2026-01-16T08:00:00Z"));
-        assert_eq!(next_daily_reset(at("2026-01-15T07:59:00Z")), at("2026-01-15T08:00:00Z"));
+        assert_eq!(
+            next_daily_reset(at("2026-01-15T12:00:00Z")),
+            at("2026-01-16T08:00:00Z")
+        );
+        assert_eq!(
+            next_daily_reset(at("2026-01-15T07:59:00Z")),
+            at("2026-01-15T08:00:00Z")
+        );
         // Summer: PDT, midnight = 07:00 UTC.
-        assert_eq!(next_daily_reset(at("2026-07-01T12:00:00Z")), at("2026-07-02T07:00:00Z"));
+        assert_eq!(
+            next_daily_reset(at("2026-07-01T12:00:00Z")),
+            at("2026-07-02T07:00:00Z")
+        );
         // DST starts Sunday 8 March 2026: midnight of the 8th is still PST, of the 9th PDT.
-        assert_eq!(next_daily_reset(at("2026-03-07T12:00:00Z")), at("2026-03-08T08:00:00Z"));
-        assert_eq!(next_daily_reset(at("2026-03-08T12:00:00Z")), at("2026-03-09T07:00:00Z"));
+        assert_eq!(
+            next_daily_reset(at("2026-03-07T12:00:00Z")),
+            at("2026-03-08T08:00:00Z")
+        );
+        assert_eq!(
+            next_daily_reset(at("2026-03-08T12:00:00Z")),
+            at("2026-03-09T07:00:00Z")
+        );
         // DST ends Sunday 1 November 2026.
-        assert_eq!(next_daily_reset(at("2026-11-01T12:00:00Z")), at("2026-11-02T08:00:00Z"));
+        assert_eq!(
+            next_daily_reset(at("2026-11-01T12:00:00Z")),
+            at("2026-11-02T08:00:00Z")
+        );
     }
 }

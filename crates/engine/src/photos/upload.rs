@@ -64,7 +64,12 @@ pub trait UploadSource: Send + Sync {
     fn open(
         &self,
         offset: u64,
-    ) -> impl Future<Output = Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError>> + Send;
+    ) -> impl Future<
+        Output = Result<
+            impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+            PhotosError,
+        >,
+    > + Send;
 }
 
 /// What Google is told about the file.
@@ -102,7 +107,12 @@ impl PhotosClient {
         }
     }
 
-    async fn upload_raw<S: UploadSource>(&self, source: &S, meta: &UploadMeta, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<UploadToken, PhotosError> {
+    async fn upload_raw<S: UploadSource>(
+        &self,
+        source: &S,
+        meta: &UploadMeta,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<UploadToken, PhotosError> {
         // Small by definition: read it once, so retries resend the same bytes.
         let mut stream = Box::pin(source.open(0).await?);
         let mut buf = BytesMut::with_capacity(source.len() as usize);
@@ -110,7 +120,11 @@ impl PhotosClient {
             buf.extend_from_slice(&chunk.map_err(|e| PhotosError::Source(e.to_string()))?);
         }
         if buf.len() as u64 != source.len() {
-            return Err(PhotosError::Source(format!("expected {} bytes, read {}", source.len(), buf.len())));
+            return Err(PhotosError::Source(format!(
+                "expected {} bytes, read {}",
+                source.len(),
+                buf.len()
+            )));
         }
         let body = buf.freeze();
         let url = join(&self.base, "v1/uploads");
@@ -119,38 +133,52 @@ impl PhotosClient {
             let wait = self.rate_limit_wait;
             let result = self
                 .http
-                .send(crate::http::Safety::Idempotent, |f| super::quota::classify(f, wait), || {
-                    self.http
-                        .client()
-                        .post(url.clone())
-                        .bearer_auth(token.expose())
-                        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                        .header("X-Goog-Upload-Content-Type", &meta.mime_type)
-                        .header("X-Goog-Upload-Protocol", "raw")
-                        .header("X-Goog-Upload-File-Name", &meta.file_name)
-                        .body(body.clone())
-                })
+                .send(
+                    crate::http::Safety::Idempotent,
+                    |f| super::quota::classify(f, wait),
+                    || {
+                        self.http
+                            .client()
+                            .post(url.clone())
+                            .bearer_auth(token.expose())
+                            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                            .header("X-Goog-Upload-Content-Type", &meta.mime_type)
+                            .header("X-Goog-Upload-Protocol", "raw")
+                            .header("X-Goog-Upload-File-Name", &meta.file_name)
+                            .body(body.clone())
+                    },
+                )
                 .await;
             match result {
                 Ok(response) => {
                     progress(source.len());
                     return read_token(response).await;
                 }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => self.invalidate(&token).await,
+                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
+                    self.invalidate(&token).await
+                }
                 Err(err) => return Err(map_error(err, false)),
             }
         }
         Err(PhotosError::LoginExpired)
     }
 
-    async fn upload_resumable<S: UploadSource>(&self, source: &S, meta: &UploadMeta, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<UploadToken, PhotosError> {
+    async fn upload_resumable<S: UploadSource>(
+        &self,
+        source: &S,
+        meta: &UploadMeta,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<UploadToken, PhotosError> {
         let total = source.len();
         let mut session = self.start_session(total, meta).await?;
         let mut offset = 0u64;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let failure = match self.send_rest(&session, source, offset, total, progress).await {
+            let failure = match self
+                .send_rest(&session, source, offset, total, progress)
+                .await
+            {
                 Ok(token) => return Ok(token),
                 Err(failure) => failure,
             };
@@ -189,29 +217,47 @@ impl PhotosClient {
             let wait = self.rate_limit_wait;
             let result = self
                 .http
-                .send(crate::http::Safety::Idempotent, |f| super::quota::classify(f, wait), || {
-                    self.http
-                        .client()
-                        .post(url.clone())
-                        .bearer_auth(token.expose())
-                        .header(reqwest::header::CONTENT_LENGTH, "0")
-                        .header("X-Goog-Upload-Command", "start")
-                        .header("X-Goog-Upload-Content-Type", &meta.mime_type)
-                        .header("X-Goog-Upload-Protocol", "resumable")
-                        .header("X-Goog-Upload-Raw-Size", total.to_string())
-                        .header("X-Goog-Upload-File-Name", &meta.file_name)
-                })
+                .send(
+                    crate::http::Safety::Idempotent,
+                    |f| super::quota::classify(f, wait),
+                    || {
+                        self.http
+                            .client()
+                            .post(url.clone())
+                            .bearer_auth(token.expose())
+                            .header(reqwest::header::CONTENT_LENGTH, "0")
+                            .header("X-Goog-Upload-Command", "start")
+                            .header("X-Goog-Upload-Content-Type", &meta.mime_type)
+                            .header("X-Goog-Upload-Protocol", "resumable")
+                            .header("X-Goog-Upload-Raw-Size", total.to_string())
+                            .header("X-Goog-Upload-File-Name", &meta.file_name)
+                    },
+                )
                 .await;
             match result {
                 Ok(response) => {
-                    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let header = |name: &str| {
+                        response
+                            .headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
                     if header("x-goog-upload-status").as_deref() != Some("active") {
-                        return Err(PhotosError::Protocol("upload start was not accepted (status not active)".into()));
+                        return Err(PhotosError::Protocol(
+                            "upload start was not accepted (status not active)".into(),
+                        ));
                     }
-                    let session = header("x-goog-upload-url").ok_or_else(|| PhotosError::Protocol("upload start gave no session URL".into()))?;
-                    return SignedUrl::parse(&session).map_err(|_| PhotosError::Protocol("upload session URL is not a URL".into()));
+                    let session = header("x-goog-upload-url").ok_or_else(|| {
+                        PhotosError::Protocol("upload start gave no session URL".into())
+                    })?;
+                    return SignedUrl::parse(&session).map_err(|_| {
+                        PhotosError::Protocol("upload session URL is not a URL".into())
+                    });
                 }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => self.invalidate(&token).await,
+                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
+                    self.invalidate(&token).await
+                }
                 Err(err) => return Err(map_error(err, false)),
             }
         }
@@ -243,7 +289,10 @@ impl PhotosClient {
             .client()
             .post(session.expose().clone())
             .bearer_auth(token.expose())
-            .header(reqwest::header::CONTENT_LENGTH, (total - offset).to_string())
+            .header(
+                reqwest::header::CONTENT_LENGTH,
+                (total - offset).to_string(),
+            )
             .header("X-Goog-Upload-Command", "upload, finalize")
             .header("X-Goog-Upload-Offset", offset.to_string())
             .body(reqwest::Body::wrap_stream(counted))
@@ -258,7 +307,11 @@ impl PhotosClient {
         };
         let response = match result {
             Ok(r) => r,
-            Err(e) => return Err(SendFailure::Retry(HttpError::from_reqwest(e, "upload").to_string())),
+            Err(e) => {
+                return Err(SendFailure::Retry(
+                    HttpError::from_reqwest(e, "upload").to_string(),
+                ))
+            }
         };
         let status = response.status().as_u16();
         if response.status().is_success() {
@@ -274,7 +327,12 @@ impl PhotosClient {
             }
             404 | 410 => SendFailure::SessionLost,
             413 => SendFailure::Fatal(PhotosError::TooLarge(message)),
-            400 if message.to_ascii_lowercase().contains("payload must not be empty") => SendFailure::Fatal(PhotosError::EmptyPayload),
+            400 if message
+                .to_ascii_lowercase()
+                .contains("payload must not be empty") =>
+            {
+                SendFailure::Fatal(PhotosError::EmptyPayload)
+            }
             // Offset disagreements and transient failures: ask Google where it stands.
             400 | 408 | 409 | 429 => SendFailure::Retry(format!("HTTP {status}: {message}")),
             s if s >= 500 => SendFailure::Retry(format!("HTTP {s}")),
@@ -288,28 +346,44 @@ impl PhotosClient {
             let token = self.access_token().await?;
             let result = self
                 .http
-                .send(crate::http::Safety::Idempotent, |f| super::quota::classify(f, wait), || {
-                    self.http
-                        .client()
-                        .post(session.expose().clone())
-                        .bearer_auth(token.expose())
-                        .header(reqwest::header::CONTENT_LENGTH, "0")
-                        .header("X-Goog-Upload-Command", "query")
-                })
+                .send(
+                    crate::http::Safety::Idempotent,
+                    |f| super::quota::classify(f, wait),
+                    || {
+                        self.http
+                            .client()
+                            .post(session.expose().clone())
+                            .bearer_auth(token.expose())
+                            .header(reqwest::header::CONTENT_LENGTH, "0")
+                            .header("X-Goog-Upload-Command", "query")
+                    },
+                )
                 .await;
             match result {
                 Ok(response) => {
-                    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let header = |name: &str| {
+                        response
+                            .headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
                     return Ok(match header("x-goog-upload-status").as_deref() {
                         Some("active") => SessionState::Active(
-                            header("x-goog-upload-size-received").and_then(|v| v.parse().ok()).unwrap_or(0),
+                            header("x-goog-upload-size-received")
+                                .and_then(|v| v.parse().ok())
+                                .unwrap_or(0),
                         ),
                         Some("final") => SessionState::Final,
                         _ => SessionState::Lost,
                     });
                 }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => self.invalidate(&token).await,
-                Err(err) if err.status().is_some_and(|f| matches!(f.status, 404 | 410)) => return Ok(SessionState::Lost),
+                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
+                    self.invalidate(&token).await
+                }
+                Err(err) if err.status().is_some_and(|f| matches!(f.status, 404 | 410)) => {
+                    return Ok(SessionState::Lost)
+                }
                 Err(err) => return Err(map_error(err, false)),
             }
         }
@@ -324,13 +398,14 @@ enum SendFailure {
 }
 
 async fn read_token(response: reqwest::Response) -> Result<UploadToken, PhotosError> {
-    let text = response
-        .text()
-        .await
-        .map_err(|e| PhotosError::Protocol(format!("upload answer unreadable: {}", e.without_url())))?;
+    let text = response.text().await.map_err(|e| {
+        PhotosError::Protocol(format!("upload answer unreadable: {}", e.without_url()))
+    })?;
     let token = text.trim();
     if token.is_empty() {
-        return Err(PhotosError::Protocol("Google returned an empty upload token".into()));
+        return Err(PhotosError::Protocol(
+            "Google returned an empty upload token".into(),
+        ));
     }
     Ok(UploadToken::new(token))
 }

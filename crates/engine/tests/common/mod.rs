@@ -26,7 +26,11 @@ pub fn fast_policy() -> RetryPolicy {
 }
 
 pub fn http() -> HttpCore {
-    HttpCore::new(fast_policy(), Duration::from_secs(5), Duration::from_secs(20))
+    HttpCore::new(
+        fast_policy(),
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
 }
 
 pub fn gopro_client(fake: &FakeGoPro) -> GoProClient {
@@ -62,8 +66,12 @@ pub fn photos_client_with(fake: &FakeGoogle, scopes: &[&str]) -> PhotosClient {
             access_token: None,
         },
     );
-    PhotosClient::new(http(), Url::parse(&fake.base_url()).unwrap(), Arc::new(cache))
-        .with_rate_limit_wait(Duration::from_millis(200))
+    PhotosClient::new(
+        http(),
+        Url::parse(&fake.base_url()).unwrap(),
+        Arc::new(cache),
+    )
+    .with_rate_limit_wait(Duration::from_millis(200))
 }
 
 pub fn photos_client(fake: &FakeGoogle) -> PhotosClient {

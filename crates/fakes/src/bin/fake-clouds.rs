@@ -63,11 +63,24 @@ fn main() -> anyhow::Result<()> {
         println!("Fake clouds are running (Ctrl-C stops them).\n");
         println!("GoPro API     {}", s("gopro_api"));
         println!("GoPro CDN     {}", s("gopro_cdn"));
-        println!("GoPro login   {}  ({} / {})", s("gopro_login"), s("gopro_email"), s("gopro_password"));
+        println!(
+            "GoPro login   {}  ({} / {})",
+            s("gopro_login"),
+            s("gopro_email"),
+            s("gopro_password")
+        );
         println!("GoPro token   {}", s("gopro_token"));
         println!("Photos API    {}", s("photos_api"));
-        println!("Google OAuth  authorize {}  token {}", s("google_authorize"), s("google_token"));
-        println!("Google client {} / {}", s("google_client_id"), s("google_client_secret"));
+        println!(
+            "Google OAuth  authorize {}  token {}",
+            s("google_authorize"),
+            s("google_token")
+        );
+        println!(
+            "Google client {} / {}",
+            s("google_client_id"),
+            s("google_client_secret")
+        );
         println!("Google token  {}", s("google_access_token"));
         println!("\nTry:");
         println!(
@@ -75,9 +88,15 @@ fn main() -> anyhow::Result<()> {
             s("gopro_token"),
             s("gopro_api")
         );
-        println!("  curl -s -H 'Authorization: Bearer {}' '{}/v1/albums'", s("google_access_token"), s("photos_api"));
+        println!(
+            "  curl -s -H 'Authorization: Bearer {}' '{}/v1/albums'",
+            s("google_access_token"),
+            s("photos_api")
+        );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });

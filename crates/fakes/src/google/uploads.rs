@@ -133,6 +133,24 @@ fn take_upload_fault(shared: &Shared) -> Option<UploadFault> {
 
 /// A response whose body fails at once: hyper aborts the connection before flushing the head,
 /// so the client sees a transport error, as after a real connection drop.
+/// Reads and discards the request body (up to 256 MiB) before answering `response`.
+///
+/// A server that answers an upload early and closes makes the client see a broken connection
+/// instead of the answer (it is still sending). Google's upload servers read what is sent and
+/// then answer, so the fake does too, within a bound that keeps a runaway test cheap.
+async fn drained(body: Body, response: Response) -> Response {
+    const LIMIT: usize = 256 * 1024 * 1024;
+    let mut stream = body.into_data_stream();
+    let mut read = 0usize;
+    while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut stream).await {
+        read += chunk.len();
+        if read > LIMIT {
+            break;
+        }
+    }
+    response
+}
+
 fn dropped_connection() -> Response {
     let stream = futures_util::stream::once(async {
         Err::<Bytes, io::Error>(io::Error::new(
@@ -212,7 +230,7 @@ async fn raw(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
     };
     shaping.delay().await;
     if header_u64(headers, "content-length").is_some_and(|n| n > cap) {
-        return upload_too_large(cap);
+        return drained(body, upload_too_large(cap)).await;
     }
     let fault = take_upload_fault(shared);
     let mut sink = RawSink {
@@ -372,14 +390,14 @@ async fn session_request(shared: &Shared, id: &str, headers: &HeaderMap, body: B
         _ => RequestKind::UploadChunk,
     };
     if let Err(response) = admit(shared, kind, headers, Need::Nothing) {
-        return response;
+        return drained(body, response).await;
     }
     let Some(command) = command else {
-        return upload_invalid("Invalid X-Goog-Upload-Command.");
+        return drained(body, upload_invalid("Invalid X-Goog-Upload-Command.")).await;
     };
     let prepared = match prepare(shared, id, command, headers) {
         Ok(p) => p,
-        Err(response) => return response,
+        Err(response) => return drained(body, response).await,
     };
     prepared.shaping.delay().await;
     let fault = take_upload_fault(shared);
