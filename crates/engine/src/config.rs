@@ -28,7 +28,7 @@ pub const ENV_OVERRIDES: [(&str, EndpointField); 5] = [
     ("Q2GOOGLE_GOPRO_API_URL", |e| &mut e.gopro_api),
     ("Q2GOOGLE_GOPRO_LOGIN_URL", |e| &mut e.gopro_login),
     ("Q2GOOGLE_PHOTOS_API_URL", |e| &mut e.photos_api),
-    ("Q2GOOGLE_GOOGLE_AUTHORIZE_URL", |e| &mut e.google_authorize),
+    ("Q2GOOGLE_GOOGLE_AUTH_URL", |e| &mut e.google_authorize),
     ("Q2GOOGLE_GOOGLE_TOKEN_URL", |e| &mut e.google_token),
 ];
 

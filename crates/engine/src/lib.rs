@@ -7,10 +7,14 @@
 //! - [`auth`]: OAuth 2 with PKCE for Google and the access-token cache.
 //! - [`gopro`]: the GoPro cloud client (listing, originals selection, CDN download).
 //! - [`photos`]: the Google Photos Library client (uploads, batchCreate, albums, listing).
+//! - [`model`]: sessions, files and their persisted states.
+//! - [`store`]: the session store (SQLite on disk, in memory for tests).
 
 pub mod auth;
 pub mod config;
 pub mod gopro;
 pub mod http;
+pub mod model;
 pub mod photos;
 pub mod secret;
+pub mod store;

@@ -1,0 +1,342 @@
+//! The sync's domain model: sessions, the files they move, and each file's persisted state.
+//!
+//! A session is one run over a capture-date range with its settings; resuming it reuses both.
+//! Each file (a chapter, a burst frame, a photo) is an [`ItemRecord`] keyed by [`FileKey`] and
+//! moves through [`ItemState`]: discovered → uploaded → creating → created, or failed / skipped.
+//! `Creating` is written *before* a `batchCreate` is sent, so after a crash the engine knows which
+//! creates may have taken effect and checks Google before sending them again.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use crate::gopro::{FileKey, MediaKind, SkipReason};
+use crate::photos::ItemFailureClass;
+
+/// A session id: 1–64 letters, digits, `.`, `_` or `-`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SessionId(String);
+
+/// A session id a person typed that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a valid session id: use 1 to 64 letters, digits, '.', '_' or '-'")]
+pub struct InvalidSessionId(pub String);
+
+impl SessionId {
+    /// Validates `id`.
+    pub fn new(id: impl Into<String>) -> Result<Self, InvalidSessionId> {
+        let id = id.into();
+        let ok = (1..=64).contains(&id.len())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if ok {
+            Ok(Self(id))
+        } else {
+            Err(InvalidSessionId(id))
+        }
+    }
+
+    /// A new id from the range and the creation time, e.g. `2026-03-01_2026-03-31_1a2b3c`.
+    pub fn generate(from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Self {
+        let suffix = format!("{:x}", now.timestamp_millis() & 0xff_ffff);
+        Self(format!("{from}_{to}_{suffix}"))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for SessionId {
+    type Error = InvalidSessionId;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<SessionId> for String {
+    fn from(id: SessionId) -> Self {
+        id.0
+    }
+}
+
+/// Where a session stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// Created or running (or the process died while running: resumable).
+    Running,
+    /// Stopped by Google's quota, full storage, a pause request or a lost network: resumable.
+    Paused,
+    /// A login expired: resumable after logging in again.
+    NeedsLogin,
+    /// Every file is created or skipped.
+    Completed,
+    /// Finished with failed files (a resume retries them), or stopped by an unexpected error.
+    Failed,
+    /// Cancelled by the person: resumable.
+    Cancelled,
+}
+
+impl SessionStatus {
+    /// The stable text stored and shown to scripts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Running => "running",
+            SessionStatus::Paused => "paused",
+            SessionStatus::NeedsLogin => "needs_login",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Failed => "failed",
+            SessionStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses [`as_str`](Self::as_str) text.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "running" => SessionStatus::Running,
+            "paused" => SessionStatus::Paused,
+            "needs_login" => SessionStatus::NeedsLogin,
+            "completed" => SessionStatus::Completed,
+            "failed" => SessionStatus::Failed,
+            "cancelled" => SessionStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Whether a resume can continue it (everything but a completed session).
+    pub fn is_resumable(self) -> bool {
+        self != SessionStatus::Completed
+    }
+}
+
+/// The three stages of a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Listing the range on GoPro and recording every file.
+    Discovery,
+    /// Downloading originals from GoPro and uploading them to Google.
+    Transfer,
+    /// Creating media items in Google Photos.
+    Create,
+}
+
+impl Stage {
+    /// The stage's name as the original design spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Discovery => "discovery",
+            Stage::Transfer => "transfer",
+            Stage::Create => "create",
+        }
+    }
+}
+
+/// Settings frozen into a session when it is created; a resume uses these, not the current ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSettings {
+    /// Files per transfer batch (the original design's `sync_batch_size`).
+    pub batch_size: u32,
+    /// Files per `batchCreate` (≤ 50).
+    pub create_batch_size: u32,
+    /// Also move GoPro RAW files.
+    pub include_raw: bool,
+    /// Also move GoPro's joined full-length videos.
+    pub include_joined_video: bool,
+    /// The album to put the files in: `None` for no album.
+    pub album_title: Option<String>,
+}
+
+/// One session as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Its id.
+    pub id: SessionId,
+    /// First capture day.
+    pub range_from: NaiveDate,
+    /// Last capture day (inclusive).
+    pub range_to: NaiveDate,
+    /// Settings frozen at creation.
+    pub settings: SessionSettings,
+    /// Where it stands.
+    pub status: SessionStatus,
+    /// Why it stopped, in words for a person (paused, needs login, failed).
+    pub status_reason: Option<String>,
+    /// When Google's daily quota resets, if that is why it paused.
+    pub quota_resets_at: Option<DateTime<Utc>>,
+    /// Next GoPro search page to fetch (1-based), while discovery is unfinished.
+    pub discovery_cursor: u64,
+    /// Whether discovery has listed the whole range.
+    pub discovery_done: bool,
+    /// The app-created album, once created.
+    pub album_id: Option<String>,
+    /// Link to open the album.
+    pub album_url: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// When it last reached a terminal status.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Bytes moved in all runs of this session.
+    pub bytes_transferred: u64,
+}
+
+/// A file found by discovery, before it has a state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveredItem {
+    /// Which file.
+    pub key: FileKey,
+    /// File name.
+    pub filename: String,
+    /// Photo or video (`None` when skipped before it was known).
+    pub kind: Option<MediaKind>,
+    /// Capture instant.
+    pub captured_at: Option<DateTime<Utc>>,
+    /// Size in bytes when known (search's total is only a hint; HEAD gives the truth).
+    pub size: Option<u64>,
+    /// `Some` when discovery already knows it will not be moved.
+    pub skip: Option<SkipReason>,
+}
+
+/// A file's persisted state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ItemState {
+    /// Recorded by discovery; nothing moved yet.
+    Discovered,
+    /// Bytes are in Google; the token creates the item (valid for a limited time).
+    Uploaded {
+        /// Google's upload token.
+        upload_token: String,
+        /// When it was received.
+        at: DateTime<Utc>,
+    },
+    /// A `batchCreate` carrying this token was (possibly) sent: its outcome must be known before
+    /// sending it again.
+    Creating {
+        /// Google's upload token.
+        upload_token: String,
+        /// When it was uploaded.
+        uploaded_at: DateTime<Utc>,
+        /// When the create was sent.
+        sent_at: DateTime<Utc>,
+    },
+    /// In Google Photos.
+    Created {
+        /// Google's media item id.
+        media_item_id: String,
+        /// Link that opens it.
+        product_url: Option<String>,
+    },
+    /// Did not make it this time; a resume retries it.
+    Failed {
+        /// What kind of failure.
+        class: FailureClass,
+        /// What happened, for a person.
+        reason: String,
+        /// Attempts so far.
+        attempts: u32,
+    },
+    /// Will not be moved, and why.
+    Skipped {
+        /// Why.
+        reason: SkipReason,
+    },
+}
+
+impl ItemState {
+    /// The state's name as stored (`discovered`, `uploaded`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemState::Discovered => "discovered",
+            ItemState::Uploaded { .. } => "uploaded",
+            ItemState::Creating { .. } => "creating",
+            ItemState::Created { .. } => "created",
+            ItemState::Failed { .. } => "failed",
+            ItemState::Skipped { .. } => "skipped",
+        }
+    }
+
+    /// Whether nothing more will happen to it in this session.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, ItemState::Created { .. } | ItemState::Skipped { .. })
+    }
+}
+
+/// Why a file failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureClass {
+    /// Downloading from GoPro failed.
+    Download,
+    /// Uploading to Google failed.
+    Upload,
+    /// Google refused to create it.
+    Create(ItemFailureClass),
+    /// GoPro no longer has it.
+    Gone,
+}
+
+/// A skip reason the ledger gives: the file was created by an earlier session.
+pub const ALREADY_IN_GOOGLE_PHOTOS: &str = "already in Google Photos (moved by an earlier session)";
+
+/// One file of a session as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    /// Which file.
+    pub key: FileKey,
+    /// File name.
+    pub filename: String,
+    /// Photo or video.
+    pub kind: Option<MediaKind>,
+    /// Capture instant.
+    pub captured_at: Option<DateTime<Utc>>,
+    /// Size in bytes, once known.
+    pub size: Option<u64>,
+    /// Where it stands.
+    pub state: ItemState,
+    /// Discovery order within the session (newest capture first).
+    pub position: u64,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Counts of a session's files by state, and bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemCounts {
+    /// All files.
+    pub total: u64,
+    /// Not started.
+    pub discovered: u64,
+    /// Uploaded, not yet created (including creates in flight).
+    pub uploaded: u64,
+    /// In Google Photos.
+    pub created: u64,
+    /// Failed this time.
+    pub failed: u64,
+    /// Skipped with a reason.
+    pub skipped: u64,
+    /// Sum of known sizes of files to move (not skipped).
+    pub bytes_total: u64,
+    /// Sum of sizes of created files.
+    pub bytes_created: u64,
+}
+
+/// A session with its counts, for lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The session.
+    pub session: SessionRecord,
+    /// Its files by state.
+    pub counts: ItemCounts,
+}

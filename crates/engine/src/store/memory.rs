@@ -1,0 +1,3 @@
+//! In-memory store (being written).
+/// In-memory store.
+pub struct MemoryStore;

@@ -1,0 +1,70 @@
+//! Where sessions and their files are checkpointed.
+//!
+//! [`SessionStore`] is the seam: [`SqliteStore`] on disk (WAL, migrations, one module per table)
+//! for the app and the CLI, [`MemoryStore`] for tests. Every write is one transaction and costs
+//! O(files changed), not O(session size). A ledger across sessions remembers every file created in
+//! Google Photos, so a later session over an overlapping range skips it as already there.
+
+mod error;
+mod memory;
+mod sqlite;
+
+pub use error::StoreError;
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+use crate::model::{DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSummary};
+
+/// Checkpoints of sessions and their files.
+pub trait SessionStore: Send + Sync {
+    /// Stores a new session; fails with [`StoreError::AlreadyExists`] if the id is taken.
+    fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// The session, if it exists.
+    fn load_session(&self, id: &SessionId) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Replaces the session's own fields (status, cursor, album, timestamps); not its files.
+    fn update_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// Every session with its counts, newest first.
+    fn list_sessions(&self) -> Result<Vec<SessionSummary>, StoreError>;
+
+    /// The most recently updated session that is not completed.
+    fn latest_unfinished(&self) -> Result<Option<SessionId>, StoreError>;
+
+    /// Records one discovery page in one transaction: inserts the files not yet known (files
+    /// already recorded keep their state, so a re-walk is harmless), marks files created by an
+    /// earlier session as skipped (already in Google Photos), and stores the cursor. Returns the
+    /// number of files inserted.
+    fn record_discovery(
+        &self,
+        session: &SessionId,
+        items: &[DiscoveredItem],
+        next_cursor: u64,
+        done: bool,
+    ) -> Result<usize, StoreError>;
+
+    /// Sets the state (and, when given, the size) of some files in one transaction. A file that
+    /// becomes `Created` is also written to the ledger.
+    fn set_states(&self, session: &SessionId, changes: &[StateChange]) -> Result<(), StoreError>;
+
+    /// Every file of the session in discovery order.
+    fn items(&self, session: &SessionId) -> Result<Vec<ItemRecord>, StoreError>;
+
+    /// Counts of the session's files by state.
+    fn counts(&self, session: &SessionId) -> Result<ItemCounts, StoreError>;
+
+    /// The Google media item id of a file created by any session, if any.
+    fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError>;
+}
+
+/// One file's new state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChange {
+    /// Which file.
+    pub key: FileKey,
+    /// Its new state.
+    pub state: ItemState,
+    /// Its size, when it became known.
+    pub size: Option<u64>,
+}

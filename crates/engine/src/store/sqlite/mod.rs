@@ -1,0 +1,3 @@
+//! SQLite store (being written).
+/// SQLite store.
+pub struct SqliteStore;
