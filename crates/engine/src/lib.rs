@@ -8,13 +8,25 @@
 //! - [`gopro`]: the GoPro cloud client (listing, originals selection, CDN download).
 //! - [`photos`]: the Google Photos Library client (uploads, batchCreate, albums, listing).
 //! - [`model`]: sessions, files and their persisted states.
+//! - [`settings`], [`events`], [`metrics`], [`control`]: what a run is configured with, reports and obeys.
+//! - [`orchestrator`]: [`GoProToPhotosSync`](orchestrator::GoProToPhotosSync), running discovery → transfer → create.
 //! - [`store`]: the session store (SQLite on disk, in memory for tests).
+//! - [`tokens`]: where sign-in tokens are kept (OS keyring, memory, environment overrides).
 
 pub mod auth;
 pub mod config;
+pub mod control;
+pub mod events;
 pub mod gopro;
 pub mod http;
+pub mod metrics;
 pub mod model;
+pub mod orchestrator;
 pub mod photos;
 pub mod secret;
+pub mod settings;
+mod stages;
 pub mod store;
+pub mod tokens;
+
+pub use stages::{CreateBatchResult, Stop};

@@ -10,7 +10,7 @@ use super::error::StatusFailure;
 pub const RETRIED_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 
 /// Backoff and budgets for one client.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetryPolicy {
     /// Total attempts per call, the first included.
     pub max_attempts: u32,

@@ -1,0 +1,381 @@
+//! [`GoProToPhotosSync`]: the original design's `GoProToPhotosSync`, staged and resumable.
+//!
+//! `sync_date_range` loads the session (its stored range and batch size win over the
+//! arguments: that is what makes a resume safe) or creates and persists it, then runs discovery
+//! → transfer → create. `on_stage_start` is called before and `on_stage_complete` after each
+//! stage, also when it fails. Transfer and create overlap in time (a batch is created as soon
+//! as it is ready, so upload tokens do not age), but their hooks still fire in order: transfer
+//! completes when its last file is uploaded, create when its last batch is created.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::{NaiveDate, Utc};
+use tokio::sync::mpsc;
+
+use crate::control::{StopRequest, SyncControl};
+use crate::events::{EventSink, SyncEvent};
+use crate::gopro::range::RangeError;
+use crate::gopro::{CaptureRange, GoProClient};
+use crate::metrics::TransferMetrics;
+use crate::model::{ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings, SessionStatus, Stage};
+use crate::photos::PhotosClient;
+use crate::settings::Settings;
+use crate::stages::transfer::Uploaded;
+use crate::stages::{create, discovery, transfer, CreateBatchResult, Run, Stop};
+use crate::store::{SessionStore, StateChange, StoreError};
+
+/// Called before a stage starts.
+pub type StageStartHook<'a> = &'a (dyn Fn(Stage) + Send + Sync);
+/// Called after a stage ends (also when it failed), with the session and, for create, this
+/// run's create results so far.
+pub type StageCompleteHook<'a> = &'a (dyn Fn(Stage, &SessionRecord, &[CreateBatchResult]) + Send + Sync);
+
+/// The optional stage hooks of a run.
+#[derive(Clone, Copy, Default)]
+pub struct StageHooks<'a> {
+    /// Before each stage.
+    pub on_stage_start: Option<StageStartHook<'a>>,
+    /// After each stage.
+    pub on_stage_complete: Option<StageCompleteHook<'a>>,
+}
+
+/// What one run did.
+#[derive(Clone, Debug)]
+pub struct SyncOutcome {
+    /// The session as stored at the end of the run.
+    pub session: SessionRecord,
+    /// Files by state.
+    pub counts: ItemCounts,
+    /// This run's `batchCreate` results, in batch order.
+    pub responses: Vec<CreateBatchResult>,
+    /// Bytes moved in this run.
+    pub bytes: u64,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The range is not valid.
+    #[error(transparent)]
+    Range(#[from] RangeError),
+    /// The session store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Moves media from GoPro to Google Photos, checkpointing every step.
+pub struct GoProToPhotosSync {
+    gopro: GoProClient,
+    photos: PhotosClient,
+    store: Arc<dyn SessionStore>,
+    settings: Settings,
+    events: Arc<dyn EventSink>,
+    control: SyncControl,
+}
+
+impl GoProToPhotosSync {
+    /// An orchestrator over the two clients, a session store and settings.
+    pub fn new(gopro: GoProClient, photos: PhotosClient, store: Arc<dyn SessionStore>, settings: Settings) -> Self {
+        Self {
+            gopro,
+            photos,
+            store,
+            settings: settings.normalized(),
+            events: Arc::new(crate::events::NoEvents),
+            control: SyncControl::new(),
+        }
+    }
+
+    /// Sends events to `events`.
+    pub fn with_events(mut self, events: Arc<dyn EventSink>) -> Self {
+        self.events = events;
+        self
+    }
+
+    /// Uses `control` to pause or cancel the run.
+    pub fn with_control(mut self, control: SyncControl) -> Self {
+        self.control = control;
+        self
+    }
+
+    /// The control of this orchestrator's runs.
+    pub fn control(&self) -> &SyncControl {
+        &self.control
+    }
+
+    /// Runs discovery → transfer → create for `session_id`. See the module docs.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn sync_date_range(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        session_id: &SessionId,
+        batch_size: Option<u32>,
+        fail_fast: Option<bool>,
+        hooks: StageHooks<'_>,
+        transfer_metrics: Option<Arc<TransferMetrics>>,
+    ) -> Result<SyncOutcome, SyncError> {
+        let now = Utc::now();
+        let (session, resumed) = match self.store.load_session(session_id)? {
+            Some(mut stored) => {
+                stored.status = SessionStatus::Running;
+                stored.status_reason = None;
+                stored.quota_resets_at = None;
+                stored.finished_at = None;
+                stored.updated_at = now;
+                self.store.update_session(&stored)?;
+                (stored, true)
+            }
+            None => {
+                let range = CaptureRange::new(start, end)?;
+                let session = SessionRecord {
+                    id: session_id.clone(),
+                    range_from: range.from(),
+                    range_to: range.to(),
+                    settings: SessionSettings {
+                        batch_size: batch_size.unwrap_or(self.settings.sync_batch_size).max(1),
+                        create_batch_size: self.settings.photos_library_batch_size,
+                        include_raw: self.settings.include_raw,
+                        include_joined_video: self.settings.include_joined_video,
+                        album_title: self.settings.album_title(range.from(), range.to()),
+                    },
+                    status: SessionStatus::Running,
+                    status_reason: None,
+                    quota_resets_at: None,
+                    discovery_cursor: 1,
+                    discovery_done: false,
+                    album_id: None,
+                    album_url: None,
+                    created_at: now,
+                    updated_at: now,
+                    finished_at: None,
+                    bytes_transferred: 0,
+                };
+                self.store.create_session(&session)?;
+                (session, false)
+            }
+        };
+        let mut settings = self.settings.clone();
+        settings.fail_fast = fail_fast.unwrap_or(settings.fail_fast);
+        let run = Arc::new(Run {
+            gopro: self.gopro.clone(),
+            photos: self.photos.clone(),
+            store: self.store.clone(),
+            settings,
+            session: Mutex::new(session.clone()),
+            events: self.events.clone(),
+            metrics: transfer_metrics.unwrap_or_default(),
+            control: self.control.clone(),
+            urls: Mutex::new(Default::default()),
+            stop: Mutex::new(None),
+            responses: Mutex::new(Vec::new()),
+            bytes_moved: AtomicU64::new(0),
+        });
+        run.emit(SyncEvent::SessionStarted {
+            from: session.range_from,
+            to: session.range_to,
+            resumed,
+        });
+        let ticker = spawn_metrics(run.clone());
+        let stop = stages(&run, hooks).await.err();
+        ticker.abort();
+        run.emit(SyncEvent::Metrics(run.metrics.snapshot()));
+        Ok(finish(&run, stop)?)
+    }
+}
+
+/// Runs the stages; `Err` is why the run stopped early.
+async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
+    let start = |stage: Stage| {
+        if let Some(hook) = hooks.on_stage_start {
+            hook(stage);
+        }
+        run.emit(SyncEvent::StageStarted { stage });
+    };
+    let complete = |stage: Stage, ok: bool| {
+        if let Some(hook) = hooks.on_stage_complete {
+            let responses = run.responses.lock().expect("responses lock").clone();
+            hook(stage, &run.session(), &responses);
+        }
+        run.emit(SyncEvent::StageCompleted { stage, ok });
+    };
+
+    start(Stage::Discovery);
+    let discovered = discovery::run(run).await;
+    complete(Stage::Discovery, discovered.is_ok());
+    discovered?;
+
+    start(Stage::Transfer);
+    let transfer_started = Instant::now();
+    let prepared = prepare(run).await;
+    let (work, pending) = match prepared {
+        Ok(p) => p,
+        Err(stop) => {
+            complete(Stage::Transfer, false);
+            return Err(stop);
+        }
+    };
+    let (tx, rx) = mpsc::channel(256);
+    let creator = tokio::spawn(create::run(run.clone(), rx, pending));
+    let transferred = transfer::run(run, work, tx).await;
+    run.metrics.set_wall(transfer_started.elapsed());
+    complete(Stage::Transfer, transferred.is_ok());
+
+    start(Stage::Create);
+    let mut created = join(creator).await;
+    // Files whose upload token Google refused were reset: upload them once more.
+    if let (Ok(report), Ok(())) = (&created, &transferred) {
+        if report.reupload > 0 && run.stopping().is_none() {
+            let items = run.store.items(&run.session().id).map_err(Stop::from);
+            match items {
+                Ok(items) => {
+                    let work: Vec<ItemRecord> = items.into_iter().filter(|i| matches!(i.state, ItemState::Discovered)).collect();
+                    let (tx, rx) = mpsc::channel(256);
+                    let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
+                    let again = transfer::run(run, work, tx).await;
+                    created = join(creator).await;
+                    if let Err(stop) = again {
+                        run.set_stop(stop);
+                    }
+                }
+                Err(stop) => run.set_stop(stop),
+            }
+        }
+    }
+    complete(Stage::Create, created.is_ok() && run.stopping().is_none());
+    transferred?;
+    created?;
+    match run.stopping() {
+        Some(stop) => Err(stop),
+        None => Ok(()),
+    }
+}
+
+async fn join(handle: tokio::task::JoinHandle<Result<create::CreateReport, Stop>>) -> Result<create::CreateReport, Stop> {
+    handle.await.unwrap_or_else(|e| Err(Stop::Fatal(format!("the create worker stopped unexpectedly: {e}"))))
+}
+
+/// Sorts the session's files into work for the transfer and tokens ready to create, after
+/// finding out what creates interrupted by a previous run did.
+async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Stop> {
+    let session_id = run.session().id;
+    let items = run.store.items(&session_id)?;
+    let counts = run.store.counts(&session_id)?;
+    run.metrics.set_totals(counts.total, counts.created + counts.skipped, counts.bytes_total, counts.bytes_created);
+    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age).unwrap_or(chrono::Duration::minutes(50));
+    let now = Utc::now();
+    let mut work = Vec::new();
+    let mut pending = Vec::new();
+    let mut in_doubt = Vec::new();
+    let mut reset = Vec::new();
+    for item in items {
+        let uploaded = |token: &str, at| Uploaded {
+            key: item.key.clone(),
+            filename: item.filename.clone(),
+            upload_token: token.to_string(),
+            uploaded_at: at,
+        };
+        match &item.state {
+            ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
+            ItemState::Uploaded { upload_token, at } if now - *at <= max_age => pending.push(uploaded(upload_token, *at)),
+            ItemState::Creating { upload_token, uploaded_at, .. } => in_doubt.push(uploaded(upload_token, *uploaded_at)),
+            ItemState::Uploaded { .. } => {
+                reset.push(StateChange { key: item.key.clone(), state: ItemState::Discovered, size: None });
+                work.push(item);
+            }
+            ItemState::Created { .. } | ItemState::Skipped { .. } => {}
+        }
+    }
+    if !in_doubt.is_empty() {
+        let found = create::reconcile(run, &in_doubt).await?;
+        for u in in_doubt {
+            if let Some(item) = found.get(&u.key) {
+                run.set_states(&[StateChange {
+                    key: u.key.clone(),
+                    state: ItemState::Created { media_item_id: item.id.clone(), product_url: item.product_url.clone() },
+                    size: None,
+                }])?;
+                run.metrics.file_done();
+                run.emit(SyncEvent::ItemCreated {
+                    key: u.key.clone(),
+                    filename: u.filename.clone(),
+                    media_item_id: item.id.clone(),
+                    product_url: item.product_url.clone(),
+                });
+            } else if now - u.uploaded_at <= max_age {
+                run.set_states(&[StateChange {
+                    key: u.key.clone(),
+                    state: ItemState::Uploaded { upload_token: u.upload_token.clone(), at: u.uploaded_at },
+                    size: None,
+                }])?;
+                pending.push(u);
+            } else {
+                reset.push(StateChange { key: u.key.clone(), state: ItemState::Discovered, size: None });
+                let record = run.store.items(&run.session().id)?.into_iter().find(|i| i.key == u.key);
+                work.extend(record);
+            }
+        }
+    }
+    if !reset.is_empty() {
+        run.set_states(&reset)?;
+    }
+    Ok((work, pending))
+}
+
+fn spawn_metrics(run: Arc<Run>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(run.settings.metrics_interval);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            run.emit(SyncEvent::Metrics(run.metrics.snapshot()));
+        }
+    })
+}
+
+/// Records the session's status after a run and reports it.
+fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
+    let session_id = run.session().id;
+    let counts = run.store.counts(&session_id)?;
+    let unfinished = counts.discovered + counts.uploaded;
+    let (status, reason, resets_at) = match stop {
+        Some(Stop::NeedsLogin(reason)) => (SessionStatus::NeedsLogin, Some(reason), None),
+        Some(Stop::Paused { reason, resets_at }) => (SessionStatus::Paused, Some(reason), resets_at),
+        Some(Stop::Requested(StopRequest::Pause)) => (SessionStatus::Paused, Some("Paused. Resume when you are ready; nothing is lost.".to_string()), None),
+        Some(Stop::Requested(StopRequest::Cancel)) => (SessionStatus::Cancelled, Some("Cancelled. Nothing was deleted; you can resume this session later.".to_string()), None),
+        Some(Stop::FailFast(reason)) => (SessionStatus::Failed, Some(format!("Stopped at the first file that failed: {reason}")), None),
+        Some(Stop::Fatal(reason)) => (SessionStatus::Failed, Some(reason), None),
+        None if counts.failed > 0 => (SessionStatus::Failed, Some(format!("{} of {} files could not be moved; resume to try them again.", counts.failed, counts.total)), None),
+        None if unfinished > 0 => (SessionStatus::Failed, Some(format!("{unfinished} files are not finished; resume to continue.")), None),
+        None => (SessionStatus::Completed, None, None),
+    };
+    let bytes = run.bytes_moved.load(Ordering::Relaxed);
+    let now = Utc::now();
+    let session = {
+        let mut session = run.session.lock().expect("session lock");
+        session.status = status;
+        session.status_reason = reason.clone();
+        session.quota_resets_at = resets_at;
+        session.updated_at = now;
+        session.finished_at = Some(now);
+        session.bytes_transferred += bytes;
+        session.clone()
+    };
+    run.store.update_session(&session)?;
+    run.emit(SyncEvent::SessionFinished {
+        status,
+        reason,
+        quota_resets_at: resets_at,
+        counts,
+        bytes,
+    });
+    let responses = run.responses.lock().expect("responses lock").clone();
+    Ok(SyncOutcome {
+        session,
+        counts,
+        responses,
+        bytes,
+    })
+}

@@ -1,0 +1,127 @@
+//! [`Settings`]: every knob of a sync in one typed struct, with documented defaults.
+//!
+//! The first six fields keep the names of the original Python design (`Q2GoogleSettings`); the
+//! rest are concurrency, retry budgets and what to move.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::http::RetryPolicy;
+
+/// Settings of the engine. `Settings::default()` is what a person gets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Files handed to the transfer workers per batch, and the unit progress is checkpointed
+    /// in for new sessions (default 50).
+    pub sync_batch_size: u32,
+    /// Files per `mediaItems:batchCreate`; Google's maximum is 50 (default 50).
+    pub photos_library_batch_size: u32,
+    /// Size of the chunks read from the CDN and handed to the upload (default 1 MiB).
+    pub download_chunk_size_bytes: usize,
+    /// TCP connect timeout for the CDN and both APIs, in seconds (default 30).
+    pub cdn_download_sock_connect_seconds: u64,
+    /// Prefix for temporary files. Kept for parity with the original design: the streaming
+    /// transfer writes no temporary copy, so nothing uses it today (default `q2google-`).
+    pub temp_dir_prefix: String,
+    /// Stop the session at the first failed file instead of recording it and going on
+    /// (default false).
+    pub fail_fast: bool,
+    /// Files downloaded and uploaded at the same time (default 3; 1–16).
+    pub concurrency: usize,
+    /// Retry budget per request: attempts and wall time, backoff (default: 6 attempts within
+    /// 10 minutes, 1 s doubling to 64 s).
+    pub retry: RetryPolicy,
+    /// Minimum wait after Google's per-minute 429 (default 30 s, Google's advice).
+    pub rate_limit_wait: Duration,
+    /// Files up to this size go up in one raw request (default 8 MiB).
+    pub raw_upload_max_bytes: u64,
+    /// Also move GoPro RAW (`.gpr`) files (default false).
+    pub include_raw: bool,
+    /// Also move GoPro's joined full-length copy of chaptered videos (default false).
+    pub include_joined_video: bool,
+    /// Put each session's files in a new album (default true).
+    pub album_per_session: bool,
+    /// The album name; `{from}` and `{to}` become the range's dates (default
+    /// `GoPro {from} – {to}`).
+    pub album_name_pattern: String,
+    /// Cap on download speed in bytes per second, shared by all files (default none).
+    pub bandwidth_cap_bytes_per_sec: Option<u64>,
+    /// Upload tokens older than this are uploaded again instead of being created: their
+    /// lifetime is undocumented and reported as short as an hour (default 50 minutes).
+    pub upload_token_max_age: Duration,
+    /// A partial create batch is sent after waiting this long for more files, so tokens do
+    /// not age (default 5 s).
+    pub create_batch_linger: Duration,
+    /// How often metrics are published (default 250 ms: at most four a second).
+    pub metrics_interval: Duration,
+    /// Network read timeout: a transfer that receives nothing for this long is retried
+    /// (default 60 s).
+    pub read_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            sync_batch_size: 50,
+            photos_library_batch_size: 50,
+            download_chunk_size_bytes: 1024 * 1024,
+            cdn_download_sock_connect_seconds: 30,
+            temp_dir_prefix: "q2google-".into(),
+            fail_fast: false,
+            concurrency: 3,
+            retry: RetryPolicy::default(),
+            rate_limit_wait: Duration::from_secs(30),
+            raw_upload_max_bytes: 8 * 1024 * 1024,
+            include_raw: false,
+            include_joined_video: false,
+            album_per_session: true,
+            album_name_pattern: "GoPro {from} – {to}".into(),
+            bandwidth_cap_bytes_per_sec: None,
+            upload_token_max_age: Duration::from_secs(50 * 60),
+            create_batch_linger: Duration::from_secs(5),
+            metrics_interval: Duration::from_millis(250),
+            read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Settings {
+    /// The settings with every value brought into its allowed range.
+    pub fn normalized(mut self) -> Self {
+        self.photos_library_batch_size = self.photos_library_batch_size.clamp(1, crate::photos::MAX_BATCH as u32);
+        self.sync_batch_size = self.sync_batch_size.max(1);
+        self.concurrency = self.concurrency.clamp(1, 16);
+        self.download_chunk_size_bytes = self.download_chunk_size_bytes.clamp(16 * 1024, 16 * 1024 * 1024);
+        self
+    }
+
+    /// The album title for a range, or `None` when albums are off.
+    pub fn album_title(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Option<String> {
+        self.album_per_session.then(|| {
+            self.album_name_pattern
+                .replace("{from}", &from.to_string())
+                .replace("{to}", &to.to_string())
+                .chars()
+                .take(500)
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_limits() {
+        let s = Settings::default();
+        assert_eq!(s.photos_library_batch_size, 50);
+        assert!(!s.fail_fast && !s.include_raw && s.album_per_session);
+        let s = Settings { photos_library_batch_size: 80, concurrency: 0, ..Settings::default() }.normalized();
+        assert_eq!((s.photos_library_batch_size, s.concurrency), (50, 1));
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(Settings::default().album_title(d("2026-03-01"), d("2026-03-31")).as_deref(), Some("GoPro 2026-03-01 – 2026-03-31"));
+    }
+}

@@ -1,0 +1,152 @@
+//! Discovery: list the range on GoPro and record every file, page by page.
+//!
+//! Each page is recorded with the cursor of the next one in one transaction, so a resumed
+//! discovery starts where it stopped and a re-walked page changes nothing. Each medium's
+//! renditions are resolved here (one `/download` call per medium) to expand chapters and burst
+//! frames into files and to know which are skipped and why; the signed URLs are kept in memory
+//! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
+
+use std::time::Instant;
+
+use futures_util::StreamExt;
+
+use super::{Run, Stop};
+use crate::events::SyncEvent;
+use crate::gopro::api::Medium;
+use crate::gopro::select::{precheck, select_originals};
+use crate::gopro::{CaptureRange, Choice, FileKey, GoProError, SelectOptions};
+use crate::model::DiscoveredItem;
+
+/// How many media are resolved at once.
+const RESOLVE_CONCURRENCY: usize = 4;
+
+pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
+    let session = run.session();
+    if session.discovery_done {
+        let counts = run.store.counts(&session.id)?;
+        run.emit(SyncEvent::Discovered { files: counts.total });
+        return Ok(());
+    }
+    let range = CaptureRange::new(session.range_from, session.range_to).map_err(|e| Stop::Fatal(e.to_string()))?;
+    let options = SelectOptions {
+        include_raw: session.settings.include_raw,
+        include_joined_video: session.settings.include_joined_video,
+    };
+    let mut walk = run.gopro.search_from(range, session.discovery_cursor);
+    let mut cursor = walk.cursor();
+    let mut page: Vec<Medium> = Vec::new();
+    loop {
+        if let Some(stop) = run.stopping() {
+            return Err(stop);
+        }
+        let next = match walk.next().await {
+            Ok(next) => next,
+            Err(err) => return Err(discovery_stop(&err)),
+        };
+        let moved = walk.cursor() != cursor;
+        if moved || next.is_none() {
+            // `page` holds every medium of the pages before the one just fetched.
+            let done = next.is_none();
+            let resume_at = if done { walk.cursor() } else { cursor };
+            record(run, std::mem::take(&mut page), options, resume_at, done).await?;
+            cursor = walk.cursor();
+        }
+        match next {
+            Some(m) => page.push(m),
+            None => break,
+        }
+    }
+    run.save_session(|s| {
+        s.discovery_done = true;
+    })?;
+    Ok(())
+}
+
+fn discovery_stop(err: &GoProError) -> Stop {
+    Stop::from_gopro(err).unwrap_or_else(|| Stop::Paused {
+        reason: format!("Finding your media on GoPro stopped: {err}"),
+        resets_at: None,
+    })
+}
+
+async fn record(run: &Run, media: Vec<Medium>, options: SelectOptions, next_cursor: u64, done: bool) -> Result<(), Stop> {
+    let resolved: Vec<Result<Vec<DiscoveredItem>, Stop>> = futures_util::stream::iter(media)
+        .map(|m| expand(run, m, options))
+        .buffered(RESOLVE_CONCURRENCY)
+        .collect()
+        .await;
+    let mut items = Vec::new();
+    for r in resolved {
+        items.extend(r?);
+    }
+    let session_id = run.session().id;
+    run.store.record_discovery(&session_id, &items, next_cursor, done)?;
+    run.save_session(|s| {
+        s.discovery_cursor = next_cursor;
+        s.discovery_done = done;
+    })?;
+    for item in &items {
+        if let Some(reason) = &item.skip {
+            run.emit(SyncEvent::ItemSkipped {
+                key: item.key.clone(),
+                filename: item.filename.clone(),
+                reason: reason.message(),
+            });
+        }
+    }
+    let total = run.store.counts(&session_id)?.total;
+    run.emit(SyncEvent::Discovered { files: total });
+    Ok(())
+}
+
+/// The files of one medium, resolving its renditions unless the search row already says it is
+/// skipped.
+async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Vec<DiscoveredItem>, Stop> {
+    let captured_at = medium.captured_at();
+    if let Some(reason) = precheck(&medium) {
+        return Ok(vec![DiscoveredItem {
+            key: FileKey {
+                media_id: medium.id.clone(),
+                item_number: 1,
+                label: "source".into(),
+            },
+            filename: medium.filename.clone().unwrap_or_else(|| medium.id.clone()),
+            kind: None,
+            captured_at,
+            size: None,
+            skip: Some(reason),
+        }]);
+    }
+    let info = match run.gopro.download_info(&medium.id).await {
+        Ok(info) => info,
+        // Deleted between the listing and now: nothing to move.
+        Err(GoProError::NotFound { .. }) => return Ok(Vec::new()),
+        Err(err) => return Err(discovery_stop(&err)),
+    };
+    let now = Instant::now();
+    let mut out = Vec::new();
+    for choice in select_originals(&medium, &info, options) {
+        match choice {
+            Choice::Transfer(original) => {
+                out.push(DiscoveredItem {
+                    key: original.key.clone(),
+                    filename: original.filename.clone(),
+                    kind: Some(original.kind),
+                    captured_at,
+                    size: None,
+                    skip: None,
+                });
+                run.urls.lock().expect("url cache").insert(original.key.clone(), (original, now));
+            }
+            Choice::Skip { key, filename, reason } => out.push(DiscoveredItem {
+                key,
+                filename: filename.or_else(|| medium.filename.clone()).unwrap_or_else(|| medium.id.clone()),
+                kind: None,
+                captured_at,
+                size: None,
+                skip: Some(reason),
+            }),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,160 @@
+//! The three stages of a sync and what they share.
+//!
+//! [`discovery`] lists the range and records every file; [`transfer`] streams each original
+//! from the GoPro CDN into a Google upload and records the upload token at once; [`create`] turns
+//! tokens into media items in batches as soon as they are ready, and finds out what a lost create
+//! request did before sending it again. A [`Stop`] ends a run early with a reason; every state a
+//! file reached is already checkpointed when it is raised.
+
+pub(crate) mod create;
+pub(crate) mod discovery;
+pub(crate) mod transfer;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use crate::control::{StopRequest, SyncControl};
+use crate::events::{EventSink, SyncEvent};
+use crate::gopro::{GoProClient, GoProError, Original};
+use crate::metrics::TransferMetrics;
+use crate::model::{FileKey, SessionRecord};
+use crate::photos::{PhotosClient, PhotosError};
+use crate::settings::Settings;
+use crate::store::{SessionStore, StateChange, StoreError};
+
+/// Why a run stopped before finishing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A login expired or lacks a permission; the reason names the cloud.
+    NeedsLogin(String),
+    /// Google's quota, full storage or a lost network; resumable as is.
+    Paused {
+        /// For a person.
+        reason: String,
+        /// When Google's daily quota resets, if that is the cause.
+        resets_at: Option<DateTime<Utc>>,
+    },
+    /// The person asked.
+    Requested(StopRequest),
+    /// `fail_fast` and a file failed.
+    FailFast(String),
+    /// Something unexpected (the store failed, GoPro changed its API).
+    Fatal(String),
+}
+
+impl Stop {
+    pub(crate) fn from_gopro(err: &GoProError) -> Option<Stop> {
+        match err {
+            GoProError::LoginExpired => Some(Stop::NeedsLogin(err.to_string())),
+            GoProError::ApiChanged { .. } => Some(Stop::Fatal(err.to_string())),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_photos(err: &PhotosError) -> Option<Stop> {
+        match err {
+            PhotosError::LoginExpired | PhotosError::MissingScope | PhotosError::Auth(_) => Some(Stop::NeedsLogin(err.to_string())),
+            PhotosError::DailyQuota { resets_at } => Some(Stop::Paused {
+                reason: err.to_string(),
+                resets_at: Some(*resets_at),
+            }),
+            PhotosError::StorageFull => Some(Stop::Paused {
+                reason: err.to_string(),
+                resets_at: None,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(err: StoreError) -> Self {
+        Stop::Fatal(err.to_string())
+    }
+}
+
+/// One created batch of this run: each file with Google's answer for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateBatchResult {
+    /// Files of the batch in the order sent, each with its media item or failure.
+    pub items: Vec<(FileKey, Result<crate::photos::api::MediaItem, crate::photos::ItemFailure>)>,
+}
+
+/// Everything a run's stages share.
+pub(crate) struct Run {
+    pub gopro: GoProClient,
+    pub photos: PhotosClient,
+    pub store: Arc<dyn SessionStore>,
+    pub settings: Settings,
+    pub session: Mutex<SessionRecord>,
+    pub events: Arc<dyn EventSink>,
+    pub metrics: Arc<TransferMetrics>,
+    pub control: SyncControl,
+    /// Originals resolved by discovery, with when: signed URLs are reused while young.
+    pub urls: Mutex<HashMap<FileKey, (Original, Instant)>>,
+    /// The first reason to stop, once one happened.
+    pub stop: Mutex<Option<Stop>>,
+    /// This run's create results, in batch order.
+    pub responses: Mutex<Vec<CreateBatchResult>>,
+    /// Bytes moved in this run.
+    pub bytes_moved: std::sync::atomic::AtomicU64,
+}
+
+impl Run {
+    pub fn session(&self) -> SessionRecord {
+        self.session.lock().expect("session lock").clone()
+    }
+
+    pub fn emit(&self, event: SyncEvent) {
+        let id = self.session.lock().expect("session lock").id.clone();
+        self.events.emit(&id, event);
+    }
+
+    /// Records the first stop reason; later ones are kept only if none was set.
+    pub fn set_stop(&self, stop: Stop) {
+        let mut slot = self.stop.lock().expect("stop lock");
+        if slot.is_none() {
+            *slot = Some(stop);
+        }
+    }
+
+    /// The stop reason, including a pending pause or cancel request.
+    pub fn stopping(&self) -> Option<Stop> {
+        if let Some(stop) = self.stop.lock().expect("stop lock").clone() {
+            return Some(stop);
+        }
+        self.control.requested().map(Stop::Requested)
+    }
+
+    pub fn set_states(&self, changes: &[StateChange]) -> Result<(), Stop> {
+        let id = self.session.lock().expect("session lock").id.clone();
+        self.store.set_states(&id, changes).map_err(Stop::from)
+    }
+
+    pub fn save_session(&self, change: impl FnOnce(&mut SessionRecord)) -> Result<(), Stop> {
+        let snapshot = {
+            let mut session = self.session.lock().expect("session lock");
+            change(&mut session);
+            session.updated_at = Utc::now();
+            session.clone()
+        };
+        self.store.update_session(&snapshot).map_err(Stop::from)
+    }
+}
+
+/// The description given to each created item: it names the GoPro file, so the engine can
+/// recognise its own items when it has to find out whether a create took effect.
+pub fn description_for(key: &FileKey, filename: &str) -> String {
+    let part = match key.label.as_str() {
+        "source" | "baked_source" if key.item_number <= 1 => String::new(),
+        "source" => format!(", chapter {}", key.item_number),
+        "file" => format!(", frame {}", key.item_number),
+        "raw_photo" => ", RAW".to_string(),
+        "concat" => ", joined video".to_string(),
+        other => format!(", {other} {}", key.item_number),
+    };
+    format!("{filename} from GoPro (media {}{part})", key.media_id)
+}

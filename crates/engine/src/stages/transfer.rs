@@ -1,0 +1,349 @@
+//! Transfer: stream each original from the GoPro CDN into a Google upload.
+//!
+//! Several files are in flight (a semaphore permit moves into each task); memory is bounded by
+//! the chunk size, whatever the file size, because nothing is copied to disk. The upload token
+//! is checkpointed the moment Google returns it and the file is handed to the create worker. A
+//! failed file is recorded with a human reason; a login, quota or fail-fast stop ends the run.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::Utc;
+use futures_util::{Stream, StreamExt};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+
+use super::{Run, Stop};
+use crate::events::SyncEvent;
+use crate::gopro::select::size_check;
+use crate::gopro::{GoProError, Original, SelectOptions};
+use crate::model::{FailureClass, FileKey, ItemRecord, ItemState};
+use crate::photos::{PhotosError, UploadMeta, UploadSource};
+use crate::secret::SignedUrl;
+use crate::store::StateChange;
+
+/// Signed URLs resolved less than this long ago are used as they are.
+const URL_FRESH: Duration = Duration::from_secs(45 * 60);
+
+/// A file whose bytes are in Google, ready to be created.
+#[derive(Clone, Debug)]
+pub(crate) struct Uploaded {
+    pub key: FileKey,
+    pub filename: String,
+    pub upload_token: String,
+    pub uploaded_at: chrono::DateTime<Utc>,
+}
+
+/// Transfers `work` with bounded concurrency, sending each uploaded file to `created`.
+pub(crate) async fn run(run: &Arc<Run>, work: Vec<ItemRecord>, created: mpsc::Sender<Uploaded>) -> Result<(), Stop> {
+    let limit = Arc::new(Semaphore::new(run.settings.concurrency.max(1)));
+    let limiter = run.settings.bandwidth_cap_bytes_per_sec.map(|bps| Arc::new(RateLimiter::new(bps)));
+    let mut tasks = JoinSet::new();
+    let stop_signal = run.control.clone();
+    for item in work {
+        let permit = tokio::select! {
+            permit = limit.clone().acquire_owned() => permit.expect("semaphore open"),
+            _ = stop_signal.stopped() => break,
+        };
+        if run.stopping().is_some() {
+            break;
+        }
+        let task_run = run.clone();
+        let created = created.clone();
+        let limiter = limiter.clone();
+        tasks.spawn(async move {
+            let run = task_run;
+            let _permit = permit;
+            let key = item.key.clone();
+            let filename = item.filename.clone();
+            let prior_attempts = match &item.state {
+                ItemState::Failed { attempts, .. } => *attempts,
+                _ => 0,
+            };
+            let outcome = tokio::select! {
+                outcome = move_file(&run, item, limiter) => outcome,
+                // Abandon the transfer: nothing of it was recorded, so nothing is lost.
+                _ = run.control.stopped() => return,
+            };
+            match outcome {
+                Ok(Some(uploaded)) => {
+                    let _ = created.send(uploaded).await;
+                }
+                Ok(None) => {}
+                Err(FileError::Stop(stop)) => run.set_stop(stop),
+                Err(FileError::Failed { class, reason }) => {
+                    record_failure(&run, &key, &filename, class, reason, prior_attempts + 1);
+                }
+            }
+        });
+        // Reap finished tasks as we go so the set stays small.
+        while let Some(result) = tasks.try_join_next() {
+            result.ok();
+        }
+        if run.stopping().is_some() {
+            break;
+        }
+    }
+    if run.stopping().is_some() {
+        tasks.abort_all();
+    }
+    while tasks.join_next().await.is_some() {}
+    match run.stopping() {
+        Some(stop) => Err(stop),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn record_failure(run: &Run, key: &FileKey, filename: &str, class: FailureClass, reason: String, attempts: u32) {
+    let change = StateChange {
+        key: key.clone(),
+        state: ItemState::Failed {
+            class,
+            reason: reason.clone(),
+            attempts,
+        },
+        size: None,
+    };
+    if let Err(stop) = run.set_states(&[change]) {
+        run.set_stop(stop);
+        return;
+    }
+    run.emit(SyncEvent::ItemFailed {
+        key: key.clone(),
+        filename: filename.to_string(),
+        reason: reason.clone(),
+    });
+    if run.settings.fail_fast {
+        run.set_stop(Stop::FailFast(format!("{filename}: {reason}")));
+    }
+}
+
+pub(crate) enum FileError {
+    Stop(Stop),
+    Failed { class: FailureClass, reason: String },
+}
+
+/// Moves one file: resolve, size, stream, checkpoint the token.
+async fn move_file(run: &Arc<Run>, item: ItemRecord, limiter: Option<Arc<RateLimiter>>) -> Result<Option<Uploaded>, FileError> {
+    let original = resolve(run, &item.key).await?;
+    let size = run
+        .gopro
+        .head_size(&original.key, original.head.as_ref())
+        .await
+        .map_err(|e| gopro_error(&e, FailureClass::Download))?;
+    if let Some(reason) = size_check(original.kind, size) {
+        let change = StateChange {
+            key: item.key.clone(),
+            state: ItemState::Skipped { reason: reason.clone() },
+            size: Some(size),
+        };
+        run.set_states(&[change]).map_err(FileError::Stop)?;
+        run.metrics.file_done();
+        run.emit(SyncEvent::ItemSkipped {
+            key: item.key.clone(),
+            filename: item.filename.clone(),
+            reason: reason.message(),
+        });
+        return Ok(None);
+    }
+    run.emit(SyncEvent::ItemStarted {
+        key: item.key.clone(),
+        filename: item.filename.clone(),
+        size,
+    });
+    let source = CdnSource {
+        run: run.clone(),
+        key: original.key.clone(),
+        url: original.url.clone(),
+        size,
+        chunk: run.settings.download_chunk_size_bytes,
+        limiter,
+    };
+    let meta = UploadMeta {
+        file_name: item.filename.clone(),
+        mime_type: original.mime_type.to_string(),
+    };
+    let last_progress = std::sync::Mutex::new(Instant::now() - Duration::from_secs(1));
+    let key = item.key.clone();
+    let progress = |done: u64| {
+        let mut last = last_progress.lock().expect("progress lock");
+        if last.elapsed() >= run.settings.metrics_interval || done == size {
+            *last = Instant::now();
+            run.emit(SyncEvent::ItemProgress {
+                key: key.clone(),
+                bytes_done: done,
+                bytes_total: size,
+            });
+        }
+    };
+    let started = Instant::now();
+    let token = run.photos.upload(&source, &meta, &progress).await.map_err(|e| match Stop::from_photos(&e) {
+        Some(stop) => FileError::Stop(stop),
+        None => match e {
+            PhotosError::TooLarge(message) => FileError::Failed {
+                class: FailureClass::Upload,
+                reason: format!("Google Photos refused the file as too large ({message})."),
+            },
+            PhotosError::Source(message) => FileError::Failed {
+                class: FailureClass::Download,
+                reason: format!("Reading the file from GoPro failed: {message}"),
+            },
+            other => FileError::Failed {
+                class: FailureClass::Upload,
+                reason: other.to_string(),
+            },
+        },
+    })?;
+    // Checkpoint the token before anything else can fail.
+    let uploaded_at = Utc::now();
+    let change = StateChange {
+        key: item.key.clone(),
+        state: ItemState::Uploaded {
+            upload_token: token.expose().to_string(),
+            at: uploaded_at,
+        },
+        size: Some(size),
+    };
+    run.set_states(&[change]).map_err(FileError::Stop)?;
+    run.metrics.add_uploaded(size);
+    run.metrics.add_uploading(started.elapsed());
+    run.bytes_moved.fetch_add(size, Ordering::Relaxed);
+    run.emit(SyncEvent::ItemUploaded { key: item.key.clone() });
+    Ok(Some(Uploaded {
+        key: item.key,
+        filename: item.filename,
+        upload_token: token.expose().to_string(),
+        uploaded_at,
+    }))
+}
+
+/// The original for `key`: from discovery's cache while its URL is young, else resolved anew.
+async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
+    if let Some((original, at)) = run.urls.lock().expect("url cache").get(key) {
+        if at.elapsed() < URL_FRESH {
+            return Ok(original.clone());
+        }
+    }
+    let info = run
+        .gopro
+        .download_info(&key.media_id)
+        .await
+        .map_err(|e| gopro_error(&e, FailureClass::Download))?;
+    let medium = crate::gopro::api::Medium {
+        id: key.media_id.clone(),
+        play_as: Some(if key.label == "file" { "multi_shot_photo" } else { "video" }.into()),
+        ..Default::default()
+    };
+    let options = SelectOptions {
+        include_raw: true,
+        include_joined_video: true,
+    };
+    let now = Instant::now();
+    let mut found = None;
+    for choice in crate::gopro::select::select_originals(&medium, &info, options) {
+        if let crate::gopro::Choice::Transfer(original) = choice {
+            if &original.key == key {
+                found = Some(original.clone());
+            }
+            run.urls.lock().expect("url cache").insert(original.key.clone(), (original, now));
+        }
+    }
+    found.ok_or_else(|| FileError::Failed {
+        class: FailureClass::Gone,
+        reason: "GoPro no longer offers this file.".into(),
+    })
+}
+
+fn gopro_error(err: &GoProError, class: FailureClass) -> FileError {
+    if let Some(stop) = Stop::from_gopro(err) {
+        return FileError::Stop(stop);
+    }
+    match err {
+        GoProError::NotFound { .. } => FileError::Failed {
+            class: FailureClass::Gone,
+            reason: "GoPro no longer has this file (deleted or in the trash).".into(),
+        },
+        other => FileError::Failed {
+            class,
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// The bytes of one original on the GoPro CDN, openable at any offset: what the upload reads.
+struct CdnSource {
+    run: Arc<Run>,
+    key: FileKey,
+    url: SignedUrl,
+    size: u64,
+    chunk: usize,
+    limiter: Option<Arc<RateLimiter>>,
+}
+
+impl UploadSource for CdnSource {
+    fn len(&self) -> u64 {
+        self.size
+    }
+
+    async fn open(&self, offset: u64) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError> {
+        let stream = self.run.gopro.download(self.key.clone(), Some(self.url.clone()), offset);
+        let metrics = self.run.metrics.clone();
+        let limiter = self.limiter.clone();
+        let chunk = self.chunk;
+        let state = (stream, metrics, limiter, Bytes::new());
+        Ok(futures_util::stream::unfold(state, move |(mut stream, metrics, limiter, mut pending)| async move {
+            if pending.is_empty() {
+                let waited = Instant::now();
+                let next = stream.next_chunk().await;
+                metrics.add_downloading(waited.elapsed());
+                match next {
+                    None => return None,
+                    Some(Err(err)) => {
+                        let err = std::io::Error::other(err.to_string());
+                        return Some((Err(err), (stream, metrics, limiter, pending)));
+                    }
+                    Some(Ok(bytes)) => {
+                        metrics.add_downloaded(bytes.len() as u64);
+                        pending = bytes;
+                    }
+                }
+            }
+            // Hand the upload chunks of at most `chunk` bytes.
+            let take = pending.len().min(chunk);
+            let out = pending.split_to(take);
+            if let Some(limiter) = &limiter {
+                limiter.take(out.len() as u64).await;
+            }
+            Some((Ok(out), (stream, metrics, limiter, pending)))
+        })
+        .boxed())
+    }
+}
+
+/// A shared bandwidth cap: each chunk reserves its share of time.
+struct RateLimiter {
+    bytes_per_sec: u64,
+    next_free: tokio::sync::Mutex<tokio::time::Instant>,
+}
+
+impl RateLimiter {
+    fn new(bytes_per_sec: u64) -> Self {
+        Self {
+            bytes_per_sec: bytes_per_sec.max(1),
+            next_free: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    async fn take(&self, bytes: u64) {
+        let due = {
+            let mut next = self.next_free.lock().await;
+            let now = tokio::time::Instant::now();
+            let start = (*next).max(now);
+            *next = start + Duration::from_secs_f64(bytes as f64 / self.bytes_per_sec as f64);
+            start
+        };
+        tokio::time::sleep_until(due).await;
+    }
+}
