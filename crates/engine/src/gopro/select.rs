@@ -100,6 +100,8 @@ pub enum SkipReason {
         /// Google's limit for this kind.
         limit: u64,
     },
+    /// Created in Google Photos by an earlier session (the store's ledger remembers it).
+    AlreadyInGooglePhotos,
 }
 
 impl SkipReason {
@@ -119,6 +121,7 @@ impl SkipReason {
                 *bytes as f64 / 1e9,
                 *limit as f64 / 1e9
             ),
+            SkipReason::AlreadyInGooglePhotos => "Already in Google Photos (moved by an earlier session).".into(),
         }
     }
 }

@@ -1,3 +1,259 @@
-//! In-memory store (being written).
-/// In-memory store.
-pub struct MemoryStore;
+//! The session store in memory, for tests and the demo: the same semantics as
+//! [`SqliteStore`](super::SqliteStore) (the same tests run against both), gone when dropped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+use super::{SessionStore, StateChange, StoreError};
+use crate::model::{
+    DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
+    SessionStatus, SessionSummary, SkipReason,
+};
+
+/// The clock that stamps `updated_at` of the writes the trait does not give a time for.
+type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An in-memory [`SessionStore`].
+pub struct MemoryStore {
+    state: Mutex<State>,
+    now: Clock,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore").finish_non_exhaustive()
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Default)]
+struct State {
+    sessions: BTreeMap<SessionId, Session>,
+    /// Files created by any session: their Google media item id.
+    ledger: HashMap<FileKey, String>,
+}
+
+struct Session {
+    record: SessionRecord,
+    /// In discovery order: `items[i].position == i`.
+    items: Vec<ItemRecord>,
+    index: HashMap<FileKey, usize>,
+}
+
+impl MemoryStore {
+    /// An empty store stamping times with the system clock.
+    pub fn new() -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            now: Box::new(Utc::now),
+        }
+    }
+
+    /// Uses `now` instead of the system clock for the times the store stamps itself (a file's
+    /// `updated_at`, a session's `updated_at` on discovery and state changes).
+    pub fn with_clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.now = Box::new(now);
+        self
+    }
+
+    /// The state; a panic elsewhere while holding it leaves it consistent (every call checks
+    /// before it changes anything), so a poisoned lock is still usable.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl State {
+    fn session(&self, id: &SessionId) -> Result<&Session, StoreError> {
+        self.sessions
+            .get(id)
+            .ok_or_else(|| StoreError::UnknownSession(id.to_string()))
+    }
+
+    fn session_mut(&mut self, id: &SessionId) -> Result<&mut Session, StoreError> {
+        self.sessions
+            .get_mut(id)
+            .ok_or_else(|| StoreError::UnknownSession(id.to_string()))
+    }
+}
+
+impl Session {
+    fn counts(&self) -> ItemCounts {
+        let mut c = ItemCounts::default();
+        for item in &self.items {
+            c.total += 1;
+            let size = item.size.unwrap_or(0);
+            match item.state {
+                ItemState::Discovered => c.discovered += 1,
+                ItemState::Uploaded { .. } | ItemState::Creating { .. } => c.uploaded += 1,
+                ItemState::Created { .. } => {
+                    c.created += 1;
+                    c.bytes_created += size;
+                }
+                ItemState::Failed { .. } => c.failed += 1,
+                ItemState::Skipped { .. } => c.skipped += 1,
+            }
+            if !matches!(item.state, ItemState::Skipped { .. }) {
+                c.bytes_total += size;
+            }
+        }
+        c
+    }
+}
+
+impl SessionStore for MemoryStore {
+    fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.sessions.contains_key(&session.id) {
+            return Err(StoreError::AlreadyExists(session.id.to_string()));
+        }
+        state.sessions.insert(
+            session.id.clone(),
+            Session {
+                record: session.clone(),
+                items: Vec::new(),
+                index: HashMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    fn load_session(&self, id: &SessionId) -> Result<Option<SessionRecord>, StoreError> {
+        Ok(self.state().sessions.get(id).map(|s| s.record.clone()))
+    }
+
+    fn update_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.state().session_mut(&session.id)?.record = session.clone();
+        Ok(())
+    }
+
+    fn list_sessions(&self) -> Result<Vec<SessionSummary>, StoreError> {
+        let state = self.state();
+        let mut list: Vec<SessionSummary> = state
+            .sessions
+            .values()
+            .map(|s| SessionSummary {
+                session: s.record.clone(),
+                counts: s.counts(),
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            (b.session.created_at, &b.session.id).cmp(&(a.session.created_at, &a.session.id))
+        });
+        Ok(list)
+    }
+
+    fn latest_unfinished(&self) -> Result<Option<SessionId>, StoreError> {
+        Ok(self
+            .state()
+            .sessions
+            .values()
+            .filter(|s| s.record.status != SessionStatus::Completed)
+            .max_by(|a, b| {
+                (a.record.updated_at, &a.record.id).cmp(&(b.record.updated_at, &b.record.id))
+            })
+            .map(|s| s.record.id.clone()))
+    }
+
+    fn record_discovery(
+        &self,
+        session: &SessionId,
+        items: &[DiscoveredItem],
+        next_cursor: u64,
+        done: bool,
+    ) -> Result<usize, StoreError> {
+        let now = (self.now)();
+        let mut guard = self.state();
+        let State { sessions, ledger } = &mut *guard;
+        let s = sessions
+            .get_mut(session)
+            .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
+        let mut inserted = 0;
+        for item in items {
+            if s.index.contains_key(&item.key) {
+                continue;
+            }
+            let state = if ledger.contains_key(&item.key) {
+                ItemState::Skipped {
+                    reason: SkipReason::AlreadyInGooglePhotos,
+                }
+            } else if let Some(reason) = &item.skip {
+                ItemState::Skipped {
+                    reason: reason.clone(),
+                }
+            } else {
+                ItemState::Discovered
+            };
+            let position = s.items.len();
+            s.index.insert(item.key.clone(), position);
+            s.items.push(ItemRecord {
+                key: item.key.clone(),
+                filename: item.filename.clone(),
+                kind: item.kind,
+                captured_at: item.captured_at,
+                size: item.size,
+                state,
+                position: position as u64,
+                updated_at: now,
+            });
+            inserted += 1;
+        }
+        s.record.discovery_cursor = next_cursor;
+        s.record.discovery_done = done;
+        s.record.updated_at = now;
+        Ok(inserted)
+    }
+
+    fn set_states(&self, session: &SessionId, changes: &[StateChange]) -> Result<(), StoreError> {
+        let now = (self.now)();
+        let mut guard = self.state();
+        let State { sessions, ledger } = &mut *guard;
+        let s = sessions
+            .get_mut(session)
+            .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
+        for change in changes {
+            let Some(&i) = s.index.get(&change.key) else {
+                tracing::warn!(
+                    session = %session,
+                    file = %change.key,
+                    "state change for a file the session does not have; ignored"
+                );
+                continue;
+            };
+            let item = &mut s.items[i];
+            item.state = change.state.clone();
+            if let Some(size) = change.size {
+                item.size = Some(size);
+            }
+            item.updated_at = now;
+            if let ItemState::Created { media_item_id, .. } = &change.state {
+                ledger.insert(change.key.clone(), media_item_id.clone());
+            }
+        }
+        if !changes.is_empty() {
+            s.record.updated_at = now;
+        }
+        Ok(())
+    }
+
+    fn items(&self, session: &SessionId) -> Result<Vec<ItemRecord>, StoreError> {
+        Ok(self.state().session(session)?.items.clone())
+    }
+
+    fn counts(&self, session: &SessionId) -> Result<ItemCounts, StoreError> {
+        Ok(self.state().session(session)?.counts())
+    }
+
+    fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError> {
+        Ok(self.state().ledger.get(key).cloned())
+    }
+}

@@ -1,0 +1,324 @@
+//! The `items` table: one row per file of a session, its state's name and fields as columns.
+//!
+//! Keyed by session and [`FileKey`]; indexed by `(session_id, state)` for counts and by
+//! `(session_id, position)` for discovery order, so a checkpoint touches only its rows.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, Row};
+
+use super::codec::{self, get_json, get_kind, get_opt_time, get_time};
+use crate::model::{
+    DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SkipReason,
+};
+use crate::photos::ItemFailureClass;
+use crate::store::StateChange;
+
+/// Schema step 1.
+pub(super) const SCHEMA_V1: &str = "
+CREATE TABLE items (
+    session_id     TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    media_id       TEXT NOT NULL,
+    item_number    INTEGER NOT NULL,
+    label          TEXT NOT NULL,
+    filename       TEXT NOT NULL,
+    kind           TEXT,
+    captured_at    TEXT,
+    size           INTEGER,
+    state          TEXT NOT NULL,
+    upload_token   TEXT,
+    uploaded_at    TEXT,
+    sent_at        TEXT,
+    media_item_id  TEXT,
+    product_url    TEXT,
+    failure_class  TEXT,
+    failure_reason TEXT,
+    attempts       INTEGER,
+    skip_reason    TEXT,
+    position       INTEGER NOT NULL,
+    updated_at     TEXT NOT NULL,
+    PRIMARY KEY (session_id, media_id, item_number, label)
+);
+CREATE INDEX items_by_state ON items (session_id, state);
+CREATE UNIQUE INDEX items_by_position ON items (session_id, position);
+";
+
+/// The aggregate columns [`counts_from_row`] reads, over rows of `items` aliased `i` (a `LEFT
+/// JOIN` with no match counts as zero everywhere).
+macro_rules! items_counts_columns {
+    () => {
+        "COUNT(i.state), \
+         COALESCE(SUM(i.state = 'discovered'), 0), \
+         COALESCE(SUM(i.state IN ('uploaded', 'creating')), 0), \
+         COALESCE(SUM(i.state = 'created'), 0), \
+         COALESCE(SUM(i.state = 'failed'), 0), \
+         COALESCE(SUM(i.state = 'skipped'), 0), \
+         COALESCE(SUM(CASE WHEN i.state != 'skipped' THEN i.size END), 0), \
+         COALESCE(SUM(CASE WHEN i.state = 'created' THEN i.size END), 0)"
+    };
+}
+
+/// The position the next new file of the session gets.
+pub(super) fn next_position(conn: &Connection, session: &SessionId) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT COALESCE(MAX(position) + 1, 0) FROM items WHERE session_id = ?1")?
+        .query_row([session.as_str()], |r| r.get(0))
+}
+
+/// Inserts a discovered file unless the session already has it; `true` if inserted. A file in
+/// the ledger is skipped as already in Google Photos.
+pub(super) fn insert_discovered(
+    conn: &Connection,
+    session: &SessionId,
+    item: &DiscoveredItem,
+    in_ledger: bool,
+    position: u64,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    let skip = if in_ledger {
+        Some(SkipReason::AlreadyInGooglePhotos)
+    } else {
+        item.skip.clone()
+    };
+    let (state, skip_json) = match &skip {
+        Some(reason) => ("skipped", Some(codec::json(reason)?)),
+        None => ("discovered", None),
+    };
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO items (session_id, media_id, item_number, label, filename, \
+             kind, captured_at, size, state, skip_reason, position, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            session.as_str(),
+            item.key.media_id,
+            item.key.item_number,
+            item.key.label,
+            item.filename,
+            item.kind.map(codec::kind),
+            codec::opt_time(item.captured_at.as_ref()),
+            item.size,
+            state,
+            skip_json,
+            position,
+            codec::time(&now),
+        ])?;
+    Ok(inserted == 1)
+}
+
+/// Sets one file's state (and size, when given); `false` if the session has no such file.
+pub(super) fn set_state(
+    conn: &Connection,
+    session: &SessionId,
+    change: &StateChange,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    let c = StateColumns::of(&change.state)?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE items SET state = ?5, upload_token = ?6, uploaded_at = ?7, sent_at = ?8, \
+             media_item_id = ?9, product_url = ?10, failure_class = ?11, failure_reason = ?12, \
+             attempts = ?13, skip_reason = ?14, size = COALESCE(?15, size), updated_at = ?16 \
+             WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 AND label = ?4",
+        )?
+        .execute(params![
+            session.as_str(),
+            change.key.media_id,
+            change.key.item_number,
+            change.key.label,
+            change.state.name(),
+            c.upload_token,
+            c.uploaded_at,
+            c.sent_at,
+            c.media_item_id,
+            c.product_url,
+            c.failure_class,
+            c.failure_reason,
+            c.attempts,
+            c.skip_reason,
+            change.size,
+            codec::time(&now),
+        ])?;
+    Ok(changed == 1)
+}
+
+/// Every file of the session in discovery order.
+pub(super) fn all(conn: &Connection, session: &SessionId) -> rusqlite::Result<Vec<ItemRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT media_id, item_number, label, filename, kind, captured_at, size, state, \
+         upload_token, uploaded_at, sent_at, media_item_id, product_url, failure_class, \
+         failure_reason, attempts, skip_reason, position, updated_at \
+         FROM items WHERE session_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([session.as_str()], |row| {
+        Ok(ItemRecord {
+            key: FileKey {
+                media_id: row.get(0)?,
+                item_number: row.get(1)?,
+                label: row.get(2)?,
+            },
+            filename: row.get(3)?,
+            kind: get_kind(row, 4)?,
+            captured_at: get_opt_time(row, 5)?,
+            size: row.get(6)?,
+            state: state_from_row(row, 7)?,
+            position: row.get(17)?,
+            updated_at: get_time(row, 18)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Counts of the session's files by state.
+pub(super) fn counts(conn: &Connection, session: &SessionId) -> rusqlite::Result<ItemCounts> {
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        items_counts_columns!(),
+        " FROM items i WHERE i.session_id = ?1"
+    ))?
+    .query_row([session.as_str()], |row| counts_from_row(row, 0))
+}
+
+/// Reads the [`items_counts_columns!`] starting at column `at`.
+pub(super) fn counts_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ItemCounts> {
+    Ok(ItemCounts {
+        total: row.get(at)?,
+        discovered: row.get(at + 1)?,
+        uploaded: row.get(at + 2)?,
+        created: row.get(at + 3)?,
+        failed: row.get(at + 4)?,
+        skipped: row.get(at + 5)?,
+        bytes_total: row.get(at + 6)?,
+        bytes_created: row.get(at + 7)?,
+    })
+}
+
+/// A state's fields as the columns that hold them (`None` for the other states' columns).
+#[derive(Default)]
+struct StateColumns<'a> {
+    upload_token: Option<&'a str>,
+    uploaded_at: Option<String>,
+    sent_at: Option<String>,
+    media_item_id: Option<&'a str>,
+    product_url: Option<&'a str>,
+    failure_class: Option<&'static str>,
+    failure_reason: Option<&'a str>,
+    attempts: Option<u32>,
+    skip_reason: Option<String>,
+}
+
+impl<'a> StateColumns<'a> {
+    fn of(state: &'a ItemState) -> rusqlite::Result<Self> {
+        Ok(match state {
+            ItemState::Discovered => Self::default(),
+            ItemState::Uploaded { upload_token, at } => Self {
+                upload_token: Some(upload_token),
+                uploaded_at: Some(codec::time(at)),
+                ..Self::default()
+            },
+            ItemState::Creating {
+                upload_token,
+                uploaded_at,
+                sent_at,
+            } => Self {
+                upload_token: Some(upload_token),
+                uploaded_at: Some(codec::time(uploaded_at)),
+                sent_at: Some(codec::time(sent_at)),
+                ..Self::default()
+            },
+            ItemState::Created {
+                media_item_id,
+                product_url,
+            } => Self {
+                media_item_id: Some(media_item_id),
+                product_url: product_url.as_deref(),
+                ..Self::default()
+            },
+            ItemState::Failed {
+                class,
+                reason,
+                attempts,
+            } => Self {
+                failure_class: Some(failure_class(*class)),
+                failure_reason: Some(reason),
+                attempts: Some(*attempts),
+                ..Self::default()
+            },
+            ItemState::Skipped { reason } => Self {
+                skip_reason: Some(codec::json(reason)?),
+                ..Self::default()
+            },
+        })
+    }
+}
+
+/// Reads the state from its name at column `at` and its fields in the columns after it.
+fn state_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ItemState> {
+    let name: String = row.get(at)?;
+    let required = |idx: usize| -> rusqlite::Result<String> {
+        let value: Option<String> = row.get(idx)?;
+        value.ok_or_else(|| codec::bad(idx, format!("a {name} file without its column {idx}")))
+    };
+    let required_time = |idx: usize| -> rusqlite::Result<DateTime<Utc>> {
+        get_opt_time(row, idx)?
+            .ok_or_else(|| codec::bad(idx, format!("a {name} file without its column {idx}")))
+    };
+    Ok(match name.as_str() {
+        "discovered" => ItemState::Discovered,
+        "uploaded" => ItemState::Uploaded {
+            upload_token: required(at + 1)?,
+            at: required_time(at + 2)?,
+        },
+        "creating" => ItemState::Creating {
+            upload_token: required(at + 1)?,
+            uploaded_at: required_time(at + 2)?,
+            sent_at: required_time(at + 3)?,
+        },
+        "created" => ItemState::Created {
+            media_item_id: required(at + 4)?,
+            product_url: row.get(at + 5)?,
+        },
+        "failed" => {
+            let class = required(at + 6)?;
+            ItemState::Failed {
+                class: parse_failure_class(&class).ok_or_else(|| {
+                    codec::bad(at + 6, format!("unknown failure class {class:?}"))
+                })?,
+                reason: required(at + 7)?,
+                attempts: row
+                    .get::<_, Option<u32>>(at + 8)?
+                    .ok_or_else(|| codec::bad(at + 8, "a failed file without attempts".into()))?,
+            }
+        }
+        "skipped" => ItemState::Skipped {
+            reason: get_json(row, at + 9)?,
+        },
+        other => return Err(codec::bad(at, format!("unknown file state {other:?}"))),
+    })
+}
+
+/// A failure class as stored.
+fn failure_class(class: FailureClass) -> &'static str {
+    match class {
+        FailureClass::Download => "download",
+        FailureClass::Upload => "upload",
+        FailureClass::Gone => "gone",
+        FailureClass::Create(ItemFailureClass::Retryable) => "create:retryable",
+        FailureClass::Create(ItemFailureClass::Unsupported) => "create:unsupported",
+        FailureClass::Create(ItemFailureClass::InvalidToken) => "create:invalid_token",
+        FailureClass::Create(ItemFailureClass::Rejected) => "create:rejected",
+    }
+}
+
+/// Parses [`failure_class`] text.
+fn parse_failure_class(text: &str) -> Option<FailureClass> {
+    Some(match text {
+        "download" => FailureClass::Download,
+        "upload" => FailureClass::Upload,
+        "gone" => FailureClass::Gone,
+        "create:retryable" => FailureClass::Create(ItemFailureClass::Retryable),
+        "create:unsupported" => FailureClass::Create(ItemFailureClass::Unsupported),
+        "create:invalid_token" => FailureClass::Create(ItemFailureClass::InvalidToken),
+        "create:rejected" => FailureClass::Create(ItemFailureClass::Rejected),
+        _ => return None,
+    })
+}

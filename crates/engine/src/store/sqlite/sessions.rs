@@ -1,0 +1,194 @@
+//! The `sessions` table: one row per session, its settings frozen as JSON.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::codec::{self, get_date, get_json, get_opt_time, get_time};
+use super::items;
+use crate::model::{SessionId, SessionRecord, SessionStatus, SessionSummary};
+
+/// Schema step 1.
+pub(super) const SCHEMA_V1: &str = "
+CREATE TABLE sessions (
+    id                TEXT PRIMARY KEY NOT NULL,
+    range_from        TEXT NOT NULL,
+    range_to          TEXT NOT NULL,
+    settings          TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    status_reason     TEXT,
+    quota_resets_at   TEXT,
+    discovery_cursor  INTEGER NOT NULL,
+    discovery_done    INTEGER NOT NULL,
+    album_id          TEXT,
+    album_url         TEXT,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    finished_at       TEXT,
+    bytes_transferred INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_created ON sessions (created_at);
+CREATE INDEX sessions_by_updated ON sessions (updated_at);
+";
+
+/// The columns [`from_row`] reads, in order (prefixed with `s.`).
+macro_rules! columns {
+    () => {
+        "s.id, s.range_from, s.range_to, s.settings, s.status, s.status_reason, \
+         s.quota_resets_at, s.discovery_cursor, s.discovery_done, s.album_id, s.album_url, \
+         s.created_at, s.updated_at, s.finished_at, s.bytes_transferred"
+    };
+}
+
+/// Number of columns [`columns!`] names.
+const COLUMNS: usize = 15;
+
+/// Whether the session exists.
+pub(super) fn exists(conn: &Connection, id: &SessionId) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?
+        .exists([id.as_str()])
+}
+
+/// Inserts a new session (the caller checked the id is free).
+pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sessions (id, range_from, range_to, settings, status, status_reason, \
+         quota_resets_at, discovery_cursor, discovery_done, album_id, album_url, created_at, \
+         updated_at, finished_at, bytes_transferred) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        s.id.as_str(),
+        codec::date(&s.range_from),
+        codec::date(&s.range_to),
+        codec::json(&s.settings)?,
+        s.status.as_str(),
+        s.status_reason,
+        codec::opt_time(s.quota_resets_at.as_ref()),
+        s.discovery_cursor,
+        s.discovery_done,
+        s.album_id,
+        s.album_url,
+        codec::time(&s.created_at),
+        codec::time(&s.updated_at),
+        codec::opt_time(s.finished_at.as_ref()),
+        s.bytes_transferred,
+    ])?;
+    Ok(())
+}
+
+/// Replaces every field of an existing session; `false` if there is none with its id.
+pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE sessions SET range_from = ?2, range_to = ?3, settings = ?4, status = ?5, \
+             status_reason = ?6, quota_resets_at = ?7, discovery_cursor = ?8, \
+             discovery_done = ?9, album_id = ?10, album_url = ?11, created_at = ?12, \
+             updated_at = ?13, finished_at = ?14, bytes_transferred = ?15 WHERE id = ?1",
+        )?
+        .execute(params![
+            s.id.as_str(),
+            codec::date(&s.range_from),
+            codec::date(&s.range_to),
+            codec::json(&s.settings)?,
+            s.status.as_str(),
+            s.status_reason,
+            codec::opt_time(s.quota_resets_at.as_ref()),
+            s.discovery_cursor,
+            s.discovery_done,
+            s.album_id,
+            s.album_url,
+            codec::time(&s.created_at),
+            codec::time(&s.updated_at),
+            codec::opt_time(s.finished_at.as_ref()),
+            s.bytes_transferred,
+        ])?;
+    Ok(changed == 1)
+}
+
+/// Stores discovery's progress and stamps the session as changed.
+pub(super) fn set_discovery(
+    conn: &Connection,
+    id: &SessionId,
+    next_cursor: u64,
+    done: bool,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE sessions SET discovery_cursor = ?2, discovery_done = ?3, updated_at = ?4 \
+         WHERE id = ?1",
+    )?
+    .execute(params![id.as_str(), next_cursor, done, codec::time(&now)])?;
+    Ok(())
+}
+
+/// Stamps the session as changed.
+pub(super) fn touch(conn: &Connection, id: &SessionId, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE sessions SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id.as_str(), codec::time(&now)])?;
+    Ok(())
+}
+
+/// The session, if any.
+pub(super) fn load(conn: &Connection, id: &SessionId) -> rusqlite::Result<Option<SessionRecord>> {
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM sessions s WHERE s.id = ?1"
+    ))?
+    .query_row([id.as_str()], from_row)
+    .optional()
+}
+
+/// Every session with its counts, newest first: one query, grouped.
+pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<SessionSummary>> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        columns!(),
+        ", ",
+        items_counts_columns!(),
+        " FROM sessions s LEFT JOIN items i ON i.session_id = s.id \
+         GROUP BY s.id ORDER BY s.created_at DESC, s.id DESC"
+    ))?;
+    let rows = stmt.query_map([], |row| {
+        Ok(SessionSummary {
+            session: from_row(row)?,
+            counts: items::counts_from_row(row, COLUMNS)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The most recently changed session that is not completed.
+pub(super) fn latest_unfinished(conn: &Connection) -> rusqlite::Result<Option<SessionId>> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM sessions WHERE status != ?1 ORDER BY updated_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([SessionStatus::Completed.as_str()], |r| r.get(0))
+        .optional()?;
+    id.map(|id| SessionId::new(id).map_err(|e| codec::bad(0, e.to_string())))
+        .transpose()
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+    let id: String = row.get(0)?;
+    let status: String = row.get(4)?;
+    Ok(SessionRecord {
+        id: SessionId::new(id).map_err(|e| codec::bad(0, e.to_string()))?,
+        range_from: get_date(row, 1)?,
+        range_to: get_date(row, 2)?,
+        settings: get_json(row, 3)?,
+        status: SessionStatus::parse(&status)
+            .ok_or_else(|| codec::bad(4, format!("unknown session status {status:?}")))?,
+        status_reason: row.get(5)?,
+        quota_resets_at: get_opt_time(row, 6)?,
+        discovery_cursor: row.get(7)?,
+        discovery_done: row.get(8)?,
+        album_id: row.get(9)?,
+        album_url: row.get(10)?,
+        created_at: get_time(row, 11)?,
+        updated_at: get_time(row, 12)?,
+        finished_at: get_opt_time(row, 13)?,
+        bytes_transferred: row.get(14)?,
+    })
+}
