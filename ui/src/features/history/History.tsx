@@ -1,0 +1,1 @@
+export function History(_props: { id?: string }) { return <p>Coming soon</p>; }

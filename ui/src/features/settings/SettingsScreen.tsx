@@ -1,0 +1,1 @@
+export function SettingsScreen(_props: { id?: string }) { return <p>Coming soon</p>; }

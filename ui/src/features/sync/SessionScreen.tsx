@@ -1,0 +1,1 @@
+export function SessionScreen(_props: { id?: string }) { return <p>Coming soon</p>; }

@@ -1,0 +1,38 @@
+import type { Counts, SessionStatus, SessionView } from "../../ipc/types";
+import { describeRange } from "./range";
+
+export const STATUS_WORDS: Record<SessionStatus, string> = {
+  running: "Moving",
+  paused: "Paused",
+  needs_login: "Needs you to log in",
+  completed: "Done",
+  failed: "Stopped with a problem",
+  cancelled: "Stopped",
+};
+
+export function sessionTitle(s: Pick<SessionView, "rangeFrom" | "rangeTo">): string {
+  return describeRange({ from: s.rangeFrom, to: s.rangeTo });
+}
+
+/** One line of state, in plain words: "Moving 37 of 212 videos and photos". */
+export function statusLine(s: SessionView, c: Counts): string {
+  switch (s.status) {
+    case "running":
+      if (s.stages.discovery !== "done") return `Finding your media… ${c.discovered.toLocaleString()} found so far`;
+      return `Moving ${c.uploaded.toLocaleString()} of ${c.total.toLocaleString()} videos and photos`;
+    case "paused":
+      return `Paused after moving ${c.created.toLocaleString()} of ${c.total.toLocaleString()}`;
+    case "needs_login":
+      return `Waiting for you to log in — ${c.created.toLocaleString()} of ${c.total.toLocaleString()} moved so far`;
+    case "completed":
+      return c.failed > 0
+        ? `Done: ${c.created.toLocaleString()} moved, ${c.failed.toLocaleString()} couldn't be moved`
+        : `Done: ${c.created.toLocaleString()} moved to Google Photos`;
+    case "failed":
+      return `Stopped after moving ${c.created.toLocaleString()} of ${c.total.toLocaleString()}`;
+    case "cancelled":
+      return `Stopped after moving ${c.created.toLocaleString()} of ${c.total.toLocaleString()}`;
+  }
+}
+
+export const isActive = (s: SessionView | null) => s?.status === "running";

@@ -1,0 +1,135 @@
+/**
+ * Live state of the current (running or last) session, fed by the backend's events, outside
+ * React. Components read it with `useSyncExternalStore`; bursts of events are coalesced into
+ * one notification per `flushMs`, so a busy sync does not re-render on every item.
+ */
+import type { Backend, Unsubscribe } from "../../ipc/backend";
+import type { Counts, ItemView, Metrics, SessionView } from "../../ipc/types";
+
+export type LiveSnapshot = {
+  session: SessionView | null;
+  items: ReadonlyMap<string, ItemView>;
+  itemsLoaded: boolean;
+  metrics: Metrics | null;
+};
+
+export class SyncStore {
+  private snapshot: LiveSnapshot = { session: null, items: new Map(), itemsLoaded: false, metrics: null };
+  private items = new Map<string, ItemView>();
+  private listeners = new Set<() => void>();
+  private statusListeners = new Set<(s: SessionView, prev: SessionView | null) => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private subs: Unsubscribe[] = [];
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly flushMs = 100,
+  ) {}
+
+  start(): Unsubscribe {
+    const b = this.backend;
+    this.subs = [
+      b.on("sync://session", ({ session }) => this.setSession(session)),
+      b.on("sync://item", ({ sessionId, item }) => {
+        if (sessionId !== this.snapshot.session?.id) return;
+        this.items.set(item.key, item);
+        this.schedule();
+      }),
+      b.on("sync://metrics", ({ sessionId, metrics }) => {
+        if (sessionId !== this.snapshot.session?.id) return;
+        this.snapshot = { ...this.snapshot, metrics };
+        this.schedule();
+      }),
+      b.on("sync://stage", ({ sessionId, stage, state }) => {
+        const s = this.snapshot.session;
+        if (!s || sessionId !== s.id) return;
+        this.snapshot = { ...this.snapshot, session: { ...s, stages: { ...s.stages, [stage]: state } } };
+        this.schedule();
+      }),
+    ];
+    return () => {
+      this.subs.forEach((u) => u());
+      this.subs = [];
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+    };
+  }
+
+  /** A session view from a command result or an event; a new id resets items and metrics. */
+  setSession(session: SessionView | null) {
+    const prev = this.snapshot.session;
+    if (session && prev?.id !== session.id) {
+      this.items = new Map();
+      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null };
+      void this.loadItems(session.id);
+    } else {
+      this.snapshot = { ...this.snapshot, session };
+    }
+    this.emitNow();
+    if (session && (prev?.id !== session.id || prev.status !== session.status)) {
+      this.statusListeners.forEach((cb) => cb(session, prev?.id === session.id ? prev : null));
+    }
+  }
+
+  private async loadItems(id: string) {
+    try {
+      const list = await this.backend.sessionItems(id);
+      if (this.snapshot.session?.id !== id) return;
+      // Events that arrived meanwhile are newer than the list: keep them.
+      for (const it of list) if (!this.items.has(it.key)) this.items.set(it.key, it);
+      this.snapshot = { ...this.snapshot, items: new Map(this.items), itemsLoaded: true };
+      this.emitNow();
+    } catch {
+      this.snapshot = { ...this.snapshot, itemsLoaded: true };
+      this.emitNow();
+    }
+  }
+
+  /** Called when a session changes status (started, paused, finished…). */
+  onStatus(cb: (s: SessionView, prev: SessionView | null) => void): Unsubscribe {
+    this.statusListeners.add(cb);
+    return () => this.statusListeners.delete(cb);
+  }
+
+  subscribe = (cb: () => void): Unsubscribe => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+
+  getSnapshot = (): LiveSnapshot => this.snapshot;
+
+  private schedule() {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.snapshot = { ...this.snapshot, items: new Map(this.items) };
+      this.listeners.forEach((cb) => cb());
+    }, this.flushMs);
+  }
+
+  private emitNow() {
+    this.listeners.forEach((cb) => cb());
+  }
+}
+
+/** Counts from the items when we have them (fresher than the last session event). */
+export function liveCounts(session: SessionView, items: ReadonlyMap<string, ItemView>, loaded: boolean): Counts {
+  if (!loaded && items.size === 0) return session.counts;
+  const c: Counts = { total: 0, discovered: 0, uploaded: 0, created: 0, failed: 0, skipped: 0, bytesTotal: 0, bytesCreated: 0 };
+  for (const it of items.values()) {
+    c.discovered++;
+    if (it.state === "skipped") {
+      c.skipped++;
+      continue;
+    }
+    c.total++;
+    c.bytesTotal += it.size ?? 0;
+    if (it.state === "uploaded" || it.state === "creating" || it.state === "created") c.uploaded++;
+    if (it.state === "created") {
+      c.created++;
+      c.bytesCreated += it.size ?? 0;
+    }
+    if (it.state === "failed") c.failed++;
+  }
+  return c;
+}

@@ -1,0 +1,688 @@
+/**
+ * An in-memory backend that simulates the whole app for the browser, the demo and the tests:
+ * logins, range previews from a fake library (2026-01..2026-05), a sync whose stages progress,
+ * items moving through their states, metrics ticks with a realistic throughput curve,
+ * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login,
+ * history (a resumable session in demo mode) and settings.
+ *
+ * Time: one timer per running session ticks every `tickMs` (4 per second, the contract's
+ * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
+ * makes a session take about `40 / speed` real seconds while bytes, throughput and time left
+ * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
+ * `demo=1`, `scenario=quota|expire|storage`, `speed=N`, `latency=MS`.
+ */
+import { commandError, type Backend, type Unsubscribe } from "./backend";
+import type {
+  AccountStatus,
+  Cloud,
+  Counts,
+  EventMap,
+  EventName,
+  ItemView,
+  Metrics,
+  RangePreview,
+  SessionView,
+  Settings,
+  ThroughputSample,
+} from "./types";
+import { isDay } from "../features/sync/range";
+import {
+  buildLibrary,
+  CANNOT_MOVE_360,
+  FAIL_FLAKY,
+  mediaInRange,
+  prng,
+  SKIP_360,
+  SKIP_ALREADY,
+  type FakeMedia,
+} from "./mock/library";
+import { BASE_BPS, throughputAt } from "./mock/throughput";
+
+export type Scenario = "normal" | "quota" | "expire" | "storage";
+
+export type MockOptions = {
+  firstRun?: boolean;
+  /** Start with both clouds connected. */
+  connected?: boolean;
+  /** Start in demo mode (connected, with a seeded history). */
+  demo?: boolean;
+  scenario?: Scenario;
+  /** How much faster than the default ~40 s per session. */
+  speed?: number;
+  /** Latency of each command in ms (logins take 3×). */
+  latencyMs?: number;
+  tickMs?: number;
+  now?: () => number;
+  seed?: number;
+};
+
+export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
+  const opts: MockOptions = {};
+  if (params.get("firstRun") === "0") opts.firstRun = false;
+  if (params.get("connected") === "1") opts.connected = true;
+  if (params.get("demo") === "1") opts.demo = true;
+  const scenario = params.get("scenario");
+  if (scenario === "quota" || scenario === "expire" || scenario === "storage") opts.scenario = scenario;
+  const speed = Number(params.get("speed"));
+  if (Number.isFinite(speed) && speed > 0) opts.speed = speed;
+  const latency = params.get("latency");
+  if (latency !== null && Number.isFinite(Number(latency))) opts.latencyMs = Number(latency);
+  return opts;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  albumPerSession: true,
+  albumNamePattern: "GoPro {from} – {to}",
+  concurrency: 4,
+  bandwidthCapMbps: null,
+  includeRaw: false,
+  includeJoinedVideo: false,
+  googleClientId: null,
+  demoMode: false,
+  theme: "system",
+};
+
+const QUOTA_REASON =
+  "Google Photos' daily upload limit was reached. What's moved is safe; the rest can move after the limit resets.";
+const EXPIRED_REASON = "GoPro needs you to log in again (it does this every few hours). Your progress is saved.";
+const PAUSED_REASON = "You paused moving. Nothing is lost — resume whenever you like.";
+const CANCELLED_REASON = "You stopped this session. Everything already moved stays in Google Photos.";
+
+type SimItem = { media: FakeMedia; view: ItemView; done: number; attempts: number };
+
+type Run = {
+  view: SessionView;
+  items: SimItem[];
+  revealed: number;
+  batch: SimItem[];
+  simT: number;
+  runStartT: number;
+  expectedSecs: number;
+  timeScale: number;
+  samples: ThroughputSample[];
+  smoothedBps: number;
+  pauseRequested: boolean;
+  cancelRequested: boolean;
+  scenarioFired: boolean;
+  timer: ReturnType<typeof setInterval> | null;
+  noise: () => number;
+};
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+function emptyCounts(): Counts {
+  return { total: 0, discovered: 0, uploaded: 0, created: 0, failed: 0, skipped: 0, bytesTotal: 0, bytesCreated: 0 };
+}
+
+function account(cloud: Cloud, label: string | null): AccountStatus {
+  return { cloud, connected: label !== null, label, problem: null };
+}
+
+/** Google's daily quota resets at midnight Pacific time; 08:00 UTC is close enough for a mock. */
+function nextQuotaReset(nowMs: number): string {
+  const d = new Date(nowMs);
+  const reset = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 8, 0, 0);
+  return new Date(reset > nowMs ? reset : reset + 86_400_000).toISOString();
+}
+
+function albumTitle(pattern: string, from: string, to: string): string {
+  return pattern.replaceAll("{from}", from).replaceAll("{to}", to);
+}
+
+export function createMockBackend(options: MockOptions = {}): Backend {
+  const opts = {
+    firstRun: options.firstRun ?? !(options.connected || options.demo),
+    scenario: options.scenario ?? "normal",
+    speed: options.speed ?? 1,
+    latencyMs: options.latencyMs ?? 300,
+    tickMs: options.tickMs ?? 250,
+    now: options.now ?? (() => Date.now()),
+    seed: options.seed ?? 7,
+  };
+  const library = buildLibrary(opts.seed);
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  let settings: Settings = { ...DEFAULT_SETTINGS, demoMode: options.demo ?? false };
+  let firstRun = opts.firstRun;
+  let gopro = account("gopro", options.connected || options.demo ? "demo@example.com" : null);
+  let google = account("google", options.connected || options.demo ? "demo@example.com" : null);
+  const runs = new Map<string, Run>(); // insertion order = oldest first
+  let nextId = 1;
+
+  const iso = () => new Date(opts.now()).toISOString();
+  const delay = (factor = 1) =>
+    new Promise<void>((resolve) => (opts.latencyMs > 0 ? setTimeout(resolve, opts.latencyMs * factor) : queueMicrotask(resolve)));
+
+  function emit<E extends EventName>(event: E, payload: EventMap[E]) {
+    for (const cb of [...(listeners.get(event) ?? [])]) cb(clone(payload));
+  }
+
+  function running(): Run | null {
+    for (const r of runs.values()) if (r.view.status === "running") return r;
+    return null;
+  }
+
+  function newestRun(): Run | null {
+    const all = [...runs.values()];
+    return all[all.length - 1] ?? null;
+  }
+
+  function setAccount(a: AccountStatus) {
+    if (a.cloud === "gopro") gopro = a;
+    else google = a;
+    emit("auth://changed", { account: a });
+    return clone(a);
+  }
+
+  // ---- building sessions ----------------------------------------------------------------
+
+  function makeRun(from: string, to: string): Run {
+    const media = mediaInRange(library, { from, to }, settings);
+    const id = `s${String(nextId++).padStart(3, "0")}`;
+    const items: SimItem[] = media.map((m, i) => ({
+      media: m,
+      done: 0,
+      attempts: 0,
+      view: {
+        key: `${m.id}#${i}:${m.variant === "raw" ? "raw" : "original"}`,
+        filename: m.filename,
+        kind: m.kind,
+        size: m.size,
+        capturedAt: m.capturedAt,
+        state: "discovered",
+        reason: null,
+        googleUrl: null,
+        progress: null,
+      },
+    }));
+    const view: SessionView = {
+      id,
+      rangeFrom: from,
+      rangeTo: to,
+      status: "running",
+      statusReason: null,
+      quotaResetsAt: null,
+      createdAt: iso(),
+      updatedAt: iso(),
+      finishedAt: null,
+      durationSecs: 0,
+      counts: emptyCounts(),
+      bytesTransferred: 0,
+      albumTitle: settings.albumPerSession ? albumTitle(settings.albumNamePattern, from, to) : null,
+      albumUrl: null,
+      stages: { discovery: "pending", transfer: "pending", create: "pending" },
+      resumable: false,
+    };
+    const run: Run = {
+      view,
+      items,
+      revealed: 0,
+      batch: [],
+      simT: 0,
+      runStartT: 0,
+      expectedSecs: 1,
+      timeScale: 1,
+      samples: [],
+      smoothedBps: 0,
+      pauseRequested: false,
+      cancelRequested: false,
+      scenarioFired: false,
+      timer: null,
+      noise: prng(opts.seed + nextId),
+    };
+    runs.set(id, run);
+    return run;
+  }
+
+  function recount(run: Run) {
+    const c = emptyCounts();
+    for (const it of run.items.slice(0, run.revealed)) {
+      c.discovered++;
+      const s = it.view.state;
+      if (s === "skipped") c.skipped++;
+      else {
+        c.total++;
+        c.bytesTotal += it.media.size;
+      }
+      if (s === "uploaded" || s === "creating" || s === "created") c.uploaded++;
+      if (s === "created") {
+        c.created++;
+        c.bytesCreated += it.media.size;
+      }
+      if (s === "failed") c.failed++;
+    }
+    run.view.counts = c;
+  }
+
+  function movableRemainingBytes(run: Run) {
+    return run.items
+      .filter((it) => !isSkippedMedia(it.media) && it.view.state !== "created" && it.view.state !== "uploaded")
+      .reduce((n, it) => n + it.media.size - it.done, 0);
+  }
+
+  const isSkippedMedia = (m: FakeMedia) => m.variant === "360" || m.alreadyInGoogle;
+
+  function startTimer(run: Run) {
+    const remaining = Math.max(movableRemainingBytes(run), 1);
+    const cap = settings.bandwidthCapMbps === null ? null : settings.bandwidthCapMbps * 125_000;
+    const speedBps = Math.min(BASE_BPS, cap ?? Infinity) * 0.9;
+    run.expectedSecs = remaining / speedBps;
+    const targetRealSecs = 40 / opts.speed;
+    run.timeScale = Math.max(1, run.expectedSecs / targetRealSecs);
+    run.runStartT = run.simT;
+    run.pauseRequested = false;
+    run.cancelRequested = false;
+    run.timer = setInterval(() => tick(run), opts.tickMs);
+  }
+
+  function stopTimer(run: Run) {
+    if (run.timer !== null) clearInterval(run.timer);
+    run.timer = null;
+  }
+
+  function setStage(run: Run, stage: keyof SessionView["stages"], state: SessionView["stages"]["discovery"]) {
+    if (run.view.stages[stage] === state) return;
+    run.view.stages[stage] = state;
+    emit("sync://stage", { sessionId: run.view.id, stage, state });
+  }
+
+  function emitItem(run: Run, it: SimItem) {
+    emit("sync://item", { sessionId: run.view.id, item: it.view });
+  }
+
+  function emitSession(run: Run) {
+    recount(run);
+    run.view.updatedAt = iso();
+    emit("sync://session", { session: run.view });
+  }
+
+  /** Items in flight go back to waiting; a batch that was being created is kept as uploaded. */
+  function settleInFlight(run: Run) {
+    for (const it of run.items) {
+      if (it.view.state === "uploading") {
+        it.view = { ...it.view, state: "discovered", progress: null };
+        it.done = 0;
+        emitItem(run, it);
+      } else if (it.view.state === "creating") {
+        it.view = { ...it.view, state: "uploaded" };
+        emitItem(run, it);
+      }
+    }
+    run.batch = [];
+  }
+
+  function halt(run: Run, status: SessionView["status"], reason: string | null, resumable: boolean) {
+    stopTimer(run);
+    settleInFlight(run);
+    run.view.status = status;
+    run.view.statusReason = reason;
+    run.view.resumable = resumable;
+    if (status === "cancelled" || status === "completed" || status === "failed") run.view.finishedAt = iso();
+    emitSession(run);
+  }
+
+  // ---- the simulation ------------------------------------------------------------------
+
+  function tick(run: Run) {
+    const v = run.view;
+    if (run.cancelRequested) return halt(run, "cancelled", CANCELLED_REASON, false);
+    if (run.pauseRequested) return halt(run, "paused", PAUSED_REASON, true);
+
+    const dt = (opts.tickMs / 1000) * run.timeScale;
+    run.simT += dt;
+    v.durationSecs += dt;
+
+    // Discovery: pages of results arrive over the first second or two.
+    if (v.stages.discovery !== "done") {
+      setStage(run, "discovery", "running");
+      const per = Math.max(8, Math.ceil(run.items.length / 6));
+      const end = Math.min(run.items.length, run.revealed + per);
+      for (let i = run.revealed; i < end; i++) {
+        const it = run.items[i]!;
+        if (it.media.variant === "360") it.view = { ...it.view, state: "skipped", reason: SKIP_360 };
+        else if (it.media.alreadyInGoogle) it.view = { ...it.view, state: "skipped", reason: SKIP_ALREADY };
+        emitItem(run, it);
+      }
+      run.revealed = end;
+      recount(run);
+      if (run.revealed >= run.items.length) setStage(run, "discovery", "done");
+      emitMetrics(run, 0);
+      return;
+    }
+
+    // Create: a batch sent last tick has landed.
+    if (run.batch.length > 0) {
+      for (const it of run.batch) {
+        it.view = { ...it.view, state: "created", googleUrl: `https://photos.google.com/lr/photo/${it.media.id}` };
+        emitItem(run, it);
+      }
+      run.batch = [];
+    }
+
+    // Transfer: share this tick's bytes among the files in flight.
+    const waiting = run.items.filter((it) => it.view.state === "discovered");
+    let inflight = run.items.filter((it) => it.view.state === "uploading");
+    if (waiting.length + inflight.length > 0) setStage(run, "transfer", "running");
+    const bps = throughputAt(run.simT - run.runStartT, run.expectedSecs, capBps(), run.noise());
+    let budget = bps * dt;
+    let moved = 0;
+    const touched = new Set<SimItem>();
+    for (let guard = 0; guard < 10_000 && budget > 1; guard++) {
+      while (inflight.length < settings.concurrency && waiting.length > 0) {
+        const it = waiting.shift()!;
+        it.view = { ...it.view, state: "uploading", progress: 0 };
+        inflight.push(it);
+        touched.add(it);
+      }
+      if (inflight.length === 0) break;
+      const share = budget / inflight.length;
+      for (const it of inflight) {
+        const take = Math.min(it.media.size - it.done, share);
+        it.done += take;
+        budget -= take;
+        moved += take;
+        touched.add(it);
+        if (it.done >= it.media.size) {
+          it.attempts++;
+          if (it.media.flaky && it.attempts === 1) {
+            it.view = { ...it.view, state: "failed", progress: null, reason: FAIL_FLAKY };
+          } else {
+            it.view = { ...it.view, state: "uploaded", progress: null };
+          }
+        } else {
+          it.view = { ...it.view, progress: it.done / it.media.size };
+        }
+      }
+      inflight = inflight.filter((it) => it.view.state === "uploading");
+    }
+    for (const it of touched) emitItem(run, it);
+    v.bytesTransferred += moved;
+    const transferDone = waiting.length === 0 && inflight.length === 0;
+    if (transferDone && v.stages.transfer !== "done") setStage(run, "transfer", "done");
+
+    // Create: batches of up to 50 as soon as they are ready (not after the whole transfer).
+    const uploaded = run.items.filter((it) => it.view.state === "uploaded");
+    if (uploaded.length >= 50 || (transferDone && uploaded.length > 0)) {
+      setStage(run, "create", "running");
+      run.batch = uploaded.slice(0, 50);
+      for (const it of run.batch) {
+        it.view = { ...it.view, state: "creating" };
+        emitItem(run, it);
+      }
+    }
+    recount(run);
+    emitMetrics(run, bps);
+
+    // Scenarios, once per session.
+    const movable = run.items.filter((it) => !isSkippedMedia(it.media)).length;
+    if (!run.scenarioFired && opts.scenario === "quota" && v.counts.created >= Math.max(1, Math.floor(movable * 0.4))) {
+      run.scenarioFired = true;
+      v.quotaResetsAt = nextQuotaReset(opts.now());
+      return halt(run, "paused", QUOTA_REASON, true);
+    }
+    if (!run.scenarioFired && opts.scenario === "expire" && v.counts.uploaded >= Math.max(1, Math.floor(movable * 0.3))) {
+      run.scenarioFired = true;
+      setAccount({ ...gopro, connected: false, problem: "GoPro needs you to log in again" });
+      return halt(run, "needs_login", EXPIRED_REASON, true);
+    }
+
+    if (transferDone && run.batch.length === 0 && uploaded.length === 0) {
+      setStage(run, "create", "done");
+      if (v.albumTitle) v.albumUrl = `https://photos.google.com/album/demo-${v.id}`;
+      const failed = run.items.filter((it) => it.view.state === "failed").length;
+      const reason =
+        failed > 0
+          ? `${failed} ${failed === 1 ? "file" : "files"} couldn't be moved this time. Resume to try again.`
+          : null;
+      halt(run, "completed", reason, failed > 0);
+    }
+  }
+
+  function capBps() {
+    return settings.bandwidthCapMbps === null ? null : settings.bandwidthCapMbps * 125_000;
+  }
+
+  function emitMetrics(run: Run, bps: number) {
+    const t = run.simT;
+    run.smoothedBps = run.smoothedBps === 0 ? bps : run.smoothedBps * 0.7 + bps * 0.3;
+    if (bps > 0) {
+      run.samples.push({ t: Math.round(t), bps: Math.round(bps) });
+      if (run.samples.length > 600) run.samples.shift();
+    }
+    const movable = run.items.filter((it) => !isSkippedMedia(it.media));
+    const bytesTotal = movable.reduce((n, it) => n + it.media.size, 0);
+    const remaining = movableRemainingBytes(run);
+    const uploaded = bytesTotal - remaining;
+    const wall = t - 0;
+    const metrics: Metrics = {
+      bytesDownloaded: Math.min(bytesTotal, uploaded + Math.round(run.smoothedBps * 2)),
+      bytesUploaded: uploaded,
+      bytesTotal,
+      secondsDownloading: wall * 0.55,
+      secondsUploading: wall * 0.8,
+      secondsTransferWall: wall,
+      throughputBps: Math.round(run.smoothedBps),
+      etaSecs: run.smoothedBps > 0 ? Math.round(remaining / run.smoothedBps) : null,
+      filesDone: movable.filter((it) => it.view.state === "created").length,
+      filesTotal: movable.length,
+      samples: run.samples.slice(),
+    };
+    emit("sync://metrics", { sessionId: run.view.id, metrics });
+  }
+
+  // ---- demo history --------------------------------------------------------------------
+
+  function seedDemoHistory() {
+    if (runs.size > 0) return;
+    const day = 86_400_000;
+    const seed = (from: string, to: string, doneFrac: number, status: SessionView["status"], daysAgo: number) => {
+      const run = makeRun(from, to);
+      run.revealed = run.items.length;
+      const movable = run.items.filter((it) => !isSkippedMedia(it.media));
+      const doneCount = Math.floor(movable.length * doneFrac);
+      for (const it of run.items) {
+        if (it.media.variant === "360") it.view.state = "skipped";
+        else if (it.media.alreadyInGoogle) it.view.state = "skipped";
+        it.view.reason = it.media.variant === "360" ? SKIP_360 : it.media.alreadyInGoogle ? SKIP_ALREADY : null;
+      }
+      movable.slice(0, doneCount).forEach((it) => {
+        it.view.state = "created";
+        it.done = it.media.size;
+        it.view.googleUrl = `https://photos.google.com/lr/photo/${it.media.id}`;
+      });
+      recount(run);
+      const v = run.view;
+      const started = opts.now() - daysAgo * day;
+      v.createdAt = new Date(started).toISOString();
+      v.bytesTransferred = v.counts.bytesCreated;
+      v.durationSecs = Math.round(v.counts.bytesCreated / (BASE_BPS * 0.8));
+      v.updatedAt = new Date(started + v.durationSecs * 1000).toISOString();
+      v.status = status;
+      v.stages = { discovery: "done", transfer: doneFrac >= 1 ? "done" : "running", create: doneFrac >= 1 ? "done" : "running" };
+      if (status === "completed") {
+        v.finishedAt = v.updatedAt;
+        v.albumUrl = `https://photos.google.com/album/demo-${v.id}`;
+      } else if (status === "cancelled") {
+        v.finishedAt = v.updatedAt;
+        v.statusReason = CANCELLED_REASON;
+      } else if (status === "paused") {
+        v.statusReason = QUOTA_REASON;
+        v.quotaResetsAt = new Date(started + 20 * 3_600_000).toISOString();
+        v.resumable = true;
+      }
+    };
+    seed("2026-01-01", "2026-01-15", 1, "completed", 9);
+    seed("2026-01-16", "2026-01-31", 0.35, "cancelled", 6);
+    seed("2026-02-01", "2026-02-28", 0.6, "paused", 1);
+  }
+
+  if (options.demo) seedDemoHistory();
+
+  // ---- the Backend ---------------------------------------------------------------------
+
+  const sessionsNewestFirst = () => [...runs.values()].reverse().map((r) => (recount(r), clone(r.view)));
+
+  async function login(cloud: Cloud): Promise<AccountStatus> {
+    await delay(settings.demoMode ? 1 : 3);
+    return setAccount(account(cloud, "demo@example.com"));
+  }
+
+  return {
+    kind: "mock",
+    async appState() {
+      await delay(0.3);
+      const cur = running() ?? newestRun();
+      if (cur) recount(cur);
+      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null });
+    },
+    loginGopro: () => login("gopro"),
+    async loginGoproToken(token) {
+      await delay();
+      if (token.trim().length < 8) {
+        throw commandError("InvalidInput", "That doesn't look like a GoPro token. Copy the whole value and try again.");
+      }
+      return setAccount(account("gopro", "GoPro user 4F2A91"));
+    },
+    loginGoogle: () => login("google"),
+    async logout(cloud) {
+      await delay();
+      const r = running();
+      if (r) halt(r, "paused", PAUSED_REASON, true);
+      return setAccount(account(cloud, null));
+    },
+    async previewRange(from, to): Promise<RangePreview> {
+      await delay();
+      if (!isDay(from) || !isDay(to) || from > to) {
+        throw commandError("InvalidInput", "Pick a start day and an end day (the end can't be before the start).");
+      }
+      if (!gopro.connected) throw commandError("NotLoggedIn", "Log in to GoPro to see what's in these dates.");
+      const media = mediaInRange(library, { from, to }, settings);
+      const movable = media.filter((m) => m.variant !== "360");
+      const n360 = media.length - movable.length;
+      return {
+        from,
+        to,
+        photos: movable.filter((m) => m.kind === "photo").length,
+        videos: movable.filter((m) => m.kind === "video").length,
+        files: movable.length,
+        bytes: movable.reduce((n, m) => n + m.size, 0),
+        alreadyInGoogle: movable.filter((m) => m.alreadyInGoogle).length,
+        cannotMove: n360 > 0 ? [{ reason: CANNOT_MOVE_360, count: n360 }] : [],
+      };
+    },
+    async startSync(from, to) {
+      await delay();
+      if (!isDay(from) || !isDay(to) || from > to) throw commandError("InvalidInput", "Pick a start day and an end day first.");
+      if (!gopro.connected) throw commandError("NotLoggedIn", "Log in to GoPro first.");
+      if (!google.connected) throw commandError("NotLoggedIn", "Connect Google Photos first.");
+      if (running()) throw commandError("Busy", "Another session is already moving. Pause it or let it finish first.");
+      if (opts.scenario === "storage") {
+        throw commandError(
+          "StorageFull",
+          "Your Google storage is full, so nothing can be added. Free up space or get more storage in your Google account, then try again.",
+        );
+      }
+      const run = makeRun(from, to);
+      firstRun = false;
+      emitSession(run);
+      startTimer(run);
+      return clone(run.view);
+    },
+    async pauseSync() {
+      await delay(0.5);
+      const r = running();
+      if (r) r.pauseRequested = true;
+      return null;
+    },
+    async cancelSync() {
+      await delay(0.5);
+      const r = running();
+      if (r) r.cancelRequested = true;
+      return null;
+    },
+    async resumeSession(id) {
+      await delay();
+      const run = runs.get(id);
+      if (!run) throw commandError("NotFound", "That session isn't in the history any more.");
+      const other = running();
+      if (other && other !== run) throw commandError("Busy", "Another session is already moving. Pause it first.");
+      if (run.view.status === "running") return clone(run.view);
+      if (!run.view.resumable) throw commandError("InvalidInput", "This session can't be resumed; start a new one for these dates.");
+      if (!gopro.connected) throw commandError("TokenExpired", "GoPro needs you to log in again. Your progress is saved.");
+      if (!google.connected) throw commandError("NotLoggedIn", "Connect Google Photos again to continue.");
+      for (const it of run.items) {
+        if (it.view.state === "failed") {
+          it.view = { ...it.view, state: "discovered", reason: null };
+          it.done = 0;
+          emitItem(run, it);
+        }
+      }
+      const v = run.view;
+      v.status = "running";
+      v.statusReason = null;
+      v.quotaResetsAt = null;
+      v.finishedAt = null;
+      v.resumable = false;
+      if (v.stages.create === "done") v.stages.create = "running";
+      if (v.stages.transfer === "done" && run.items.some((it) => it.view.state === "discovered")) v.stages.transfer = "running";
+      emitSession(run);
+      startTimer(run);
+      return clone(v);
+    },
+    async listSessions() {
+      await delay(0.5);
+      return sessionsNewestFirst();
+    },
+    async sessionItems(id) {
+      await delay(0.5);
+      const run = runs.get(id);
+      if (!run) throw commandError("NotFound", "That session isn't in the history any more.");
+      return clone(run.items.slice(0, run.revealed).map((it) => it.view));
+    },
+    async exportReport(id) {
+      await delay();
+      const run = runs.get(id);
+      if (!run) throw commandError("NotFound", "That session isn't in the history any more.");
+      return `~/Downloads/q2google report ${run.view.rangeFrom} to ${run.view.rangeTo}.csv`;
+    },
+    async getSettings() {
+      await delay(0.3);
+      return clone(settings);
+    },
+    async setSettings(next) {
+      await delay(0.5);
+      if (!Number.isInteger(next.concurrency) || next.concurrency < 1 || next.concurrency > 8) {
+        throw commandError("InvalidInput", "Files at once must be a whole number from 1 to 8.");
+      }
+      if (next.bandwidthCapMbps !== null && !(next.bandwidthCapMbps > 0)) {
+        throw commandError("InvalidInput", "The speed limit must be more than 0, or turned off.");
+      }
+      if (!next.albumNamePattern.trim()) throw commandError("InvalidInput", "The album name can't be empty.");
+      const enteringDemo = next.demoMode && !settings.demoMode;
+      settings = clone(next);
+      if (enteringDemo) {
+        setAccount(account("gopro", "demo@example.com"));
+        setAccount(account("google", "demo@example.com"));
+        seedDemoHistory();
+      }
+      return clone(settings);
+    },
+    async openLogsFolder() {
+      await delay(0.3);
+      return null;
+    },
+    async finishWelcome() {
+      await delay(0.3);
+      firstRun = false;
+      return null;
+    },
+    on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): Unsubscribe {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const fn = cb as (p: unknown) => void;
+      set.add(fn);
+      return () => {
+        set.delete(fn);
+      };
+    },
+  };
+}
