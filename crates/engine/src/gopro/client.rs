@@ -47,7 +47,7 @@ pub(crate) struct Inner {
     pub(crate) http: HttpCore,
     pub(crate) base: Url,
     pub(crate) credentials: RwLock<GoProCredentials>,
-    pub(crate) per_page: u64,
+    pub(crate) per_page: std::sync::atomic::AtomicU64,
 }
 
 impl GoProClient {
@@ -58,7 +58,7 @@ impl GoProClient {
                 http,
                 base,
                 credentials: RwLock::new(credentials),
-                per_page: 50,
+                per_page: std::sync::atomic::AtomicU64::new(50),
             }),
         }
     }
@@ -70,7 +70,13 @@ impl GoProClient {
 
     /// Rows per search page (50 by default, as go2cloud settled on; larger pages truncate).
     pub fn per_page(&self) -> u64 {
-        self.inner.per_page
+        self.inner.per_page.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets the rows asked per search page (clamped to 1..=100).
+    pub fn with_per_page(self, per_page: u64) -> Self {
+        self.inner.per_page.store(per_page.clamp(1, 100), std::sync::atomic::Ordering::Relaxed);
+        self
     }
 
     /// Walks every medium captured on a local day in `range`, deduplicated, page by page.

@@ -1,0 +1,145 @@
+//! `sync` and `resume`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use engine::events::EventSink;
+use engine::gopro::{CaptureRange, GoProClient};
+use engine::model::SessionId;
+use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncError};
+use engine::photos::PhotosClient;
+use engine::settings::Settings;
+use engine::store::SessionStore;
+
+use crate::args::{ResumeArgs, SyncArgs};
+use crate::context::{Context, Failure};
+use crate::exit;
+use crate::output::{JsonLines, Terminal};
+
+/// `q2google sync`.
+pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
+    let range = CaptureRange::parse(&args.from, &args.to)
+        .map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?;
+    let id = match &args.session_id {
+        Some(id) => {
+            SessionId::new(id.clone()).map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?
+        }
+        None => SessionId::generate(range.from(), range.to(), Utc::now()),
+    };
+    let mut settings = ctx.settings.clone();
+    if let Some(album) = args.album {
+        settings.album_name_pattern = album;
+    }
+    if args.no_album {
+        settings.album_per_session = false;
+    }
+    let store = ctx.store()?;
+    if store.load_session(&id)?.is_some() {
+        return Err(Failure::new(
+            exit::BAD_INPUT,
+            format!("a session \"{id}\" already exists: `q2google resume {id}` continues it"),
+        ));
+    }
+    let gopro = ctx.gopro().await?;
+    let photos = ctx.photos().await?;
+    let fail_fast = args.fail_fast.then_some(true);
+    run_session(
+        gopro,
+        photos,
+        store,
+        settings,
+        id,
+        range.from(),
+        range.to(),
+        fail_fast,
+        args.json,
+    )
+    .await
+}
+
+/// `q2google resume`.
+pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
+    let store = ctx.store()?;
+    let id = match args.session_id {
+        Some(id) => SessionId::new(id).map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?,
+        None => store.latest_unfinished()?.ok_or_else(|| {
+            Failure::new(
+                exit::BAD_INPUT,
+                "there is no unfinished session to resume; `q2google sessions` lists them",
+            )
+        })?,
+    };
+    let session = store.load_session(&id)?.ok_or_else(|| {
+        Failure::new(
+            exit::BAD_INPUT,
+            format!("there is no session \"{id}\"; `q2google sessions` lists them"),
+        )
+    })?;
+    if !session.status.is_resumable() {
+        return Err(Failure::new(
+            exit::BAD_INPUT,
+            format!("session \"{id}\" is already complete: nothing to resume"),
+        ));
+    }
+    let gopro = ctx.gopro().await?;
+    let photos = ctx.photos().await?;
+    run_session(
+        gopro,
+        photos,
+        store,
+        ctx.settings.clone(),
+        id,
+        session.range_from,
+        session.range_to,
+        None,
+        args.json,
+    )
+    .await
+}
+
+/// Runs one session to its end with progress, stopping cleanly on Ctrl-C; returns the exit code.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_session(
+    gopro: GoProClient,
+    photos: PhotosClient,
+    store: Arc<dyn SessionStore>,
+    settings: Settings,
+    id: SessionId,
+    from: NaiveDate,
+    to: NaiveDate,
+    fail_fast: Option<bool>,
+    json: bool,
+) -> Result<i32, Failure> {
+    let events: Arc<dyn EventSink> = if json {
+        Arc::new(JsonLines::default())
+    } else {
+        Arc::new(Terminal::default())
+    };
+    let engine = GoProToPhotosSync::new(gopro, photos, store, settings).with_events(events);
+    let control = engine.control().clone();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+            eprintln!("\nStopping at the next safe point… (press Ctrl-C again to quit at once; resume loses nothing)");
+            control.pause();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(exit::INTERRUPTED);
+            }
+        }
+    });
+    let outcome = engine
+        .sync_date_range(from, to, &id, None, fail_fast, StageHooks::default(), None)
+        .await;
+    watcher.abort();
+    match outcome {
+        Ok(outcome) => Ok(exit::for_status(
+            outcome.session.status,
+            interrupted.load(Ordering::SeqCst),
+        )),
+        Err(SyncError::Range(e)) => Err(Failure::new(exit::BAD_INPUT, e.to_string())),
+        Err(SyncError::Store(e)) => Err(Failure::from(e)),
+    }
+}

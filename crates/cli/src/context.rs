@@ -1,0 +1,245 @@
+//! Everything a command needs, built from the environment: endpoints, the data folder, the
+//! session store, the token store and the two clients.
+//!
+//! Environment (all optional): `Q2GOOGLE_DATA_DIR`; `Q2GOOGLE_GOPRO_API_URL`,
+//! `Q2GOOGLE_PHOTOS_API_URL` (host roots), `Q2GOOGLE_GOOGLE_AUTH_URL`,
+//! `Q2GOOGLE_GOOGLE_TOKEN_URL` (full endpoint URLs); `Q2GOOGLE_GOOGLE_CLIENT_ID`,
+//! `Q2GOOGLE_GOOGLE_CLIENT_SECRET`; `Q2GOOGLE_GOPRO_TOKEN`, `Q2GOOGLE_GOOGLE_REFRESH_TOKEN`
+//! (tokens from the environment win over the keyring).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient};
+use engine::config::Endpoints;
+use engine::gopro::{GoProClient, GoProCredentials};
+use engine::http::HttpCore;
+use engine::photos::PhotosClient;
+use engine::secret::Secret;
+use engine::settings::Settings;
+use engine::store::{SqliteStore, StoreError};
+use engine::tokens::{
+    Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
+    TokenStoreError,
+};
+
+use crate::exit;
+
+/// A failure with its exit code and a sentence for the person.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub code: i32,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure with `code`.
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(err: StoreError) -> Self {
+        let code = match err {
+            StoreError::Corrupt { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::UnknownSession(_)
+            | StoreError::AlreadyExists(_) => exit::BAD_INPUT,
+            _ => exit::FAILURE,
+        };
+        Failure::new(code, err.to_string())
+    }
+}
+
+impl From<TokenStoreError> for Failure {
+    fn from(err: TokenStoreError) -> Self {
+        Failure::new(exit::FAILURE, err.to_string())
+    }
+}
+
+/// The environment a command runs in.
+pub struct Context {
+    /// Base URLs.
+    pub endpoints: Endpoints,
+    /// Where the session database lives.
+    pub data_dir: PathBuf,
+    /// Engine settings.
+    pub settings: Settings,
+    /// The Google OAuth client, when one is configured.
+    pub google_client: Option<OAuthClient>,
+    tokens: Arc<dyn TokenStore>,
+}
+
+/// The Google client id built in at compile time, if the build set one.
+const BUILT_IN_CLIENT_ID: Option<&str> = option_env!("Q2GOOGLE_GOOGLE_CLIENT_ID");
+const BUILT_IN_CLIENT_SECRET: Option<&str> = option_env!("Q2GOOGLE_GOOGLE_CLIENT_SECRET");
+
+impl Context {
+    /// The context from the environment, with tokens in the OS keyring (environment first).
+    pub fn from_env() -> Result<Self, Failure> {
+        let env = EnvOverrides::from_env();
+        // Only open the keyring when the environment does not already give both tokens: a
+        // headless run with tokens in the environment needs no keyring service.
+        let inner: Box<dyn TokenStore> = if env.overrides(Account::GoProAccessToken)
+            && env.overrides(Account::GoogleRefreshToken)
+        {
+            Box::new(MemoryTokenStore::new())
+        } else {
+            Box::new(KeyringTokenStore::new()?)
+        };
+        Self::with_tokens(Arc::new(LayeredTokenStore::new(env, inner)))
+    }
+
+    /// The context with a given token store (demo mode, tests).
+    pub fn with_tokens(tokens: Arc<dyn TokenStore>) -> Result<Self, Failure> {
+        let endpoints =
+            Endpoints::from_env().map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?;
+        let data_dir = match std::env::var_os("Q2GOOGLE_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => dirs::data_dir()
+                .ok_or_else(|| {
+                    Failure::new(
+                        exit::FAILURE,
+                        "cannot find a data folder for this user; set Q2GOOGLE_DATA_DIR",
+                    )
+                })?
+                .join("q2google"),
+        };
+        let client_id = std::env::var("Q2GOOGLE_GOOGLE_CLIENT_ID")
+            .ok()
+            .or(BUILT_IN_CLIENT_ID.map(str::to_owned))
+            .filter(|s| !s.is_empty());
+        let client_secret = std::env::var("Q2GOOGLE_GOOGLE_CLIENT_SECRET")
+            .ok()
+            .or(BUILT_IN_CLIENT_SECRET.map(str::to_owned))
+            .filter(|s| !s.is_empty());
+        Ok(Self {
+            endpoints,
+            data_dir,
+            settings: Settings::default(),
+            google_client: client_id.map(|client_id| OAuthClient {
+                client_id,
+                client_secret: client_secret.map(Secret::new),
+            }),
+            tokens,
+        })
+    }
+
+    /// The session database.
+    pub fn store(&self) -> Result<Arc<SqliteStore>, Failure> {
+        Ok(Arc::new(SqliteStore::open(
+            &self.data_dir.join("sessions.sqlite3"),
+        )?))
+    }
+
+    /// One HTTP core with the settings' budgets.
+    pub fn http(&self) -> HttpCore {
+        HttpCore::new(
+            self.settings.retry.clone(),
+            Duration::from_secs(self.settings.cdn_download_sock_connect_seconds),
+            self.settings.read_timeout,
+        )
+    }
+
+    /// Reads a stored value (the keyring answers over IPC: off the async threads).
+    pub async fn token(&self, account: Account) -> Result<Option<Secret>, Failure> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.get(account))
+            .await
+            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
+            .map_err(Failure::from)
+    }
+
+    /// Stores a value.
+    pub async fn set_token(&self, account: Account, value: Secret) -> Result<(), Failure> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.set(account, &value))
+            .await
+            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
+            .map_err(Failure::from)
+    }
+
+    /// Deletes a value.
+    pub async fn delete_token(&self, account: Account) -> Result<(), Failure> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.delete(account))
+            .await
+            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
+            .map_err(Failure::from)
+    }
+
+    /// The GoPro client, or "log in" when there is no token.
+    pub async fn gopro(&self) -> Result<GoProClient, Failure> {
+        let token = self
+            .token(Account::GoProAccessToken)
+            .await?
+            .ok_or_else(|| {
+                Failure::new(
+                    exit::LOGIN,
+                    "you are not logged in to GoPro: run `q2google login gopro`",
+                )
+            })?;
+        let user_id = self
+            .token(Account::GoProUserId)
+            .await?
+            .map(|s| s.expose().to_string());
+        Ok(GoProClient::new(
+            self.http(),
+            self.endpoints.gopro_api.clone(),
+            GoProCredentials {
+                access_token: token,
+                user_id,
+            },
+        ))
+    }
+
+    /// The Google OAuth client, or how to configure one.
+    pub fn oauth(&self) -> Result<GoogleOAuth, Failure> {
+        let client = self.google_client.clone().ok_or_else(|| {
+            Failure::new(
+                exit::BAD_INPUT,
+                "no Google OAuth client is configured: set Q2GOOGLE_GOOGLE_CLIENT_ID and Q2GOOGLE_GOOGLE_CLIENT_SECRET (see the README, \"Use your own Google Cloud client\")",
+            )
+        })?;
+        Ok(GoogleOAuth::new(
+            self.http(),
+            self.endpoints.google_authorize.clone(),
+            self.endpoints.google_token.clone(),
+            client,
+        ))
+    }
+
+    /// The Photos client, or "log in" when there is no refresh token.
+    pub async fn photos(&self) -> Result<PhotosClient, Failure> {
+        let refresh = self
+            .token(Account::GoogleRefreshToken)
+            .await?
+            .ok_or_else(|| {
+                Failure::new(
+                    exit::LOGIN,
+                    "you are not signed in to Google: run `q2google login google`",
+                )
+            })?;
+        let cache = AccessTokenCache::new(
+            self.oauth()?,
+            GoogleCredentials {
+                refresh_token: refresh,
+                access_token: None,
+            },
+        );
+        Ok(PhotosClient::new(
+            self.http(),
+            self.endpoints.photos_api.clone(),
+            Arc::new(cache),
+        )
+        .with_rate_limit_wait(self.settings.rate_limit_wait)
+        .with_raw_upload_max(self.settings.raw_upload_max_bytes))
+    }
+}

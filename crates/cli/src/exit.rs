@@ -1,0 +1,28 @@
+//! Exit codes that mean something to scripts.
+
+use engine::model::SessionStatus;
+
+/// Done: every file created or skipped by rule.
+pub const OK: i32 = 0;
+/// Failed files remain, or an unexpected error.
+pub const FAILURE: i32 = 1;
+/// Bad input (range, session id, corrupt or too-new database).
+pub const BAD_INPUT: i32 = 2;
+/// A login is needed.
+pub const LOGIN: i32 = 3;
+/// Paused by Google's quota or full storage.
+pub const PAUSED: i32 = 4;
+/// Interrupted (Ctrl-C, pause, cancel): resumable.
+pub const INTERRUPTED: i32 = 130;
+
+/// The exit code for a session that ended with `status`; `interrupted` when the person stopped it.
+pub fn for_status(status: SessionStatus, interrupted: bool) -> i32 {
+    match status {
+        SessionStatus::Completed => OK,
+        SessionStatus::Failed => FAILURE,
+        SessionStatus::NeedsLogin => LOGIN,
+        SessionStatus::Paused if interrupted => INTERRUPTED,
+        SessionStatus::Paused => PAUSED,
+        SessionStatus::Cancelled | SessionStatus::Running => INTERRUPTED,
+    }
+}
