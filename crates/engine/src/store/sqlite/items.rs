@@ -38,7 +38,7 @@ CREATE TABLE items (
     updated_at     TEXT NOT NULL,
     PRIMARY KEY (session_id, media_id, item_number, label)
 );
-CREATE INDEX items_by_state ON items (session_id, state);
+CREATE INDEX items_by_state ON items (session_id, state, size);
 CREATE UNIQUE INDEX items_by_position ON items (session_id, position);
 ";
 

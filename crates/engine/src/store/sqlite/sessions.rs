@@ -26,8 +26,8 @@ CREATE TABLE sessions (
     finished_at       TEXT,
     bytes_transferred INTEGER NOT NULL
 );
-CREATE INDEX sessions_by_created ON sessions (created_at);
-CREATE INDEX sessions_by_updated ON sessions (updated_at);
+CREATE INDEX sessions_by_created ON sessions (created_at, id);
+CREATE INDEX sessions_by_updated ON sessions (updated_at, id);
 ";
 
 /// The columns [`from_row`] reads, in order (prefixed with `s.`).
