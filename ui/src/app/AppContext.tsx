@@ -19,12 +19,12 @@ export type AppModel = {
   loadError: CommandError | null;
   settings: Settings | null;
   screen: Screen;
-  go(screen: Screen): void;
-  reload(): Promise<void>;
-  setAccount(a: AccountStatus): void;
-  setSettings(s: Settings): void;
-  login(cloud: Cloud): Promise<CommandError | null>;
-  announce(text: string): void;
+  go: (screen: Screen) => void;
+  reload: () => Promise<void>;
+  setAccount: (a: AccountStatus) => void;
+  setSettings: (s: Settings) => void;
+  login: (cloud: Cloud) => Promise<CommandError | null>;
+  announce: (text: string) => void;
   announcement: string;
 };
 
@@ -98,6 +98,8 @@ export function AppProvider({ backend, children }: { backend: Backend; children:
         if (text) announce(text);
       }
     });
+    // Loading data when mounting; state is set after the awaits, not synchronously.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void reload();
     return () => {
       stop();

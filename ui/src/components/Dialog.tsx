@@ -25,7 +25,7 @@ export function Dialog({
       const opener = document.activeElement as HTMLElement | null;
       if (typeof d.showModal === "function") d.showModal();
       else d.setAttribute("open", "");
-      return () => opener?.focus?.();
+      return () => opener?.focus();
     }
     if (!open && d.open) {
       if (typeof d.close === "function") d.close();

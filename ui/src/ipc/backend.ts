@@ -18,25 +18,25 @@ export type Unsubscribe = () => void;
 /** Every command of the contract as a typed async function, plus event subscriptions. */
 export interface Backend {
   readonly kind: "tauri" | "mock";
-  appState(): Promise<AppState>;
-  loginGopro(): Promise<AccountStatus>;
-  loginGoproToken(token: string): Promise<AccountStatus>;
-  loginGoogle(): Promise<AccountStatus>;
-  logout(cloud: Cloud): Promise<AccountStatus>;
-  previewRange(from: string, to: string): Promise<RangePreview>;
-  startSync(from: string, to: string): Promise<SessionView>;
-  pauseSync(): Promise<null>;
-  cancelSync(): Promise<null>;
-  resumeSession(id: string): Promise<SessionView>;
-  listSessions(): Promise<SessionView[]>;
-  sessionItems(id: string): Promise<ItemView[]>;
-  exportReport(id: string): Promise<string>;
-  getSettings(): Promise<Settings>;
-  setSettings(settings: Settings): Promise<Settings>;
-  openLogsFolder(): Promise<null>;
-  finishWelcome(): Promise<null>;
+  appState: () => Promise<AppState>;
+  loginGopro: () => Promise<AccountStatus>;
+  loginGoproToken: (token: string) => Promise<AccountStatus>;
+  loginGoogle: () => Promise<AccountStatus>;
+  logout: (cloud: Cloud) => Promise<AccountStatus>;
+  previewRange: (from: string, to: string) => Promise<RangePreview>;
+  startSync: (from: string, to: string) => Promise<SessionView>;
+  pauseSync: () => Promise<null>;
+  cancelSync: () => Promise<null>;
+  resumeSession: (id: string) => Promise<SessionView>;
+  listSessions: () => Promise<SessionView[]>;
+  sessionItems: (id: string) => Promise<ItemView[]>;
+  exportReport: (id: string) => Promise<string>;
+  getSettings: () => Promise<Settings>;
+  setSettings: (settings: Settings) => Promise<Settings>;
+  openLogsFolder: () => Promise<null>;
+  finishWelcome: () => Promise<null>;
   /** Subscribes to an event; the returned function unsubscribes (safe to call more than once). */
-  on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): Unsubscribe;
+  on: <E extends EventName>(event: E, cb: (payload: EventMap[E]) => void) => Unsubscribe;
 }
 
 const CODES: ReadonlySet<string> = new Set(ERROR_CODES);

@@ -21,7 +21,7 @@ export function Home({ now = new Date() }: { now?: Date }) {
   const googleOk = Boolean(app?.google.connected && !app.google.problem);
   const preview = usePreview(range, goproOk);
   const session = live.session ?? app?.current ?? null;
-  const running = session?.status === "running";
+  const running = session !== null && session.status === "running";
 
   const movable = preview.kind === "ready" ? preview.preview.files - preview.preview.alreadyInGoogle : 0;
   const blocker = !goproOk
@@ -60,7 +60,7 @@ export function Home({ now = new Date() }: { now?: Date }) {
         Pick the days your photos and videos were taken. They're copied to Google Photos — nothing is deleted from
         GoPro.
       </p>
-      {running && session ? <SessionCard session={session} onResume={() => undefined} resuming={false} /> : null}
+      {running ? <SessionCard session={session} onResume={() => undefined} resuming={false} /> : null}
       <div className="home-grid">
         <section className="card" aria-labelledby="dates-title">
           <h2 id="dates-title" className="card-title">

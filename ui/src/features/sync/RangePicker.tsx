@@ -83,7 +83,7 @@ export function RangePicker({
         onSelect={(_r, triggerDate) => pickDay(triggerDate)}
         disabled={{ after: localDate(today) }}
         showOutsideDays={false}
-        weekStartsOn={1}
+        weekStartsOn={weekStart()}
         aria-label="Capture dates"
       />
       <p className="range-status" aria-live="polite">
@@ -95,4 +95,15 @@ export function RangePicker({
       </p>
     </div>
   );
+}
+
+/** The first day of the week in the person's locale (Monday in most of Europe, Sunday in the US). */
+function weekStart(): 0 | 1 | 2 | 3 | 4 | 5 | 6 {
+  try {
+    const loc = new Intl.Locale(navigator.language) as Intl.Locale & { getWeekInfo?: () => { firstDay: number }; weekInfo?: { firstDay: number } };
+    const first = loc.getWeekInfo?.().firstDay ?? loc.weekInfo?.firstDay ?? 1;
+    return (first % 7) as 0 | 1 | 2 | 3 | 4 | 5 | 6;
+  } catch {
+    return 1;
+  }
 }

@@ -16,28 +16,26 @@ export type PreviewState =
 /** Asks the backend what a range holds, debounced; the newest request wins. */
 export function usePreview(range: DayRange | null, enabled: boolean, debounceMs = 250): PreviewState {
   const { backend } = useApp();
-  const [state, setState] = useState<PreviewState>({ kind: "idle" });
-  const from = range?.from;
-  const to = range?.to;
+  const key = range && enabled ? `${range.from}|${range.to}` : null;
+  const [result, setResult] = useState<{ key: string; state: PreviewState } | null>(null);
   useEffect(() => {
-    if (!from || !to || !enabled) {
-      setState({ kind: "idle" });
-      return;
-    }
+    if (key === null) return;
+    const [from = "", to = ""] = key.split("|");
     let live = true;
-    setState({ kind: "loading" });
     const t = setTimeout(() => {
       backend.previewRange(from, to).then(
-        (preview) => live && setState({ kind: "ready", preview }),
-        (e: unknown) => live && setState({ kind: "error", error: toCommandError(e) }),
+        (preview) => live && setResult({ key, state: { kind: "ready", preview } }),
+        (e: unknown) => live && setResult({ key, state: { kind: "error", error: toCommandError(e) } }),
       );
     }, debounceMs);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [backend, from, to, enabled, debounceMs]);
-  return state;
+  }, [backend, key, debounceMs]);
+  if (key === null) return { kind: "idle" };
+  if (result?.key !== key) return { kind: "loading" };
+  return result.state;
 }
 
 /** "412 photos and 86 videos, 138 GB" */

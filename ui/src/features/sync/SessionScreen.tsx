@@ -1,1 +1,224 @@
-export function SessionScreen(_props: { id?: string }) { return <p>Coming soon</p>; }
+import { useState } from "react";
+import { useApp } from "../../app/AppContext";
+import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Icon } from "../../components/Icon";
+import { ScreenHeading } from "../../components/ScreenHeading";
+import { Spinner } from "../../components/Spinner";
+import { StatusBadge } from "../../components/StatusBadge";
+import { Stepper, type Step } from "../../components/Stepper";
+import { toCommandError } from "../../ipc/backend";
+import type { CommandError, Counts, Metrics, SessionView } from "../../ipc/types";
+import { formatBytes, formatQuotaReset, formatSpeed, formatTimeLeft } from "../../lib/format";
+import { MetricsPanel } from "../metrics/MetricsPanel";
+import { DoneSummary } from "./DoneSummary";
+import { ItemList } from "./ItemList";
+import { sessionTitle, statusLine } from "./sessionText";
+import { liveCounts } from "./syncStore";
+import { useResume } from "./useResume";
+import { useSessionData } from "./useSessionData";
+import { useNow } from "../../lib/useNow";
+
+function steps(s: SessionView, c: Counts): Step[] {
+  return [
+    { label: "Finding your media", state: s.stages.discovery, detail: `${c.discovered.toLocaleString()} found` },
+    { label: "Moving", state: s.stages.transfer, detail: `${c.uploaded.toLocaleString()} of ${c.total.toLocaleString()}` },
+    { label: "Adding to Google Photos", state: s.stages.create, detail: `${c.created.toLocaleString()} of ${c.total.toLocaleString()}` },
+  ];
+}
+
+function Progress({ s, c, metrics }: { s: SessionView; c: Counts; metrics: Metrics | null }) {
+  const total = metrics?.bytesTotal ?? c.bytesTotal;
+  const done = metrics ? metrics.bytesUploaded : c.bytesCreated;
+  const running = s.status === "running";
+  return (
+    <div className="progress-block">
+      <progress id="session-progress" max={Math.max(total, 1)} value={Math.min(done, total)} aria-label="Progress">
+        {formatBytes(done)} of {formatBytes(total)}
+      </progress>
+      <div className="progress-numbers">
+        <span>
+          <strong>{formatBytes(done)}</strong> of {formatBytes(total)}
+        </span>
+        {running ? (
+          <span data-testid="time-left">
+            {s.stages.discovery !== "done" ? "Counting…" : formatTimeLeft(metrics?.etaSecs ?? null)}
+            {metrics && metrics.throughputBps > 0 ? <span className="muted"> · {formatSpeed(metrics.throughputBps)}</span> : null}
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => void; resuming: boolean }) {
+  const { login, app } = useApp();
+  const [err, setErr] = useState<CommandError | null>(null);
+  const needsLogin = s.status === "needs_login" && !(app?.gopro.connected && !app.gopro.problem);
+  const quota = s.quotaResetsAt;
+  const now = useNow();
+  const quotaOver = quota !== null && new Date(quota).getTime() <= now.getTime();
+  const tone = s.status === "failed" ? "notice-error" : "notice-warn";
+  return (
+    <div className={`notice ${tone}`} role="status">
+      <Icon name={s.status === "needs_login" ? "lock" : s.status === "paused" ? "pause" : "warning"} className="notice-icon" />
+      <div className="notice-body">
+        <p className="notice-title">{s.status === "needs_login" ? "Please log in again" : s.status === "paused" ? "Paused" : "Stopped"}</p>
+        {s.statusReason ? <p>{s.statusReason}</p> : null}
+        {quota ? (
+          <p data-testid="quota-reset">
+            {quotaOver ? (
+              "Google's limit has reset: you can resume now."
+            ) : (
+              <>
+                Google's limit resets <strong>{formatQuotaReset(quota, now)}</strong> (your time).
+              </>
+            )}
+          </p>
+        ) : null}
+        <div className="notice-actions">
+          {needsLogin ? (
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void login("gopro").then((e) => setErr(e))}
+            >
+              Log in to GoPro again
+            </button>
+          ) : s.resumable ? (
+            <button type="button" className="btn btn-primary" onClick={onResume} disabled={resuming}>
+              {resuming ? "Resuming…" : "Resume"}
+            </button>
+          ) : null}
+        </div>
+        {err ? <ErrorNotice error={err} /> : null}
+      </div>
+    </div>
+  );
+}
+
+export function SessionScreen({ id }: { id: string }) {
+  const { backend, go } = useApp();
+  const data = useSessionData(id);
+  const { resume, resuming, error: resumeError } = useResume();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [pending, setPending] = useState<"pause" | "cancel" | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const { session: s } = data;
+  const [seenStatus, setSeenStatus] = useState(s?.status);
+  if (s && s.status !== seenStatus) {
+    setSeenStatus(s.status);
+    setPending(null);
+  }
+
+  if (data.error) {
+    return (
+      <div>
+        <ScreenHeading>Session</ScreenHeading>
+        <ErrorNotice error={data.error} />
+        <button type="button" className="btn" onClick={() => go({ name: "history" })}>
+          Back to History
+        </button>
+      </div>
+    );
+  }
+  if (!s) return <Spinner label="Loading the session…" />;
+
+  const c = liveCounts(s, data.items, data.itemsLoaded);
+  const running = s.status === "running";
+  const finished = s.status === "completed";
+
+  const act = async (what: "pause" | "cancel") => {
+    setPending(what);
+    setError(null);
+    try {
+      if (what === "pause") await backend.pauseSync();
+      else await backend.cancelSync();
+    } catch (e) {
+      setError(toCommandError(e));
+    } finally {
+      setConfirmCancel(false);
+    }
+  };
+  const waiting = pending !== null && running;
+
+  return (
+    <div className="session">
+      <div className="session-head">
+        <ScreenHeading>{running ? `Moving ${sessionTitle(s)}` : sessionTitle(s)}</ScreenHeading>
+        <StatusBadge status={s.status} />
+      </div>
+      <p className="status-line" data-testid="status-line">
+        {statusLine(s, c)}
+      </p>
+
+      {finished ? (
+        <DoneSummary session={s} counts={c} items={data.items} onResume={() => void resume(s.id)} resuming={resuming === s.id} />
+      ) : (
+        <>
+          <Stepper steps={steps(s, c)} paused={!running} />
+          <Progress s={s} c={c} metrics={data.metrics} />
+          {running ? (
+            <>
+              <p className="safe-note">
+                <Icon name="check" /> Safe to close — you can resume later. Nothing is deleted from GoPro.
+              </p>
+              <div className="row">
+                <button type="button" className="btn" onClick={() => void act("pause")} disabled={waiting}>
+                  <Icon name="pause" /> {pending === "pause" ? "Pausing…" : "Pause"}
+                </button>
+                <button type="button" className="btn btn-danger-quiet" onClick={() => setConfirmCancel(true)} disabled={waiting}>
+                  {pending === "cancel" ? "Stopping…" : "Cancel"}
+                </button>
+              </div>
+            </>
+          ) : (
+            <Blocked
+              s={s}
+              onResume={() => void resume(s.id)}
+              resuming={resuming === s.id}
+            />
+          )}
+        </>
+      )}
+      {error ? <ErrorNotice error={error} /> : null}
+      {resumeError ? <ErrorNotice error={resumeError} actions={{ resetsAt: s.quotaResetsAt }} /> : null}
+
+      <div className="disclosures">
+        <details className="disclosure">
+          <summary>Files ({(c.total + c.skipped).toLocaleString()})</summary>
+          <div className="disclosure-body">
+            {data.itemsLoaded || data.items.size > 0 ? <ItemList items={data.items} /> : <Spinner label="Loading the files…" />}
+          </div>
+        </details>
+        {data.live ? (
+          <details className="disclosure">
+            <summary>Speed chart</summary>
+            <div className="disclosure-body">
+              <MetricsPanel metrics={data.metrics} />
+            </div>
+          </details>
+        ) : null}
+      </div>
+
+      <Dialog
+        open={confirmCancel}
+        title="Stop moving?"
+        onClose={() => setConfirmCancel(false)}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={() => setConfirmCancel(false)} autoFocus>
+              Keep moving
+            </button>
+            <button type="button" className="btn" onClick={() => void act("cancel")}>
+              Stop this session
+            </button>
+          </>
+        }
+      >
+        <p>Everything already moved stays in Google Photos, and nothing is deleted from GoPro.</p>
+        <p className="muted">If you only want a break, use Pause instead: you can resume later with one click.</p>
+      </Dialog>
+    </div>
+  );
+}

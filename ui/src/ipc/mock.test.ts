@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Backend } from "./backend";
+import { createMockBackend, mockOptionsFromUrl, type MockOptions } from "./mock";
+import type { EventMap, Metrics, SessionView, StageEvent } from "./types";
+
+function make(opts: MockOptions = {}): Backend {
+  return createMockBackend({ latencyMs: 0, tickMs: 250, speed: 10, connected: true, ...opts });
+}
+
+/** Collects every event of a backend. */
+function record(b: Backend) {
+  const sessions: SessionView[] = [];
+  const stages: StageEvent[] = [];
+  const metrics: Metrics[] = [];
+  const items: EventMap["sync://item"][] = [];
+  b.on("sync://session", (e) => sessions.push(e.session));
+  b.on("sync://stage", (e) => stages.push(e));
+  b.on("sync://metrics", (e) => metrics.push(e.metrics));
+  b.on("sync://item", (e) => items.push(e));
+  return { sessions, stages, metrics, items };
+}
+
+async function runUntil(cond: () => boolean, maxMs = 120_000) {
+  for (let t = 0; t < maxMs && !cond(); t += 250) await vi.advanceTimersByTimeAsync(250);
+  expect(cond()).toBe(true);
+}
+
+describe("mock backend", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "setInterval", "clearTimeout", "clearInterval", "Date"] });
+    vi.setSystemTime(new Date("2026-05-20T10:00:00Z"));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("reads its options from the page URL", () => {
+    expect(mockOptionsFromUrl(new URLSearchParams("mock=1&demo=1&scenario=quota&speed=4&latency=0"))).toEqual({
+      demo: true,
+      scenario: "quota",
+      speed: 4,
+      latencyMs: 0,
+    });
+  });
+
+  it("first run: nobody is logged in; logins flip the accounts and tell listeners", async () => {
+    const b = createMockBackend({ latencyMs: 0 });
+    const changed: string[] = [];
+    b.on("auth://changed", (e) => changed.push(`${e.account.cloud}:${String(e.account.connected)}`));
+    const s = await b.appState();
+    expect(s.firstRun).toBe(true);
+    expect(s.gopro.connected).toBe(false);
+    await expect(b.previewRange("2026-03-01", "2026-03-31")).rejects.toMatchObject({ code: "NotLoggedIn" });
+    await b.loginGopro();
+    await b.loginGoogle();
+    expect(changed).toEqual(["gopro:true", "google:true"]);
+    await b.finishWelcome();
+    expect((await b.appState()).firstRun).toBe(false);
+  });
+
+  it("previews a range from the fake library, with skips and cannot-move reasons", async () => {
+    const b = make();
+    const march = await b.previewRange("2026-03-01", "2026-03-31");
+    expect(march.photos + march.videos).toBe(march.files);
+    expect(march.files).toBeGreaterThan(20);
+    expect(march.bytes).toBeGreaterThan(1e9);
+    const all = await b.previewRange("2026-01-01", "2026-05-31");
+    expect(all.cannotMove[0]?.reason).toBe("360° videos");
+    expect(all.alreadyInGoogle).toBeGreaterThan(0);
+    const empty = await b.previewRange("2026-07-01", "2026-07-31");
+    expect(empty.files).toBe(0);
+    await expect(b.previewRange("2026-03-31", "2026-03-01")).rejects.toMatchObject({ code: "InvalidInput" });
+    // The end day is included: a one-day range equals that day's media.
+    const days = await Promise.all(["2026-03-14", "2026-03-15"].map((d) => b.previewRange(d, d)));
+    const both = await b.previewRange("2026-03-14", "2026-03-15");
+    expect(both.files).toBe(days[0]!.files + days[1]!.files);
+  });
+
+  it("runs a whole sync: stages in order, items through their states, metrics, completion", async () => {
+    const b = make();
+    const ev = record(b);
+    const started = await b.startSync("2026-03-01", "2026-03-31");
+    expect(started.status).toBe("running");
+    await expect(b.startSync("2026-04-01", "2026-04-30")).rejects.toMatchObject({ code: "Busy" });
+    await runUntil(() => ev.sessions.some((s) => s.status === "completed"));
+    const done = ev.sessions.at(-1)!;
+    expect(ev.stages.filter((s) => s.state === "done").map((s) => s.stage)).toEqual(["discovery", "transfer", "create"]);
+    expect(done.counts.created + done.counts.failed).toBe(done.counts.total);
+    expect(done.counts.skipped).toBeGreaterThan(0);
+    expect(done.albumUrl).toContain(done.id);
+    expect(done.finishedAt).not.toBeNull();
+    // Metrics: at most 4 a second, a throughput curve, an ETA while moving.
+    expect(ev.metrics.length).toBeGreaterThan(10);
+    const moving = ev.metrics.filter((m) => m.throughputBps > 0);
+    expect(Math.max(...moving.map((m) => m.throughputBps))).toBeGreaterThan(5e6);
+    expect(moving.some((m) => m.etaSecs !== null && m.etaSecs > 0)).toBe(true);
+    expect(ev.metrics.at(-1)!.samples.length).toBeGreaterThan(5);
+    const states = new Set(ev.items.map((e) => e.item.state));
+    for (const s of ["discovered", "uploading", "uploaded", "creating", "created", "skipped"]) expect(states).toContain(s);
+    const items = await b.sessionItems(done.id);
+    expect(items.length).toBe(done.counts.total + done.counts.skipped);
+    expect((await b.listSessions())[0]?.id).toBe(done.id);
+    expect(await b.exportReport(done.id)).toMatch(/\.csv$/);
+  });
+
+  it("pauses at the next tick and resumes where it stopped", async () => {
+    const b = make();
+    const ev = record(b);
+    const s = await b.startSync("2026-01-01", "2026-05-31");
+    await runUntil(() => ev.metrics.some((m) => m.bytesUploaded > 0));
+    await b.pauseSync();
+    await runUntil(() => ev.sessions.at(-1)?.status === "paused");
+    const paused = ev.sessions.at(-1)!;
+    expect(paused.resumable).toBe(true);
+    expect(paused.statusReason).toMatch(/paused/i);
+    const n = ev.metrics.length;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(ev.metrics.length).toBe(n); // nothing moves while paused
+    const resumed = await b.resumeSession(s.id);
+    expect(resumed.status).toBe("running");
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+  });
+
+  it("cancels: the session ends and cannot be resumed", async () => {
+    const b = make();
+    const ev = record(b);
+    const s = await b.startSync("2026-01-01", "2026-05-31");
+    await vi.advanceTimersByTimeAsync(1000);
+    await b.cancelSync();
+    await runUntil(() => ev.sessions.at(-1)?.status === "cancelled");
+    expect(ev.sessions.at(-1)!.resumable).toBe(false);
+    await expect(b.resumeSession(s.id)).rejects.toMatchObject({ code: "InvalidInput" });
+  });
+
+  it("quota scenario: pauses with Google's reset time, then resumes to the end", async () => {
+    const b = make({ scenario: "quota" });
+    const ev = record(b);
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => ev.sessions.at(-1)?.status === "paused");
+    const paused = ev.sessions.at(-1)!;
+    expect(paused.quotaResetsAt).not.toBeNull();
+    expect(new Date(paused.quotaResetsAt!).getTime()).toBeGreaterThan(Date.now());
+    expect(paused.statusReason).toMatch(/daily upload limit/);
+    expect(paused.counts.created).toBeGreaterThan(0);
+    await b.resumeSession(s.id);
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+  });
+
+  it("expired GoPro login: needs_login, resume refused until logged in again", async () => {
+    const b = make({ scenario: "expire" });
+    const ev = record(b);
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => ev.sessions.at(-1)?.status === "needs_login");
+    expect((await b.appState()).gopro.connected).toBe(false);
+    await expect(b.resumeSession(s.id)).rejects.toMatchObject({ code: "TokenExpired" });
+    await b.loginGopro();
+    await b.resumeSession(s.id);
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+  });
+
+  it("demo mode seeds a history with a resumable session", async () => {
+    const b = createMockBackend({ latencyMs: 0 });
+    const settings = await b.getSettings();
+    await b.setSettings({ ...settings, demoMode: true });
+    const list = await b.listSessions();
+    expect(list.map((s) => s.status)).toEqual(["paused", "cancelled", "completed"]);
+    expect(list[0]!.resumable).toBe(true);
+    const state = await b.appState();
+    expect(state.gopro.connected && state.google.connected).toBe(true);
+  });
+
+  it("validates settings", async () => {
+    const b = make();
+    const s = await b.getSettings();
+    await expect(b.setSettings({ ...s, concurrency: 9 })).rejects.toMatchObject({ code: "InvalidInput" });
+    await expect(b.setSettings({ ...s, bandwidthCapMbps: 0 })).rejects.toMatchObject({ code: "InvalidInput" });
+    expect((await b.setSettings({ ...s, includeRaw: true })).includeRaw).toBe(true);
+  });
+
+  it("storage scenario: start is refused with StorageFull", async () => {
+    const b = make({ scenario: "storage" });
+    await expect(b.startSync("2026-03-01", "2026-03-31")).rejects.toMatchObject({ code: "StorageFull" });
+  });
+});
