@@ -1,10 +1,12 @@
-//! Google sign-in: OAuth 2 authorization code with PKCE, and a cache of access tokens that
-//! refreshes before they expire.
+//! Google sign-in: OAuth 2 authorization code with PKCE, the browser login over a loopback
+//! redirect, and a cache of access tokens that refreshes before they expire.
 
+mod loopback;
 mod oauth;
 mod pkce;
 mod token_cache;
 
+pub use loopback::{login_with_browser, BrowserLauncher, OpenUrl, BROWSER_ENV};
 pub use oauth::{AuthorizeRequest, GoogleOAuth, OAuthClient, OAuthError, TokenGrant};
 pub use pkce::Pkce;
 pub use token_cache::{AccessTokenCache, GoogleCredentials};

@@ -84,6 +84,36 @@ pub enum OAuthError {
     /// The server answered something that is not OAuth.
     #[error("unexpected answer from Google's sign-in service: {0}")]
     Protocol(String),
+    /// The browser sign-in did not come back in time.
+    #[error("the sign-in was not finished within {}; try again", human_duration(*.0))]
+    TimedOut(Duration),
+    /// No browser could be opened for the sign-in page.
+    #[error(
+        "could not open a web browser for the Google sign-in ({0}); set Q2GOOGLE_BROWSER to a \
+         browser program and try again"
+    )]
+    Browser(String),
+    /// The loopback address that receives Google's answer could not be opened.
+    #[error(
+        "could not listen on 127.0.0.1 for Google's answer ({0}); check that local connections \
+         are allowed and try again"
+    )]
+    Loopback(std::io::Error),
+}
+
+/// "5 minutes", "1 minute", "30 seconds".
+fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    if secs >= 60 && secs.is_multiple_of(60) {
+        plural(secs / 60, "minute")
+    } else if secs >= 60 {
+        format!("{:.1} minutes", d.as_secs_f64() / 60.0)
+    } else if secs >= 1 {
+        plural(secs, "second")
+    } else {
+        plural(d.as_millis() as u64, "millisecond")
+    }
 }
 
 #[derive(Deserialize)]
