@@ -59,6 +59,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   return (
     <form
       className="settings-form"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void save();

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useApp } from "../../app/AppContext";
 import { Dialog } from "../../components/Dialog";
+import { Disclosure } from "../../components/Disclosure";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Icon } from "../../components/Icon";
 import { ScreenHeading } from "../../components/ScreenHeading";
@@ -185,19 +186,13 @@ export function SessionScreen({ id }: { id: string }) {
       {resumeError ? <ErrorNotice error={resumeError} actions={{ resetsAt: s.quotaResetsAt }} /> : null}
 
       <div className="disclosures">
-        <details className="disclosure">
-          <summary>Files ({(c.total + c.skipped).toLocaleString()})</summary>
-          <div className="disclosure-body">
-            {data.itemsLoaded || data.items.size > 0 ? <ItemList items={data.items} /> : <Spinner label="Loading the files…" />}
-          </div>
-        </details>
+        <Disclosure summary={`Files (${(c.total + c.skipped).toLocaleString()})`} testId="files">
+          {() => (data.itemsLoaded || data.items.size > 0 ? <ItemList items={data.items} /> : <Spinner label="Loading the files…" />)}
+        </Disclosure>
         {data.live ? (
-          <details className="disclosure">
-            <summary>Speed chart</summary>
-            <div className="disclosure-body">
-              <MetricsPanel metrics={data.metrics} />
-            </div>
-          </details>
+          <Disclosure summary="Speed chart" testId="speed">
+            {() => <MetricsPanel metrics={data.metrics} />}
+          </Disclosure>
         ) : null}
       </div>
 

@@ -1,0 +1,66 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { mockBackend, renderApp } from "../../test/render";
+import type { Backend } from "../../ipc/backend";
+
+function summary() {
+  return screen.getByRole("region", { name: "What these dates hold" });
+}
+
+describe("Home: range preview", () => {
+  it("shows loading, then the summary for a preset, then the empty state", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "previewRange");
+    await renderApp(b);
+    expect(screen.getByRole("heading", { level: 1, name: "Choose the dates to move" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Last year" }));
+    // The preset fetched [last year] (the test clock is real: "today" is whatever today is).
+    await waitFor(() => expect(summary().textContent).toMatch(/Nothing to move on these days/));
+    expect(spy).toHaveBeenLastCalledWith(`${new Date().getFullYear() - 1}-01-01`, `${new Date().getFullYear() - 1}-12-31`);
+    expect(screen.getByRole("button", { name: "Start moving" })).toHaveProperty("disabled", true);
+    expect(screen.getByRole("button", { name: "Last year" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("renders the summary sentence from preview_range", async () => {
+    const b: Backend = {
+      ...mockBackend({ connected: true }),
+      previewRange: (from, to) =>
+        Promise.resolve({
+          from,
+          to,
+          photos: 412,
+          videos: 86,
+          files: 498,
+          bytes: 138e9,
+          alreadyInGoogle: 9,
+          cannotMove: [{ reason: "360° videos", count: 3 }],
+        }),
+    };
+    await renderApp(b);
+    await waitFor(() => expect(summary().textContent).toContain("412 photos and 86 videos, 138 GB"));
+    const text = summary().textContent;
+    expect(text).toContain("9 are already in Google Photos");
+    expect(text).toContain("3 can't be moved: 360° videos");
+    expect(screen.getByRole("button", { name: "Start moving" })).toHaveProperty("disabled", false);
+  });
+
+  it("a preview error by code: NotLoggedIn offers Log in", async () => {
+    const b: Backend = {
+      ...mockBackend({ connected: true }),
+      previewRange: () => Promise.reject({ code: "NotLoggedIn", message: "Log in to GoPro to see what's in these dates." }),
+    };
+    await renderApp(b);
+    const alert = await within(summary()).findByRole("alert");
+    expect(alert.textContent).toContain("Log in to GoPro to see");
+    expect(within(alert).getByRole("button", { name: "Log in" })).toBeTruthy();
+  });
+
+  it("Start is blocked with a reason until Google Photos is connected", async () => {
+    const b = mockBackend({ firstRun: false });
+    await b.loginGopro();
+    await renderApp(b);
+    expect(screen.getByText(/Connect Google Photos first/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Start moving" })).toHaveProperty("disabled", true);
+  });
+});

@@ -1,0 +1,73 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { mockBackend, renderApp } from "../../test/render";
+import type { Backend } from "../../ipc/backend";
+
+/** March 2026 in the mock library, via the backend (the calendar is exercised in the browser tests). */
+async function startMarch(b: Backend) {
+  const original = b.previewRange;
+  b.previewRange = () => original("2026-03-01", "2026-03-31");
+  const start = b.startSync;
+  b.startSync = () => start("2026-03-01", "2026-03-31");
+  await renderApp(b);
+  const btn = screen.getByRole("button", { name: "Start moving" });
+  await waitFor(() => expect(btn).toHaveProperty("disabled", false));
+  await userEvent.click(btn);
+  await screen.findByRole("heading", { level: 1, name: "Moving March 2026" });
+}
+
+describe("Session screen", () => {
+  it("shows the stepper, progress with bytes and time left, and completes with a summary", async () => {
+    const b = mockBackend({ connected: true, speed: 20 });
+    await startMarch(b);
+    expect(screen.getByText(/Safe to close — you can resume later/)).toBeTruthy();
+    expect(screen.getAllByText("Finding your media").length).toBeGreaterThan(0);
+    await waitFor(() => expect(screen.getByTestId("status-line").textContent).toMatch(/^Moving \d+ of \d+ videos and photos$/), { timeout: 5000 });
+    await waitFor(() => expect(screen.getByTestId("time-left").textContent).toMatch(/left/), { timeout: 5000 });
+    expect(screen.getByRole("progressbar", { name: "Progress" })).toBeTruthy();
+    await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
+    expect(screen.getByRole("link", { name: /Open album in Google Photos/ })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Export report" }));
+    await screen.findByText(/Report saved to/);
+  }, 30000);
+
+  it("Pause stops and offers Resume; Resume continues", async () => {
+    const b = mockBackend({ connected: true, speed: 2 });
+    await startMarch(b);
+    await userEvent.click(screen.getByRole("button", { name: /Pause/ }));
+    await screen.findByText(/You paused moving/, undefined, { timeout: 5000 });
+    expect(screen.getByTestId("status-line").textContent).toMatch(/^Paused after moving/);
+    await userEvent.click(screen.getByRole("button", { name: "Resume" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: /Pause/ })).toHaveProperty("disabled", false), { timeout: 5000 });
+  }, 20000);
+
+  it("Cancel asks first; Keep moving keeps going; Stop ends the session", async () => {
+    const b = mockBackend({ connected: true, speed: 2 });
+    await startMarch(b);
+    await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(await screen.findByRole("heading", { name: "Stop moving?" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Keep moving" }));
+    expect(screen.queryByRole("heading", { name: "Stop moving?" })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Stop this session" }));
+    await screen.findByText(/You stopped this session/, undefined, { timeout: 5000 });
+    expect(screen.queryByRole("button", { name: "Resume" })).toBeNull();
+  }, 20000);
+
+  it("paused by Google's quota: says when it resets, in words", async () => {
+    const b = mockBackend({ connected: true, scenario: "quota", speed: 20 });
+    await startMarch(b);
+    const reset = await screen.findByTestId("quota-reset", undefined, { timeout: 10000 });
+    expect(reset.textContent).toMatch(/Google's limit resets (today|tomorrow) at/);
+    expect(screen.getByText(/daily upload limit/)).toBeTruthy();
+  }, 20000);
+
+  it("needs login: Log in again, then Resume", async () => {
+    const b = mockBackend({ connected: true, scenario: "expire", speed: 20 });
+    await startMarch(b);
+    await userEvent.click(await screen.findByRole("button", { name: "Log in to GoPro again" }, { timeout: 10000 }));
+    await userEvent.click(await screen.findByRole("button", { name: "Resume" }));
+    await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
+  }, 30000);
+});
