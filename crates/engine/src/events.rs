@@ -128,7 +128,10 @@ pub struct CollectEvents(pub std::sync::Mutex<Vec<(SessionId, SyncEvent)>>);
 
 impl EventSink for CollectEvents {
     fn emit(&self, session: &SessionId, event: SyncEvent) {
-        self.0.lock().expect("events lock").push((session.clone(), event));
+        self.0
+            .lock()
+            .expect("events lock")
+            .push((session.clone(), event));
     }
 }
 

@@ -120,25 +120,35 @@ impl TransferMetrics {
 
     /// Time spent waiting for the CDN.
     pub fn add_downloading(&self, d: Duration) {
-        self.micros_downloading.fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+        self.micros_downloading
+            .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
     }
 
     /// Time spent sending to Google.
     pub fn add_uploading(&self, d: Duration) {
-        self.micros_uploading.fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+        self.micros_uploading
+            .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
     }
 
     /// Sets the transfer stage's wall time.
     pub fn set_wall(&self, d: Duration) {
-        self.micros_wall.store(d.as_micros() as u64, Ordering::Relaxed);
+        self.micros_wall
+            .store(d.as_micros() as u64, Ordering::Relaxed);
     }
 
     /// Sets the session's totals and what earlier runs already finished.
-    pub fn set_totals(&self, files_total: u64, files_done: u64, bytes_total: u64, bytes_done_before: u64) {
+    pub fn set_totals(
+        &self,
+        files_total: u64,
+        files_done: u64,
+        bytes_total: u64,
+        bytes_done_before: u64,
+    ) {
         self.files_total.store(files_total, Ordering::Relaxed);
         self.files_done.store(files_done, Ordering::Relaxed);
         self.bytes_total.store(bytes_total, Ordering::Relaxed);
-        self.bytes_done_before.store(bytes_done_before, Ordering::Relaxed);
+        self.bytes_done_before
+            .store(bytes_done_before, Ordering::Relaxed);
     }
 
     /// A file was finished (created or skipped).
@@ -199,7 +209,15 @@ mod tests {
         m.add_uploaded(300);
         std::thread::sleep(Duration::from_millis(60));
         let s = m.snapshot();
-        assert_eq!((s.bytes_downloaded, s.bytes_uploaded, s.bytes_done, s.files_total), (300, 300, 500, 10));
+        assert_eq!(
+            (
+                s.bytes_downloaded,
+                s.bytes_uploaded,
+                s.bytes_done,
+                s.files_total
+            ),
+            (300, 300, 500, 10)
+        );
         assert!(s.throughput_bps > 0.0);
         assert!(s.eta_secs.unwrap() > 0.0);
         assert_eq!(s.samples.len(), 1);

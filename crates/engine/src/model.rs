@@ -29,7 +29,9 @@ impl SessionId {
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidSessionId> {
         let id = id.into();
         let ok = (1..=64).contains(&id.len())
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if ok {
             Ok(Self(id))
         } else {
@@ -286,9 +288,6 @@ pub enum FailureClass {
     /// GoPro no longer has it.
     Gone,
 }
-
-/// A skip reason the ledger gives: the file was created by an earlier session.
-pub const ALREADY_IN_GOOGLE_PHOTOS: &str = "already in Google Photos (moved by an earlier session)";
 
 /// One file of a session as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

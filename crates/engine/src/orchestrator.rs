@@ -19,7 +19,10 @@ use crate::events::{EventSink, SyncEvent};
 use crate::gopro::range::RangeError;
 use crate::gopro::{CaptureRange, GoProClient};
 use crate::metrics::TransferMetrics;
-use crate::model::{ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings, SessionStatus, Stage};
+use crate::model::{
+    ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings, SessionStatus,
+    Stage,
+};
 use crate::photos::PhotosClient;
 use crate::settings::Settings;
 use crate::stages::transfer::Uploaded;
@@ -30,7 +33,8 @@ use crate::store::{SessionStore, StateChange, StoreError};
 pub type StageStartHook<'a> = &'a (dyn Fn(Stage) + Send + Sync);
 /// Called after a stage ends (also when it failed), with the session and, for create, this
 /// run's create results so far.
-pub type StageCompleteHook<'a> = &'a (dyn Fn(Stage, &SessionRecord, &[CreateBatchResult]) + Send + Sync);
+pub type StageCompleteHook<'a> =
+    &'a (dyn Fn(Stage, &SessionRecord, &[CreateBatchResult]) + Send + Sync);
 
 /// The optional stage hooks of a run.
 #[derive(Clone, Copy, Default)]
@@ -77,7 +81,12 @@ pub struct GoProToPhotosSync {
 
 impl GoProToPhotosSync {
     /// An orchestrator over the two clients, a session store and settings.
-    pub fn new(gopro: GoProClient, photos: PhotosClient, store: Arc<dyn SessionStore>, settings: Settings) -> Self {
+    pub fn new(
+        gopro: GoProClient,
+        photos: PhotosClient,
+        store: Arc<dyn SessionStore>,
+        settings: Settings,
+    ) -> Self {
         Self {
             gopro,
             photos,
@@ -231,7 +240,10 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
             let items = run.store.items(&run.session().id).map_err(Stop::from);
             match items {
                 Ok(items) => {
-                    let work: Vec<ItemRecord> = items.into_iter().filter(|i| matches!(i.state, ItemState::Discovered)).collect();
+                    let work: Vec<ItemRecord> = items
+                        .into_iter()
+                        .filter(|i| matches!(i.state, ItemState::Discovered))
+                        .collect();
                     let (tx, rx) = mpsc::channel(256);
                     let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
                     let again = transfer::run(run, work, tx).await;
@@ -253,8 +265,14 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
     }
 }
 
-async fn join(handle: tokio::task::JoinHandle<Result<create::CreateReport, Stop>>) -> Result<create::CreateReport, Stop> {
-    handle.await.unwrap_or_else(|e| Err(Stop::Fatal(format!("the create worker stopped unexpectedly: {e}"))))
+async fn join(
+    handle: tokio::task::JoinHandle<Result<create::CreateReport, Stop>>,
+) -> Result<create::CreateReport, Stop> {
+    handle.await.unwrap_or_else(|e| {
+        Err(Stop::Fatal(format!(
+            "the create worker stopped unexpectedly: {e}"
+        )))
+    })
 }
 
 /// Sorts the session's files into work for the transfer and tokens ready to create, after
@@ -263,13 +281,20 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
     let session_id = run.session().id;
     let items = run.store.items(&session_id)?;
     let counts = run.store.counts(&session_id)?;
-    run.metrics.set_totals(counts.total, counts.created + counts.skipped, counts.bytes_total, counts.bytes_created);
-    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age).unwrap_or(chrono::Duration::minutes(50));
+    run.metrics.set_totals(
+        counts.total,
+        counts.created + counts.skipped,
+        counts.bytes_total,
+        counts.bytes_created,
+    );
+    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age)
+        .unwrap_or(chrono::Duration::minutes(50));
     let now = Utc::now();
     let mut work = Vec::new();
     let mut pending = Vec::new();
     let mut in_doubt = Vec::new();
     let mut reset = Vec::new();
+    let mut doubtful_records = std::collections::HashMap::new();
     for item in items {
         let uploaded = |token: &str, at| Uploaded {
             key: item.key.clone(),
@@ -279,10 +304,23 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
         };
         match &item.state {
             ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
-            ItemState::Uploaded { upload_token, at } if now - *at <= max_age => pending.push(uploaded(upload_token, *at)),
-            ItemState::Creating { upload_token, uploaded_at, .. } => in_doubt.push(uploaded(upload_token, *uploaded_at)),
+            ItemState::Uploaded { upload_token, at } if now - *at <= max_age => {
+                pending.push(uploaded(upload_token, *at))
+            }
+            ItemState::Creating {
+                upload_token,
+                uploaded_at,
+                ..
+            } => {
+                in_doubt.push(uploaded(upload_token, *uploaded_at));
+                doubtful_records.insert(item.key.clone(), item);
+            }
             ItemState::Uploaded { .. } => {
-                reset.push(StateChange { key: item.key.clone(), state: ItemState::Discovered, size: None });
+                reset.push(StateChange {
+                    key: item.key.clone(),
+                    state: ItemState::Discovered,
+                    size: None,
+                });
                 work.push(item);
             }
             ItemState::Created { .. } | ItemState::Skipped { .. } => {}
@@ -294,7 +332,10 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
             if let Some(item) = found.get(&u.key) {
                 run.set_states(&[StateChange {
                     key: u.key.clone(),
-                    state: ItemState::Created { media_item_id: item.id.clone(), product_url: item.product_url.clone() },
+                    state: ItemState::Created {
+                        media_item_id: item.id.clone(),
+                        product_url: item.product_url.clone(),
+                    },
                     size: None,
                 }])?;
                 run.metrics.file_done();
@@ -307,14 +348,20 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
             } else if now - u.uploaded_at <= max_age {
                 run.set_states(&[StateChange {
                     key: u.key.clone(),
-                    state: ItemState::Uploaded { upload_token: u.upload_token.clone(), at: u.uploaded_at },
+                    state: ItemState::Uploaded {
+                        upload_token: u.upload_token.clone(),
+                        at: u.uploaded_at,
+                    },
                     size: None,
                 }])?;
                 pending.push(u);
             } else {
-                reset.push(StateChange { key: u.key.clone(), state: ItemState::Discovered, size: None });
-                let record = run.store.items(&run.session().id)?.into_iter().find(|i| i.key == u.key);
-                work.extend(record);
+                reset.push(StateChange {
+                    key: u.key.clone(),
+                    state: ItemState::Discovered,
+                    size: None,
+                });
+                work.extend(doubtful_records.remove(&u.key));
             }
         }
     }
@@ -342,13 +389,40 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
     let unfinished = counts.discovered + counts.uploaded;
     let (status, reason, resets_at) = match stop {
         Some(Stop::NeedsLogin(reason)) => (SessionStatus::NeedsLogin, Some(reason), None),
-        Some(Stop::Paused { reason, resets_at }) => (SessionStatus::Paused, Some(reason), resets_at),
-        Some(Stop::Requested(StopRequest::Pause)) => (SessionStatus::Paused, Some("Paused. Resume when you are ready; nothing is lost.".to_string()), None),
-        Some(Stop::Requested(StopRequest::Cancel)) => (SessionStatus::Cancelled, Some("Cancelled. Nothing was deleted; you can resume this session later.".to_string()), None),
-        Some(Stop::FailFast(reason)) => (SessionStatus::Failed, Some(format!("Stopped at the first file that failed: {reason}")), None),
+        Some(Stop::Paused { reason, resets_at }) => {
+            (SessionStatus::Paused, Some(reason), resets_at)
+        }
+        Some(Stop::Requested(StopRequest::Pause)) => (
+            SessionStatus::Paused,
+            Some("Paused. Resume when you are ready; nothing is lost.".to_string()),
+            None,
+        ),
+        Some(Stop::Requested(StopRequest::Cancel)) => (
+            SessionStatus::Cancelled,
+            Some("Cancelled. Nothing was deleted; you can resume this session later.".to_string()),
+            None,
+        ),
+        Some(Stop::FailFast(reason)) => (
+            SessionStatus::Failed,
+            Some(format!("Stopped at the first file that failed: {reason}")),
+            None,
+        ),
         Some(Stop::Fatal(reason)) => (SessionStatus::Failed, Some(reason), None),
-        None if counts.failed > 0 => (SessionStatus::Failed, Some(format!("{} of {} files could not be moved; resume to try them again.", counts.failed, counts.total)), None),
-        None if unfinished > 0 => (SessionStatus::Failed, Some(format!("{unfinished} files are not finished; resume to continue.")), None),
+        None if counts.failed > 0 => (
+            SessionStatus::Failed,
+            Some(format!(
+                "{} of {} files could not be moved; resume to try them again.",
+                counts.failed, counts.total
+            )),
+            None,
+        ),
+        None if unfinished > 0 => (
+            SessionStatus::Failed,
+            Some(format!(
+                "{unfinished} files are not finished; resume to continue."
+            )),
+            None,
+        ),
         None => (SessionStatus::Completed, None, None),
     };
     let bytes = run.bytes_moved.load(Ordering::Relaxed);

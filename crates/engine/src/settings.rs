@@ -90,10 +90,14 @@ impl Default for Settings {
 impl Settings {
     /// The settings with every value brought into its allowed range.
     pub fn normalized(mut self) -> Self {
-        self.photos_library_batch_size = self.photos_library_batch_size.clamp(1, crate::photos::MAX_BATCH as u32);
+        self.photos_library_batch_size = self
+            .photos_library_batch_size
+            .clamp(1, crate::photos::MAX_BATCH as u32);
         self.sync_batch_size = self.sync_batch_size.max(1);
         self.concurrency = self.concurrency.clamp(1, 16);
-        self.download_chunk_size_bytes = self.download_chunk_size_bytes.clamp(16 * 1024, 16 * 1024 * 1024);
+        self.download_chunk_size_bytes = self
+            .download_chunk_size_bytes
+            .clamp(16 * 1024, 16 * 1024 * 1024);
         self
     }
 
@@ -119,9 +123,19 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.photos_library_batch_size, 50);
         assert!(!s.fail_fast && !s.include_raw && s.album_per_session);
-        let s = Settings { photos_library_batch_size: 80, concurrency: 0, ..Settings::default() }.normalized();
+        let s = Settings {
+            photos_library_batch_size: 80,
+            concurrency: 0,
+            ..Settings::default()
+        }
+        .normalized();
         assert_eq!((s.photos_library_batch_size, s.concurrency), (50, 1));
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(Settings::default().album_title(d("2026-03-01"), d("2026-03-31")).as_deref(), Some("GoPro 2026-03-01 – 2026-03-31"));
+        assert_eq!(
+            Settings::default()
+                .album_title(d("2026-03-01"), d("2026-03-31"))
+                .as_deref(),
+            Some("GoPro 2026-03-01 – 2026-03-31")
+        );
     }
 }

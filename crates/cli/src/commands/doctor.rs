@@ -114,24 +114,30 @@ async fn gopro(ctx: &Context) -> Result<String, String> {
         return Err("search answered without _pages.total_items: GoPro changed its API".into());
     }
     let mut detail = format!("{} items; search, ", page.pages.total_items.unwrap_or(0));
-    if let Some(medium) = rows.iter().find(|m| m.is_ready()) {
+    // The newest media that GoPro has ready; the first with a movable original gets a HEAD.
+    let mut described = false;
+    for medium in rows.iter().filter(|m| m.is_ready()) {
         let info = client
             .download_info(&medium.id)
             .await
             .map_err(|e| format!("download descriptor: {e}"))?;
+        if !described {
+            detail.push_str("download descriptor, ");
+            described = true;
+        }
         let original = select_originals(medium, &info, SelectOptions::default())
             .into_iter()
             .find_map(|c| match c {
                 Choice::Transfer(o) => Some(o),
                 _ => None,
             });
-        detail.push_str("download descriptor, ");
         if let Some(o) = original {
             let size = client
                 .head_size(&o.key, o.head.as_ref())
                 .await
                 .map_err(|e| format!("CDN HEAD: {e}"))?;
             detail.push_str(&format!("CDN HEAD ({size} bytes) "));
+            break;
         }
     }
     let _ = user;

@@ -70,12 +70,16 @@ impl GoProClient {
 
     /// Rows per search page (50 by default, as go2cloud settled on; larger pages truncate).
     pub fn per_page(&self) -> u64 {
-        self.inner.per_page.load(std::sync::atomic::Ordering::Relaxed)
+        self.inner
+            .per_page
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets the rows asked per search page (clamped to 1..=100).
     pub fn with_per_page(self, per_page: u64) -> Self {
-        self.inner.per_page.store(per_page.clamp(1, 100), std::sync::atomic::Ordering::Relaxed);
+        self.inner
+            .per_page
+            .store(per_page.clamp(1, 100), std::sync::atomic::Ordering::Relaxed);
         self
     }
 

@@ -32,9 +32,17 @@ pub(crate) struct CreateReport {
 }
 
 /// Creates `pending` and everything arriving on `incoming` until it closes.
-pub(crate) async fn run(run: Arc<Run>, mut incoming: mpsc::Receiver<Uploaded>, pending: Vec<Uploaded>) -> Result<CreateReport, Stop> {
+pub(crate) async fn run(
+    run: Arc<Run>,
+    mut incoming: mpsc::Receiver<Uploaded>,
+    pending: Vec<Uploaded>,
+) -> Result<CreateReport, Stop> {
     let mut report = CreateReport::default();
-    let batch_size = run.session().settings.create_batch_size.clamp(1, crate::photos::MAX_BATCH as u32) as usize;
+    let batch_size = run
+        .session()
+        .settings
+        .create_batch_size
+        .clamp(1, crate::photos::MAX_BATCH as u32) as usize;
     let mut queue: VecDeque<(Uploaded, u32)> = pending.into_iter().map(|u| (u, 0)).collect();
     let mut closed = false;
     loop {
@@ -49,7 +57,8 @@ pub(crate) async fn run(run: Arc<Run>, mut incoming: mpsc::Receiver<Uploaded>, p
             let received = if queue.is_empty() {
                 incoming.recv().await
             } else {
-                match tokio::time::timeout(run.settings.create_batch_linger, incoming.recv()).await {
+                match tokio::time::timeout(run.settings.create_batch_linger, incoming.recv()).await
+                {
                     Ok(r) => r,
                     Err(_) => break,
                 }
@@ -77,10 +86,17 @@ pub(crate) async fn run(run: Arc<Run>, mut incoming: mpsc::Receiver<Uploaded>, p
 }
 
 /// Sends one batch; returns files to send again.
-async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut CreateReport) -> Result<Vec<(Uploaded, u32)>, Stop> {
+async fn send_batch(
+    run: &Arc<Run>,
+    batch: Vec<(Uploaded, u32)>,
+    report: &mut CreateReport,
+) -> Result<Vec<(Uploaded, u32)>, Stop> {
     // Tokens that have aged past the safe lifetime are uploaded again instead.
-    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age).unwrap_or(chrono::Duration::minutes(50));
-    let (stale, batch): (Vec<_>, Vec<_>) = batch.into_iter().partition(|(u, _)| Utc::now() - u.uploaded_at > max_age);
+    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age)
+        .unwrap_or(chrono::Duration::minutes(50));
+    let (stale, batch): (Vec<_>, Vec<_>) = batch
+        .into_iter()
+        .partition(|(u, _)| Utc::now() - u.uploaded_at > max_age);
     reset_for_upload(run, stale.iter().map(|(u, _)| u), report)?;
     if batch.is_empty() {
         return Ok(Vec::new());
@@ -121,13 +137,21 @@ async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut Cr
                             back_to_uploaded(run, &u)?;
                             again.push((u, attempts + 1));
                         }
-                        ItemFailureClass::InvalidToken => reset_for_upload(run, std::iter::once(&u), report)?,
+                        ItemFailureClass::InvalidToken => {
+                            reset_for_upload(run, std::iter::once(&u), report)?
+                        }
                         ItemFailureClass::Unsupported => {
-                            let extension = u.filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+                            let extension = u
+                                .filename
+                                .rsplit_once('.')
+                                .map(|(_, e)| e.to_ascii_lowercase())
+                                .unwrap_or_default();
                             let reason = SkipReason::UnsupportedType { extension };
                             run.set_states(&[StateChange {
                                 key: u.key.clone(),
-                                state: ItemState::Skipped { reason: reason.clone() },
+                                state: ItemState::Skipped {
+                                    reason: reason.clone(),
+                                },
                                 size: None,
                             }])?;
                             run.metrics.file_done();
@@ -137,11 +161,21 @@ async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut Cr
                                 reason: reason.message(),
                             });
                         }
-                        class => super::transfer::record_failure(run, &u.key, &u.filename, FailureClass::Create(class), failure.human(), attempts + 1),
+                        class => super::transfer::record_failure(
+                            run,
+                            &u.key,
+                            &u.filename,
+                            FailureClass::Create(class),
+                            failure.human(),
+                            attempts + 1,
+                        ),
                     },
                 }
             }
-            run.responses.lock().expect("responses lock").push(CreateBatchResult { items: recorded });
+            run.responses
+                .lock()
+                .expect("responses lock")
+                .push(CreateBatchResult { items: recorded });
             Ok(again)
         }
         Err(PhotosError::OutcomeUnknown(why)) => {
@@ -161,7 +195,11 @@ async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut Cr
             for (u, _) in &batch {
                 back_to_uploaded(run, u)?;
             }
-            Ok(batch.into_iter().filter(|(_, a)| *a + 1 < MAX_CREATE_ATTEMPTS).map(|(u, a)| (u, a + 1)).collect())
+            Ok(batch
+                .into_iter()
+                .filter(|(_, a)| *a + 1 < MAX_CREATE_ATTEMPTS)
+                .map(|(u, a)| (u, a + 1))
+                .collect())
         }
         Err(err) => {
             for (u, _) in &batch {
@@ -173,10 +211,24 @@ async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut Cr
             // Rate limits past the retry budget, a refused request, an unreachable service.
             let mut again = Vec::new();
             for (u, attempts) in batch {
-                if attempts + 1 < MAX_CREATE_ATTEMPTS && matches!(err, PhotosError::RateLimited | PhotosError::Network(_) | PhotosError::Server { .. }) {
+                if attempts + 1 < MAX_CREATE_ATTEMPTS
+                    && matches!(
+                        err,
+                        PhotosError::RateLimited
+                            | PhotosError::Network(_)
+                            | PhotosError::Server { .. }
+                    )
+                {
                     again.push((u, attempts + 1));
                 } else {
-                    super::transfer::record_failure(run, &u.key, &u.filename, FailureClass::Create(ItemFailureClass::Rejected), err.to_string(), attempts + 1);
+                    super::transfer::record_failure(
+                        run,
+                        &u.key,
+                        &u.filename,
+                        FailureClass::Create(ItemFailureClass::Rejected),
+                        err.to_string(),
+                        attempts + 1,
+                    );
                 }
             }
             if !again.is_empty() {
@@ -188,7 +240,10 @@ async fn send_batch(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>, report: &mut Cr
 }
 
 /// After a create whose outcome is unknown: record what took effect, return the rest.
-async fn settle_unknown(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>) -> Result<Vec<(Uploaded, u32)>, Stop> {
+async fn settle_unknown(
+    run: &Arc<Run>,
+    batch: Vec<(Uploaded, u32)>,
+) -> Result<Vec<(Uploaded, u32)>, Stop> {
     let uploads: Vec<Uploaded> = batch.iter().map(|(u, _)| u.clone()).collect();
     let found = reconcile(run, &uploads).await?;
     let mut again = Vec::new();
@@ -200,7 +255,15 @@ async fn settle_unknown(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>) -> Result<V
                 if attempts + 1 < MAX_CREATE_ATTEMPTS {
                     again.push((u, attempts + 1));
                 } else {
-                    super::transfer::record_failure(run, &u.key, &u.filename, FailureClass::Create(ItemFailureClass::Retryable), "Google did not confirm creating this item; it will be retried on resume.".into(), attempts + 1);
+                    super::transfer::record_failure(
+                        run,
+                        &u.key,
+                        &u.filename,
+                        FailureClass::Create(ItemFailureClass::Retryable),
+                        "Google did not confirm creating this item; it will be retried on resume."
+                            .into(),
+                        attempts + 1,
+                    );
                 }
             }
         }
@@ -209,19 +272,35 @@ async fn settle_unknown(run: &Arc<Run>, batch: Vec<(Uploaded, u32)>) -> Result<V
 }
 
 /// Finds which of `uploads` Google already created, by the description each was sent with.
-pub(crate) async fn reconcile(run: &Run, uploads: &[Uploaded]) -> Result<HashMap<FileKey, MediaItem>, Stop> {
-    let mut wanted: HashMap<String, FileKey> = uploads.iter().map(|u| (description_for(&u.key, &u.filename), u.key.clone())).collect();
+pub(crate) async fn reconcile(
+    run: &Run,
+    uploads: &[Uploaded],
+) -> Result<HashMap<FileKey, MediaItem>, Stop> {
+    let mut wanted: HashMap<String, FileKey> = uploads
+        .iter()
+        .map(|u| (description_for(&u.key, &u.filename), u.key.clone()))
+        .collect();
     let mut found = HashMap::new();
     let album = run.session().album_id;
     let mut page_token: Option<String> = None;
     while !wanted.is_empty() {
         let page = match &album {
-            Some(album) => run.photos.search_album(album, page_token.as_deref(), 100).await,
-            None => run.photos.list_media_items(page_token.as_deref(), 100).await,
+            Some(album) => {
+                run.photos
+                    .search_album(album, page_token.as_deref(), 100)
+                    .await
+            }
+            None => {
+                run.photos
+                    .list_media_items(page_token.as_deref(), 100)
+                    .await
+            }
         };
         let page = page.map_err(|e| {
             Stop::from_photos(&e).unwrap_or_else(|| Stop::Paused {
-                reason: format!("Could not check what Google Photos already has ({e}); resume to try again."),
+                reason: format!(
+                    "Could not check what Google Photos already has ({e}); resume to try again."
+                ),
                 resets_at: None,
             })
         })?;
@@ -268,7 +347,11 @@ fn back_to_uploaded(run: &Run, u: &Uploaded) -> Result<(), Stop> {
     }])
 }
 
-fn reset_for_upload<'a>(run: &Run, uploads: impl Iterator<Item = &'a Uploaded>, report: &mut CreateReport) -> Result<(), Stop> {
+fn reset_for_upload<'a>(
+    run: &Run,
+    uploads: impl Iterator<Item = &'a Uploaded>,
+    report: &mut CreateReport,
+) -> Result<(), Stop> {
     let changes: Vec<StateChange> = uploads
         .map(|u| StateChange {
             key: u.key.clone(),
@@ -293,13 +376,22 @@ async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
     if let Some(id) = session.album_id {
         return Ok(Some(id));
     }
-    let album = match run.photos.create_album(&title).await {
-        Ok(album) => album,
-        Err(PhotosError::OutcomeUnknown(_)) => match find_album(run, &title).await? {
-            Some(album) => album,
-            None => run.photos.create_album(&title).await.map_err(|e| album_stop(&e))?,
+    // A run that died between creating the album and recording its id left it behind: reuse
+    // an album of ours with this title rather than making an empty twin.
+    let album = match find_album(run, &title).await? {
+        Some(album) => album,
+        None => match run.photos.create_album(&title).await {
+            Ok(album) => album,
+            Err(PhotosError::OutcomeUnknown(_)) => match find_album(run, &title).await? {
+                Some(album) => album,
+                None => run
+                    .photos
+                    .create_album(&title)
+                    .await
+                    .map_err(|e| album_stop(&e))?,
+            },
+            Err(e) => return Err(album_stop(&e)),
         },
-        Err(e) => return Err(album_stop(&e)),
     };
     run.save_session(|s| {
         s.album_id = Some(album.id.clone());
@@ -312,9 +404,18 @@ async fn find_album(run: &Run, title: &str) -> Result<Option<crate::photos::api:
     let mut token: Option<String> = None;
     let mut found = None;
     loop {
-        let page = run.photos.list_albums(token.as_deref()).await.map_err(|e| album_stop(&e))?;
+        let page = run
+            .photos
+            .list_albums(token.as_deref())
+            .await
+            .map_err(|e| album_stop(&e))?;
         // Titles are not unique; the newest one with our title is the one just created.
-        if let Some(a) = page.albums.into_iter().filter(|a| a.title.as_deref() == Some(title)).last() {
+        if let Some(a) = page
+            .albums
+            .into_iter()
+            .rev()
+            .find(|a| a.title.as_deref() == Some(title) && a.is_writeable != Some(false))
+        {
             found = Some(a);
         }
         token = page.next_page_token.filter(|t| !t.is_empty());
@@ -326,8 +427,9 @@ async fn find_album(run: &Run, title: &str) -> Result<Option<crate::photos::api:
 
 fn album_stop(err: &PhotosError) -> Stop {
     Stop::from_photos(err).unwrap_or_else(|| Stop::Paused {
-        reason: format!("Could not create the album in Google Photos ({err}); resume to try again."),
+        reason: format!(
+            "Could not create the album in Google Photos ({err}); resume to try again."
+        ),
         resets_at: None,
     })
 }
-

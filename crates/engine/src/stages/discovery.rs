@@ -24,10 +24,13 @@ pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
     let session = run.session();
     if session.discovery_done {
         let counts = run.store.counts(&session.id)?;
-        run.emit(SyncEvent::Discovered { files: counts.total });
+        run.emit(SyncEvent::Discovered {
+            files: counts.total,
+        });
         return Ok(());
     }
-    let range = CaptureRange::new(session.range_from, session.range_to).map_err(|e| Stop::Fatal(e.to_string()))?;
+    let range = CaptureRange::new(session.range_from, session.range_to)
+        .map_err(|e| Stop::Fatal(e.to_string()))?;
     let options = SelectOptions {
         include_raw: session.settings.include_raw,
         include_joined_video: session.settings.include_joined_video,
@@ -69,7 +72,13 @@ fn discovery_stop(err: &GoProError) -> Stop {
     })
 }
 
-async fn record(run: &Run, media: Vec<Medium>, options: SelectOptions, next_cursor: u64, done: bool) -> Result<(), Stop> {
+async fn record(
+    run: &Run,
+    media: Vec<Medium>,
+    options: SelectOptions,
+    next_cursor: u64,
+    done: bool,
+) -> Result<(), Stop> {
     let resolved: Vec<Result<Vec<DiscoveredItem>, Stop>> = futures_util::stream::iter(media)
         .map(|m| expand(run, m, options))
         .buffered(RESOLVE_CONCURRENCY)
@@ -80,13 +89,22 @@ async fn record(run: &Run, media: Vec<Medium>, options: SelectOptions, next_curs
         items.extend(r?);
     }
     let session_id = run.session().id;
-    run.store.record_discovery(&session_id, &items, next_cursor, done)?;
+    run.store
+        .record_discovery(&session_id, &items, next_cursor, done)?;
     run.save_session(|s| {
         s.discovery_cursor = next_cursor;
         s.discovery_done = done;
     })?;
     for item in &items {
-        if let Some(reason) = &item.skip {
+        // Files an earlier session created were recorded as skipped by the store's ledger.
+        let reason = match &item.skip {
+            Some(reason) => Some(reason.clone()),
+            None => run
+                .store
+                .ledger_lookup(&item.key)?
+                .map(|_| crate::model::SkipReason::AlreadyInGooglePhotos),
+        };
+        if let Some(reason) = reason {
             run.emit(SyncEvent::ItemSkipped {
                 key: item.key.clone(),
                 filename: item.filename.clone(),
@@ -101,7 +119,11 @@ async fn record(run: &Run, media: Vec<Medium>, options: SelectOptions, next_curs
 
 /// The files of one medium, resolving its renditions unless the search row already says it is
 /// skipped.
-async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Vec<DiscoveredItem>, Stop> {
+async fn expand(
+    run: &Run,
+    medium: Medium,
+    options: SelectOptions,
+) -> Result<Vec<DiscoveredItem>, Stop> {
     let captured_at = medium.captured_at();
     if let Some(reason) = precheck(&medium) {
         return Ok(vec![DiscoveredItem {
@@ -136,11 +158,20 @@ async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Vec
                     size: None,
                     skip: None,
                 });
-                run.urls.lock().expect("url cache").insert(original.key.clone(), (original, now));
+                run.urls
+                    .lock()
+                    .expect("url cache")
+                    .insert(original.key.clone(), (original, now));
             }
-            Choice::Skip { key, filename, reason } => out.push(DiscoveredItem {
+            Choice::Skip {
                 key,
-                filename: filename.or_else(|| medium.filename.clone()).unwrap_or_else(|| medium.id.clone()),
+                filename,
+                reason,
+            } => out.push(DiscoveredItem {
+                key,
+                filename: filename
+                    .or_else(|| medium.filename.clone())
+                    .unwrap_or_else(|| medium.id.clone()),
                 kind: None,
                 captured_at,
                 size: None,

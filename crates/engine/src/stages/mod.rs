@@ -56,7 +56,9 @@ impl Stop {
 
     pub(crate) fn from_photos(err: &PhotosError) -> Option<Stop> {
         match err {
-            PhotosError::LoginExpired | PhotosError::MissingScope | PhotosError::Auth(_) => Some(Stop::NeedsLogin(err.to_string())),
+            PhotosError::LoginExpired | PhotosError::MissingScope | PhotosError::Auth(_) => {
+                Some(Stop::NeedsLogin(err.to_string()))
+            }
             PhotosError::DailyQuota { resets_at } => Some(Stop::Paused {
                 reason: err.to_string(),
                 resets_at: Some(*resets_at),
@@ -80,7 +82,10 @@ impl From<StoreError> for Stop {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateBatchResult {
     /// Files of the batch in the order sent, each with its media item or failure.
-    pub items: Vec<(FileKey, Result<crate::photos::api::MediaItem, crate::photos::ItemFailure>)>,
+    pub items: Vec<(
+        FileKey,
+        Result<crate::photos::api::MediaItem, crate::photos::ItemFailure>,
+    )>,
 }
 
 /// Everything a run's stages share.

@@ -37,9 +37,16 @@ pub(crate) struct Uploaded {
 }
 
 /// Transfers `work` with bounded concurrency, sending each uploaded file to `created`.
-pub(crate) async fn run(run: &Arc<Run>, work: Vec<ItemRecord>, created: mpsc::Sender<Uploaded>) -> Result<(), Stop> {
+pub(crate) async fn run(
+    run: &Arc<Run>,
+    work: Vec<ItemRecord>,
+    created: mpsc::Sender<Uploaded>,
+) -> Result<(), Stop> {
     let limit = Arc::new(Semaphore::new(run.settings.concurrency.max(1)));
-    let limiter = run.settings.bandwidth_cap_bytes_per_sec.map(|bps| Arc::new(RateLimiter::new(bps)));
+    let limiter = run
+        .settings
+        .bandwidth_cap_bytes_per_sec
+        .map(|bps| Arc::new(RateLimiter::new(bps)));
     let mut tasks = JoinSet::new();
     let stop_signal = run.control.clone();
     for item in work {
@@ -96,7 +103,14 @@ pub(crate) async fn run(run: &Arc<Run>, work: Vec<ItemRecord>, created: mpsc::Se
     }
 }
 
-pub(crate) fn record_failure(run: &Run, key: &FileKey, filename: &str, class: FailureClass, reason: String, attempts: u32) {
+pub(crate) fn record_failure(
+    run: &Run,
+    key: &FileKey,
+    filename: &str,
+    class: FailureClass,
+    reason: String,
+    attempts: u32,
+) {
     let change = StateChange {
         key: key.clone(),
         state: ItemState::Failed {
@@ -126,7 +140,11 @@ pub(crate) enum FileError {
 }
 
 /// Moves one file: resolve, size, stream, checkpoint the token.
-async fn move_file(run: &Arc<Run>, item: ItemRecord, limiter: Option<Arc<RateLimiter>>) -> Result<Option<Uploaded>, FileError> {
+async fn move_file(
+    run: &Arc<Run>,
+    item: ItemRecord,
+    limiter: Option<Arc<RateLimiter>>,
+) -> Result<Option<Uploaded>, FileError> {
     let original = resolve(run, &item.key).await?;
     let size = run
         .gopro
@@ -136,7 +154,9 @@ async fn move_file(run: &Arc<Run>, item: ItemRecord, limiter: Option<Arc<RateLim
     if let Some(reason) = size_check(original.kind, size) {
         let change = StateChange {
             key: item.key.clone(),
-            state: ItemState::Skipped { reason: reason.clone() },
+            state: ItemState::Skipped {
+                reason: reason.clone(),
+            },
             size: Some(size),
         };
         run.set_states(&[change]).map_err(FileError::Stop)?;
@@ -179,23 +199,26 @@ async fn move_file(run: &Arc<Run>, item: ItemRecord, limiter: Option<Arc<RateLim
         }
     };
     let started = Instant::now();
-    let token = run.photos.upload(&source, &meta, &progress).await.map_err(|e| match Stop::from_photos(&e) {
-        Some(stop) => FileError::Stop(stop),
-        None => match e {
-            PhotosError::TooLarge(message) => FileError::Failed {
-                class: FailureClass::Upload,
-                reason: format!("Google Photos refused the file as too large ({message})."),
+    let token =
+        run.photos.upload(&source, &meta, &progress).await.map_err(
+            |e| match Stop::from_photos(&e) {
+                Some(stop) => FileError::Stop(stop),
+                None => match e {
+                    PhotosError::TooLarge(message) => FileError::Failed {
+                        class: FailureClass::Upload,
+                        reason: format!("Google Photos refused the file as too large ({message})."),
+                    },
+                    PhotosError::Source(message) => FileError::Failed {
+                        class: FailureClass::Download,
+                        reason: format!("Reading the file from GoPro failed: {message}"),
+                    },
+                    other => FileError::Failed {
+                        class: FailureClass::Upload,
+                        reason: other.to_string(),
+                    },
+                },
             },
-            PhotosError::Source(message) => FileError::Failed {
-                class: FailureClass::Download,
-                reason: format!("Reading the file from GoPro failed: {message}"),
-            },
-            other => FileError::Failed {
-                class: FailureClass::Upload,
-                reason: other.to_string(),
-            },
-        },
-    })?;
+        )?;
     // Checkpoint the token before anything else can fail.
     let uploaded_at = Utc::now();
     let change = StateChange {
@@ -210,7 +233,9 @@ async fn move_file(run: &Arc<Run>, item: ItemRecord, limiter: Option<Arc<RateLim
     run.metrics.add_uploaded(size);
     run.metrics.add_uploading(started.elapsed());
     run.bytes_moved.fetch_add(size, Ordering::Relaxed);
-    run.emit(SyncEvent::ItemUploaded { key: item.key.clone() });
+    run.emit(SyncEvent::ItemUploaded {
+        key: item.key.clone(),
+    });
     Ok(Some(Uploaded {
         key: item.key,
         filename: item.filename,
@@ -233,7 +258,14 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
         .map_err(|e| gopro_error(&e, FailureClass::Download))?;
     let medium = crate::gopro::api::Medium {
         id: key.media_id.clone(),
-        play_as: Some(if key.label == "file" { "multi_shot_photo" } else { "video" }.into()),
+        play_as: Some(
+            if key.label == "file" {
+                "multi_shot_photo"
+            } else {
+                "video"
+            }
+            .into(),
+        ),
         ..Default::default()
     };
     let options = SelectOptions {
@@ -247,7 +279,10 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
             if &original.key == key {
                 found = Some(original.clone());
             }
-            run.urls.lock().expect("url cache").insert(original.key.clone(), (original, now));
+            run.urls
+                .lock()
+                .expect("url cache")
+                .insert(original.key.clone(), (original, now));
         }
     }
     found.ok_or_else(|| FileError::Failed {
@@ -287,37 +322,47 @@ impl UploadSource for CdnSource {
         self.size
     }
 
-    async fn open(&self, offset: u64) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError> {
-        let stream = self.run.gopro.download(self.key.clone(), Some(self.url.clone()), offset);
+    async fn open(
+        &self,
+        offset: u64,
+    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError>
+    {
+        let stream = self
+            .run
+            .gopro
+            .download(self.key.clone(), Some(self.url.clone()), offset);
         let metrics = self.run.metrics.clone();
         let limiter = self.limiter.clone();
         let chunk = self.chunk;
         let state = (stream, metrics, limiter, Bytes::new());
-        Ok(futures_util::stream::unfold(state, move |(mut stream, metrics, limiter, mut pending)| async move {
-            if pending.is_empty() {
-                let waited = Instant::now();
-                let next = stream.next_chunk().await;
-                metrics.add_downloading(waited.elapsed());
-                match next {
-                    None => return None,
-                    Some(Err(err)) => {
-                        let err = std::io::Error::other(err.to_string());
-                        return Some((Err(err), (stream, metrics, limiter, pending)));
-                    }
-                    Some(Ok(bytes)) => {
-                        metrics.add_downloaded(bytes.len() as u64);
-                        pending = bytes;
+        Ok(futures_util::stream::unfold(
+            state,
+            move |(mut stream, metrics, limiter, mut pending)| async move {
+                if pending.is_empty() {
+                    let waited = Instant::now();
+                    let next = stream.next_chunk().await;
+                    metrics.add_downloading(waited.elapsed());
+                    match next {
+                        None => return None,
+                        Some(Err(err)) => {
+                            let err = std::io::Error::other(err.to_string());
+                            return Some((Err(err), (stream, metrics, limiter, pending)));
+                        }
+                        Some(Ok(bytes)) => {
+                            metrics.add_downloaded(bytes.len() as u64);
+                            pending = bytes;
+                        }
                     }
                 }
-            }
-            // Hand the upload chunks of at most `chunk` bytes.
-            let take = pending.len().min(chunk);
-            let out = pending.split_to(take);
-            if let Some(limiter) = &limiter {
-                limiter.take(out.len() as u64).await;
-            }
-            Some((Ok(out), (stream, metrics, limiter, pending)))
-        })
+                // Hand the upload chunks of at most `chunk` bytes.
+                let take = pending.len().min(chunk);
+                let out = pending.split_to(take);
+                if let Some(limiter) = &limiter {
+                    limiter.take(out.len() as u64).await;
+                }
+                Some((Ok(out), (stream, metrics, limiter, pending)))
+            },
+        )
         .boxed())
     }
 }

@@ -13,7 +13,10 @@ pub use error::StoreError;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
-use crate::model::{DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSummary};
+use crate::model::{
+    DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
+    SessionSummary,
+};
 
 /// Checkpoints of sessions and their files.
 pub trait SessionStore: Send + Sync {

@@ -212,7 +212,7 @@ pub(crate) fn upload_invalid(message: &str) -> Response {
 /// 413 for an upload over the cap, naming the cap like the real message ("20 GB").
 pub(crate) fn upload_too_large(cap: u64) -> Response {
     const GB: u64 = 1 << 30;
-    let label = if cap >= GB && cap % GB == 0 {
+    let label = if cap >= GB && cap.is_multiple_of(GB) {
         format!("{} GB", cap / GB)
     } else {
         format!("{cap} bytes")

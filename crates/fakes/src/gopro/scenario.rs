@@ -35,7 +35,7 @@ impl Trigger {
             Trigger::Never => false,
             Trigger::Always => true,
             Trigger::First(k) => n <= u64::from(k),
-            Trigger::EveryNth(k) => k > 0 && n % u64::from(k) == 0,
+            Trigger::EveryNth(k) => k > 0 && n.is_multiple_of(u64::from(k)),
             Trigger::Random(p) => roll < p,
         }
     }

@@ -1,0 +1,261 @@
+//! The CLI as a person or a script meets it: exit codes, messages, JSON lines.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{library, Harness, ELIGIBLE};
+use fakes::clouds::FakeClouds;
+use fakes::google::{GoogleScenario, InjectedError, RequestFault, RequestKind};
+use fakes::gopro::GoProScenario;
+use fakes::scenario::Scenario;
+
+fn harness() -> Harness {
+    Harness::new(
+        FakeClouds::start(Scenario {
+            gopro: GoProScenario::default().with_library(library()),
+            google: GoogleScenario::default(),
+        })
+        .unwrap(),
+    )
+}
+
+#[test]
+fn a_sync_prints_json_lines_and_ends_with_the_summary() {
+    let h = harness();
+    let out = h.run(&[
+        "sync",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = Harness::lines(&out);
+    assert_eq!(lines[0]["event"], "session_started");
+    let id = lines[0]["session_id"].as_str().unwrap().to_string();
+    assert!(lines
+        .iter()
+        .all(|l| l["session_id"] == id.as_str() && l["event"].is_string()));
+    let last = lines.last().unwrap();
+    assert_eq!(last["event"], "session_finished");
+    assert_eq!(last["status"], "completed");
+    assert_eq!(last["created"], ELIGIBLE);
+    // The .360 and the joined copy of the chaptered video.
+    assert_eq!(last["skipped"], 2);
+    assert_eq!(last["failed"], 0);
+    assert!(last["bytes"].as_u64().unwrap() > 10_000_000);
+    h.assert_created_exactly_once(ELIGIBLE);
+    // The session is listed and shown with Google links.
+    let out = h.run(&["sessions", "--json"]);
+    let sessions: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sessions[0]["session"]["id"], id.as_str());
+    let out = h.run(&["show", &id, "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = shown["items"].as_array().unwrap();
+    assert_eq!(items.len(), ELIGIBLE + 2);
+    assert!(items
+        .iter()
+        .filter(|i| i["state"] == "created")
+        .all(|i| i["google_url"].is_string()));
+    assert!(items
+        .iter()
+        .any(|i| i["state"] == "skipped" && i["reason"].as_str().unwrap().contains("360")));
+    // Nothing left to resume.
+    let out = h.run(&["resume"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no unfinished session"));
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_exit_2() {
+    let h = harness();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["sync", "--from", "2026-03-31", "--to", "2026-03-01"],
+            "before the start",
+        ),
+        (
+            &["sync", "--from", "March", "--to", "2026-03-01"],
+            "YYYY-MM-DD",
+        ),
+        (
+            &[
+                "sync",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-02",
+                "--session-id",
+                "no spaces",
+            ],
+            "not a valid session id",
+        ),
+        (&["resume", "nope"], "no session \"nope\""),
+        (&["show", "nope"], "no session \"nope\""),
+    ];
+    for (args, expected) in cases {
+        let out = h.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    }
+}
+
+#[test]
+fn a_corrupt_database_is_left_untouched() {
+    let h = harness();
+    std::fs::create_dir_all(h.data_dir.path()).unwrap();
+    std::fs::write(h.db(), b"this is not a database, but somebody's file").unwrap();
+    let out = h.run(&["sessions"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("left untouched"));
+    assert_eq!(
+        std::fs::read(h.db()).unwrap(),
+        b"this is not a database, but somebody's file"
+    );
+}
+
+#[test]
+fn an_expired_gopro_login_exits_3_and_resume_after_login_finishes() {
+    let mut h = harness();
+    h.clouds
+        .gopro
+        .clock()
+        .advance(Duration::from_secs(30 * 3600));
+    let out = h.run(&[
+        "sync",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--session-id",
+        "login",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = Harness::lines(&out).pop().unwrap();
+    assert_eq!(last["status"], "needs_login");
+    h.gopro_token = h.clouds.gopro.issue_token();
+    let out = h.run(&["resume", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    h.assert_created_exactly_once(ELIGIBLE);
+}
+
+#[test]
+fn the_daily_quota_exits_4_with_the_reset_time() {
+    let h = harness();
+    h.clouds.google.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitDaily,
+        times: 1,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
+    let out = h.run(&[
+        "sync",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--session-id",
+        "quota",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = Harness::lines(&out).pop().unwrap();
+    assert_eq!(last["status"], "paused");
+    assert!(last["quota_resets_at"].is_string());
+    let out = h.run(&["resume", "quota"]);
+    assert_eq!(out.status.code(), Some(0));
+    h.assert_created_exactly_once(ELIGIBLE);
+}
+
+#[test]
+fn not_logged_in_says_how_to_log_in() {
+    let h = harness();
+    let out = h
+        .command(&["sync", "--from", "2026-03-01", "--to", "2026-03-31"])
+        .env_remove("Q2GOOGLE_GOPRO_TOKEN")
+        .env("Q2GOOGLE_KEYRING", "keyutils")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(1) | Some(3)), "{stderr}");
+    assert!(
+        stderr.contains("keyring") || stderr.contains("q2google login gopro"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn login_gopro_checks_the_token_before_keeping_it() {
+    let h = harness();
+    let mut child = h
+        .command(&["login", "gopro", "--token-stdin"])
+        .env_remove("Q2GOOGLE_GOPRO_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"not-a-real-token\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Either the keyring is missing here (a clear message) or the token was refused (exit 3).
+    assert!(out.status.code() != Some(0), "{stderr}");
+    assert!(
+        stderr.contains("did not accept this token") || stderr.contains("keyring"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn doctor_runs_the_contract_checks_against_the_fakes() {
+    let h = harness();
+    let out = h.run(&["doctor", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = |name: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(check("GoPro login and API")["ok"], true, "{report}");
+    assert!(check("GoPro login and API")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("CDN HEAD"));
+    assert_eq!(check("Google sign-in and API")["ok"], true, "{report}");
+    assert_eq!(check("data folder writable")["ok"], true);
+    assert_eq!(check("clock")["ok"], true, "{report}");
+}

@@ -1,0 +1,164 @@
+//! Runs the real `q2google` binary against fakes started in the test process.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use chrono::{DateTime, Utc};
+use fakes::clouds::FakeClouds;
+use fakes::gopro::Media;
+
+pub const SCOPES: [&str; 2] = [
+    "https://www.googleapis.com/auth/photoslibrary.appendonly",
+    "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata",
+];
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A library of 36 files over March 2026: photos, videos, chapters, a burst, and a .360.
+pub fn library() -> Vec<Media> {
+    let mut media = Vec::new();
+    for i in 0..20u64 {
+        let when = at(&format!(
+            "2026-03-{:02}T{:02}:15:00Z",
+            1 + i % 28,
+            8 + i % 10
+        ));
+        media.push(Media::photo(
+            &format!("p{i}"),
+            &format!("GOPR{:04}.JPG", 100 + i),
+            when,
+            1000 + i,
+            150_000 + i * 13_000,
+        ));
+    }
+    for i in 0..4u64 {
+        let when = at(&format!("2026-03-{:02}T12:00:00Z", 3 + i * 5));
+        media.push(Media::video(
+            &format!("v{i}"),
+            &format!("GX01{:04}.MP4", 200 + i),
+            when,
+            2000 + i,
+            2_000_000 + i * 500_000,
+        ));
+    }
+    media.push(Media::chaptered_video(
+        "c1",
+        "GX010300.MP4",
+        at("2026-03-20T09:00:00Z"),
+        3000,
+        &[1_500_000, 1_500_000, 700_000],
+    ));
+    media.push(Media::burst(
+        "b1",
+        "G0010400.JPG",
+        at("2026-03-21T09:00:00Z"),
+        4000,
+        &[90_000; 6],
+    ));
+    media.push(Media::spherical(
+        "s1",
+        "GS010500.360",
+        at("2026-03-22T09:00:00Z"),
+        5000,
+        500_000,
+    ));
+    media
+}
+
+/// Eligible files of `library()`: 20 photos + 4 videos + 3 chapters + 6 frames.
+pub const ELIGIBLE: usize = 33;
+
+pub struct Harness {
+    pub clouds: FakeClouds,
+    pub data_dir: tempfile::TempDir,
+    pub gopro_token: String,
+    pub google_refresh: String,
+}
+
+impl Harness {
+    pub fn new(clouds: FakeClouds) -> Self {
+        let gopro_token = clouds.gopro.issue_token();
+        let google_refresh = clouds.google.issue_tokens(&SCOPES).refresh_token;
+        Self {
+            clouds,
+            data_dir: tempfile::tempdir().unwrap(),
+            gopro_token,
+            google_refresh,
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.data_dir.path().join("sessions.sqlite3")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_q2google"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.data_dir.path())
+            .env("Q2GOOGLE_DATA_DIR", self.data_dir.path())
+            .env("Q2GOOGLE_GOPRO_API_URL", self.clouds.gopro.api_url())
+            .env("Q2GOOGLE_PHOTOS_API_URL", self.clouds.google.base_url())
+            .env(
+                "Q2GOOGLE_GOOGLE_AUTH_URL",
+                self.clouds.google.authorize_url(),
+            )
+            .env("Q2GOOGLE_GOOGLE_TOKEN_URL", self.clouds.google.token_url())
+            .env("Q2GOOGLE_GOOGLE_CLIENT_ID", self.clouds.google.client_id())
+            .env(
+                "Q2GOOGLE_GOOGLE_CLIENT_SECRET",
+                self.clouds.google.client_secret(),
+            )
+            .env("Q2GOOGLE_GOPRO_TOKEN", &self.gopro_token)
+            .env("Q2GOOGLE_GOOGLE_REFRESH_TOKEN", &self.google_refresh)
+            .stdin(Stdio::null());
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// The JSON lines a run printed.
+    pub fn lines(output: &Output) -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+            .collect()
+    }
+
+    /// Asserts every eligible file is in Google exactly once, by its bytes.
+    pub fn assert_created_exactly_once(&self, eligible: usize) {
+        let created = self.clouds.google.media_items();
+        let mut shas: Vec<String> = created.iter().map(|m| m.sha256.clone()).collect();
+        shas.sort();
+        let before = shas.len();
+        shas.dedup();
+        assert_eq!(before, shas.len(), "a file was created twice");
+        let expected: Vec<String> = self
+            .clouds
+            .gopro
+            .expected_originals()
+            .into_iter()
+            .filter(|e| !e.filename.ends_with(".360"))
+            .map(|e| e.content.sha256_hex())
+            .collect();
+        assert_eq!(expected.len(), eligible);
+        for sha in &expected {
+            assert!(
+                shas.contains(sha),
+                "an original never reached Google Photos"
+            );
+        }
+        assert_eq!(created.len(), eligible, "only the originals were created");
+    }
+}
+
+pub fn path_exists(p: &Path) -> bool {
+    p.exists()
+}
