@@ -181,6 +181,7 @@ impl GoProToPhotosSync {
             stop: Mutex::new(None),
             responses: Mutex::new(Vec::new()),
             bytes_moved: AtomicU64::new(0),
+            resumed,
         });
         run.emit(SyncEvent::SessionStarted {
             from: session.range_from,

@@ -377,8 +377,14 @@ async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
         return Ok(Some(id));
     }
     // A run that died between creating the album and recording its id left it behind: reuse
-    // an album of ours with this title rather than making an empty twin.
-    let album = match find_album(run, &title).await? {
+    // an album of ours with this title rather than making an empty twin. A new session cannot
+    // have one, which saves a request.
+    let existing = if run.resumed {
+        find_album(run, &title).await?
+    } else {
+        None
+    };
+    let album = match existing {
         Some(album) => album,
         None => match run.photos.create_album(&title).await {
             Ok(album) => album,

@@ -106,6 +106,8 @@ pub(crate) struct Run {
     pub responses: Mutex<Vec<CreateBatchResult>>,
     /// Bytes moved in this run.
     pub bytes_moved: std::sync::atomic::AtomicU64,
+    /// Whether the session existed before this run (an earlier run may have left work behind).
+    pub resumed: bool,
 }
 
 impl Run {

@@ -1,0 +1,347 @@
+//! `q2google-bench`: measures the engine against the fakes and prints the figures the README
+//! quotes. Run it in release mode: `cargo run --release -p q2google-bench`.
+//!
+//! Every figure is a ratio measured in this one run: throughput against the bound the fakes'
+//! per-connection throttles allow (and the same files one at a time), peak memory while one
+//! 4 GB video moves, API requests per file created, checkpoint cost at 1 k, 10 k and 100 k files,
+//! and the time to load a 100 k-file session.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient, SCOPES};
+use engine::gopro::{FileKey, GoProClient, GoProCredentials};
+use engine::http::{HttpCore, RetryPolicy};
+use engine::model::{
+    DiscoveredItem, ItemState, MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus,
+};
+use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncOutcome};
+use engine::photos::PhotosClient;
+use engine::secret::Secret;
+use engine::settings::Settings;
+use engine::store::{SessionStore, SqliteStore, StateChange};
+use fakes::clouds::FakeClouds;
+use fakes::google::{GoogleScenario, RequestKind as GoogleKind};
+use fakes::gopro::{GoProScenario, Media, RequestKind as GoProKind};
+use fakes::scenario::Scenario;
+use fakes::Shaping;
+
+fn at(day: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 10, minute, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn march() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"),
+    )
+}
+
+/// Runs one whole sync of `library` and returns the outcome, the fakes and the wall time.
+async fn sync(
+    library: Vec<Media>,
+    cdn: Shaping,
+    settings: Settings,
+    data_dir: &std::path::Path,
+) -> (SyncOutcome, FakeClouds, Duration) {
+    let mut gopro = GoProScenario::default().with_library(library);
+    gopro.faults.cdn_shaping = cdn;
+    let clouds = FakeClouds::start(Scenario {
+        gopro,
+        google: GoogleScenario::default(),
+    })
+    .expect("fakes start");
+    let http = HttpCore::new(
+        RetryPolicy::default(),
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+    );
+    let gopro_client = GoProClient::new(
+        http.clone(),
+        url::Url::parse(&clouds.gopro.api_url()).expect("url"),
+        GoProCredentials {
+            access_token: Secret::new(clouds.gopro.issue_token()),
+            user_id: Some(clouds.gopro.user_id().into()),
+        },
+    );
+    let issued = clouds.google.issue_tokens(&SCOPES);
+    let oauth = GoogleOAuth::new(
+        http.clone(),
+        url::Url::parse(&clouds.google.authorize_url()).expect("url"),
+        url::Url::parse(&clouds.google.token_url()).expect("url"),
+        OAuthClient {
+            client_id: clouds.google.client_id(),
+            client_secret: Some(Secret::new(clouds.google.client_secret())),
+        },
+    );
+    let cache = AccessTokenCache::new(
+        oauth,
+        GoogleCredentials {
+            refresh_token: Secret::new(issued.refresh_token),
+            access_token: None,
+        },
+    );
+    let photos = PhotosClient::new(
+        http,
+        url::Url::parse(&clouds.google.base_url()).expect("url"),
+        Arc::new(cache),
+    )
+    .with_raw_upload_max(settings.raw_upload_max_bytes);
+    let store = Arc::new(
+        SqliteStore::open(&data_dir.join(format!(
+            "bench-{}.sqlite3",
+            Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        )))
+        .expect("store"),
+    );
+    let engine = GoProToPhotosSync::new(gopro_client, photos, store, settings);
+    let (from, to) = march();
+    let id = SessionId::new("bench").expect("id");
+    let started = Instant::now();
+    let outcome = engine
+        .sync_date_range(from, to, &id, None, None, StageHooks::default(), None)
+        .await
+        .expect("sync runs");
+    let wall = started.elapsed();
+    assert_eq!(
+        outcome.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        outcome.session.status_reason
+    );
+    (outcome, clouds, wall)
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn google_requests(clouds: &FakeClouds) -> u64 {
+    use GoogleKind::*;
+    [
+        Token,
+        UploadRaw,
+        UploadStart,
+        UploadChunk,
+        UploadQuery,
+        BatchCreate,
+        List,
+        Search,
+        AlbumCreate,
+        AlbumList,
+        BatchAdd,
+    ]
+    .iter()
+    .map(|k| clouds.google.request_count(*k))
+    .sum()
+}
+
+fn gopro_requests(clouds: &FakeClouds) -> u64 {
+    use GoProKind::*;
+    [Search, Download, Medium, User]
+        .iter()
+        .map(|k| clouds.gopro.request_count(*k))
+        .sum()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = Settings {
+        create_batch_linger: Duration::from_millis(200),
+        ..Settings::default()
+    };
+    println!("q2google benchmark (engine and fakes in one process; loopback)\n");
+
+    // 1. Peak memory while one 4 GB video moves (first, so the high-water mark is its own).
+    let before = peak_rss_mb();
+    let (outcome, _clouds, wall) = sync(
+        vec![Media::video(
+            "big",
+            "GX019999.MP4",
+            at(5, 0),
+            1,
+            4_000_000_000,
+        )],
+        Shaping::default(),
+        base.clone(),
+        dir.path(),
+    )
+    .await;
+    let peak = peak_rss_mb();
+    println!("4 GB video: moved in {:.1} s ({:.0} MB/s); peak RSS {peak:.0} MB (before: {before:.0} MB; fakes included)", wall.as_secs_f64(), outcome.bytes as f64 / 1e6 / wall.as_secs_f64());
+
+    // 2. Throughput against the throttled bound, several files in flight vs one at a time.
+    let per_connection = 8_000_000u64;
+    let videos = || {
+        (0..6u32)
+            .map(|i| {
+                Media::video(
+                    &format!("t{i}"),
+                    &format!("GX01{:04}.MP4", 100 + i),
+                    at(6, i),
+                    10 + u64::from(i),
+                    16_000_000,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let cdn = Shaping {
+        latency_ms: 20,
+        bytes_per_sec: Some(per_connection),
+    };
+    for concurrency in [3usize, 1] {
+        let settings = Settings {
+            concurrency,
+            ..base.clone()
+        };
+        let (outcome, _clouds, wall) = sync(videos(), cdn, settings, dir.path()).await;
+        let bound = (per_connection * concurrency as u64) as f64;
+        let achieved = outcome.bytes as f64 / wall.as_secs_f64();
+        println!(
+            "throughput, {concurrency} in flight: {:.1} MB/s of a {:.1} MB/s bound = {:.2} of the bound ({} files, {:.1} s)",
+            achieved / 1e6,
+            bound / 1e6,
+            achieved / bound,
+            outcome.counts.created,
+            wall.as_secs_f64()
+        );
+    }
+
+    // 3. Requests per file created.
+    let photos: Vec<Media> = (0..200u32)
+        .map(|i| {
+            Media::photo(
+                &format!("p{i}"),
+                &format!("GOPR{:04}.JPG", i),
+                at(1 + i % 28, i % 60),
+                1000 + u64::from(i),
+                200_000 + u64::from(i) * 997,
+            )
+        })
+        .collect();
+    let (outcome, clouds, _) = sync(photos, Shaping::default(), base.clone(), dir.path()).await;
+    let files = outcome.counts.created as f64;
+    println!(
+        "photos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files)",
+        google_requests(&clouds) as f64 / files,
+        gopro_requests(&clouds) as f64 / files,
+        files
+    );
+    let videos: Vec<Media> = (0..100u32)
+        .map(|i| {
+            Media::video(
+                &format!("v{i}"),
+                &format!("GX02{:04}.MP4", i),
+                at(1 + i % 28, i % 60),
+                5000 + u64::from(i),
+                9_000_000,
+            )
+        })
+        .collect();
+    let (outcome, clouds, _) = sync(videos, Shaping::default(), base.clone(), dir.path()).await;
+    let files = outcome.counts.created as f64;
+    println!("videos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files over the raw-upload size)", google_requests(&clouds) as f64 / files, gopro_requests(&clouds) as f64 / files, files);
+
+    // 4. Checkpoint cost and load time by session size.
+    for size in [1_000u64, 10_000, 100_000] {
+        let store =
+            SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3"))).expect("store");
+        let id = SessionId::new(format!("s{size}")).expect("id");
+        let now = Utc::now();
+        store
+            .create_session(&SessionRecord {
+                id: id.clone(),
+                range_from: march().0,
+                range_to: march().1,
+                settings: SessionSettings {
+                    batch_size: 50,
+                    create_batch_size: 50,
+                    include_raw: false,
+                    include_joined_video: false,
+                    album_title: None,
+                },
+                status: SessionStatus::Running,
+                status_reason: None,
+                quota_resets_at: None,
+                discovery_cursor: 1,
+                discovery_done: false,
+                album_id: None,
+                album_url: None,
+                created_at: now,
+                updated_at: now,
+                finished_at: None,
+                bytes_transferred: 0,
+            })
+            .expect("session");
+        let key = |n: u64| FileKey {
+            media_id: format!("m{n:08}"),
+            item_number: 1,
+            label: "source".into(),
+        };
+        for page in 0..size / 50 {
+            let items: Vec<DiscoveredItem> = (page * 50..page * 50 + 50)
+                .map(|n| DiscoveredItem {
+                    key: key(n),
+                    filename: format!("GOPR{n}.JPG"),
+                    kind: Some(MediaKind::Photo),
+                    captured_at: Some(now),
+                    size: Some(300_000),
+                    skip: None,
+                })
+                .collect();
+            store
+                .record_discovery(&id, &items, page + 2, false)
+                .expect("discovery page");
+        }
+        // A checkpoint as the transfer makes it: one file's token; as create makes it: 50 files.
+        let rounds = 200u64;
+        let started = Instant::now();
+        for r in 0..rounds {
+            let change = StateChange {
+                key: key(r % size),
+                state: ItemState::Uploaded {
+                    upload_token: "token".into(),
+                    at: now,
+                },
+                size: Some(300_000),
+            };
+            store.set_states(&id, &[change]).expect("checkpoint");
+        }
+        let one = started.elapsed() / rounds as u32;
+        let started = Instant::now();
+        for r in 0..20u64 {
+            let changes: Vec<StateChange> = (0..50)
+                .map(|i| StateChange {
+                    key: key((r * 50 + i) % size),
+                    state: ItemState::Created {
+                        media_item_id: format!("g{r}-{i}"),
+                        product_url: None,
+                    },
+                    size: None,
+                })
+                .collect();
+            store.set_states(&id, &changes).expect("checkpoint");
+        }
+        let fifty = started.elapsed() / 20;
+        drop(store);
+        let started = Instant::now();
+        let store =
+            SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3"))).expect("reopen");
+        let items = store.items(&id).expect("items");
+        let counts = store.counts(&id).expect("counts");
+        let load = started.elapsed();
+        assert_eq!(items.len() as u64, counts.total);
+        println!("{size:>7} files: checkpoint of 1 file {:.3} ms, of 50 files {:.3} ms; open + load the session {:.0} ms", one.as_secs_f64() * 1e3, fifty.as_secs_f64() * 1e3, load.as_secs_f64() * 1e3);
+    }
+}
