@@ -26,6 +26,8 @@ export type AppModel = {
   login: (cloud: Cloud) => Promise<CommandError | null>;
   announce: (text: string) => void;
   announcement: string;
+  /** True once the person has moved between screens (the first screen does not steal focus). */
+  navigated: boolean;
 };
 
 const Ctx = createContext<AppModel | null>(null);
@@ -135,7 +137,11 @@ export function AppProvider({ backend, children }: { backend: Backend; children:
     setApp((a) => (a ? { ...a, demo: s.demoMode } : a));
   }, []);
 
-  const go = useCallback((next: Screen) => setScreen(next), []);
+  const [navigated, setNavigated] = useState(false);
+  const go = useCallback((next: Screen) => {
+    setNavigated(true);
+    setScreen(next);
+  }, []);
 
   const value = useMemo<AppModel>(
     () => ({
@@ -152,8 +158,9 @@ export function AppProvider({ backend, children }: { backend: Backend; children:
       login,
       announce,
       announcement,
+      navigated,
     }),
-    [backend, store, app, loadError, settings, screen, go, reload, setAccount, setSettings, login, announce, announcement],
+    [backend, store, app, loadError, settings, screen, go, reload, setAccount, setSettings, login, announce, announcement, navigated],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -495,6 +495,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       v.createdAt = new Date(started).toISOString();
       v.bytesTransferred = v.counts.bytesCreated;
       v.durationSecs = Math.round(v.counts.bytesCreated / (BASE_BPS * 0.8));
+      run.simT = v.durationSecs;
       v.updatedAt = new Date(started + v.durationSecs * 1000).toISOString();
       v.status = status;
       v.stages = { discovery: "done", transfer: doneFrac >= 1 ? "done" : "running", create: doneFrac >= 1 ? "done" : "running" };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../../app/AppContext";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Icon } from "../../components/Icon";
 import { ScreenHeading } from "../../components/ScreenHeading";
 import { Spinner } from "../../components/Spinner";
 import { StatusBadge } from "../../components/StatusBadge";
@@ -114,10 +115,11 @@ export function History() {
                     {s.resumable && s.status !== "running" ? (
                       <button
                         type="button"
-                        className="btn btn-primary btn-small"
+                        className="btn btn-small"
                         onClick={() => void resume(s.id)}
                         disabled={resuming !== null}
                       >
+                        <Icon name="play" />
                         {resuming === s.id ? "Resuming…" : "Resume"}
                         <span className="visually-hidden"> {range}</span>
                       </button>

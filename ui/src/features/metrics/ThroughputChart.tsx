@@ -7,10 +7,13 @@ function cssVar(el: Element, name: string, fallback: string) {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
-function minutes(t: number) {
-  if (t < 120) return `${Math.round(t)} s`;
-  if (t < 7200) return `${Math.round(t / 60)} min`;
-  return `${(t / 3600).toFixed(1)} h`;
+/** Elapsed time as a clock: "0:45", "12:30", "1:05:00". */
+export function clock(t: number) {
+  const s = Math.max(0, Math.round(t));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
 /** Throughput over time (MB/s against time since start), drawn with uPlot on a canvas. */
@@ -29,11 +32,11 @@ export default function ThroughputChart({ samples }: { samples: ThroughputSample
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height: 224,
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       axes: [
-        { ...axis, values: (_u, vals) => vals.map(minutes) },
+        { ...axis, space: 70, values: (_u, vals) => vals.map(clock) },
         { ...axis, size: 64, values: (_u, vals) => vals.map((v) => `${Math.round(v)} MB/s`) },
       ],
       series: [{}, { label: "Speed", stroke: line, fill, width: 2, points: { show: false } }],

@@ -91,6 +91,6 @@ export function mediaInRange(lib: readonly FakeMedia[], range: DayRange, inc: In
 }
 
 export const CANNOT_MOVE_360 = "360° videos";
-export const SKIP_360 = "Google Photos can't show 360° videos from GoPro, so this one stays in your GoPro cloud.";
-export const SKIP_ALREADY = "This is already in Google Photos.";
-export const FAIL_FLAKY = "GoPro didn't send this file completely, after three tries. Resume later to try again.";
+export const SKIP_360 = "360° video: Google Photos can't play these, so it stays in your GoPro cloud.";
+export const SKIP_ALREADY = "Already in Google Photos.";
+export const FAIL_FLAKY = "GoPro didn't send the whole file, after three tries. Resume later to try again.";
