@@ -158,13 +158,15 @@ export function Welcome() {
             Continue
           </button>
         ) : null}
-        <p>
-          Just looking?{" "}
-          <button type="button" className="btn-link" onClick={() => void tryDemo()} disabled={busy !== null}>
-            {busy === "demo" ? "Starting the demo…" : "Try the demo"}
-          </button>{" "}
-          <span className="muted">— runs everything on sample data, without your accounts.</span>
-        </p>
+        {goproDone && googleDone ? null : (
+          <p>
+            Just looking?{" "}
+            <button type="button" className="btn-link" onClick={() => void tryDemo()} disabled={busy !== null}>
+              {busy === "demo" ? "Starting the demo…" : "Try the demo"}
+            </button>{" "}
+            <span className="muted">— runs everything on sample data, without your accounts.</span>
+          </p>
+        )}
       </div>
       <TokenDialog open={tokenOpen} onClose={() => setTokenOpen(false)} />
     </div>
