@@ -21,12 +21,17 @@ pub struct Scenario {
     pub google: GoogleScenario,
 }
 
+/// The `stable_secret` of [`Scenario::demo`]: the demo app's stored tokens stay valid when
+/// the in-process fakes restart with the app.
+pub const DEMO_STABLE_SECRET: &str = "q2google-demo-secret";
+
 impl Scenario {
-    /// The demo: the seeded GoPro demo library and a well-behaved Google.
+    /// The demo: the seeded GoPro demo library and a well-behaved Google, both with
+    /// [`DEMO_STABLE_SECRET`] so tokens survive a restart.
     pub fn demo() -> Self {
         Self {
-            gopro: GoProScenario::demo(),
-            google: GoogleScenario::default(),
+            gopro: GoProScenario::demo().with_stable_secret(DEMO_STABLE_SECRET),
+            google: GoogleScenario::default().with_stable_secret(DEMO_STABLE_SECRET),
         }
     }
 

@@ -10,6 +10,7 @@ use fakes::google::{
     RequestFault, RequestKind, SessionStatus, UploadFault, UploadFaultKind, SCOPE_APPENDONLY,
     SCOPE_READONLY_APPCREATED,
 };
+use fakes::Clock;
 use reqwest::{redirect, Client, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -1277,4 +1278,222 @@ async fn upload_shaping_throttles_how_fast_the_body_is_read() {
         "{:?}",
         started.elapsed()
     );
+}
+
+fn stable_scenario(secret: &str) -> GoogleScenario {
+    quick()
+        .with_stable_secret(secret)
+        .with_refresh_token_ttl_days(7)
+}
+
+async fn refresh_at(g: &FakeGoogle, refresh_token: &str) -> (StatusCode, Value) {
+    exchange(
+        g,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", &g.client_id()),
+            ("client_secret", &g.client_secret()),
+        ],
+    )
+    .await
+}
+
+/// Refreshes, expecting success, and returns the new access token.
+async fn refreshed(g: &FakeGoogle, refresh_token: &str) -> String {
+    let (status, body) = refresh_at(g, refresh_token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned()
+}
+
+async fn revoke_at(g: &FakeGoogle, token: &str) -> StatusCode {
+    client()
+        .post(g.revoke_url())
+        .form(&[("token", token)])
+        .send()
+        .await
+        .expect("revoke")
+        .status()
+}
+
+fn assert_invalid_grant((status, body): (StatusCode, Value)) {
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn stable_secret_tokens_survive_a_restart() {
+    let clock = Clock::default();
+    let first = FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    let (verifier, challenge) = pkce("stable");
+    let code = code_for(&first, &challenge, &ALL.join(" ")).await;
+    let (status, body) = exchange(
+        &first,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", &verifier),
+            ("redirect_uri", REDIRECT),
+            ("client_id", &first.client_id()),
+            ("client_secret", &first.client_secret()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let refresh_token = body["refresh_token"].as_str().unwrap().to_owned();
+    let access_token = body["access_token"].as_str().unwrap().to_owned();
+    assert!(refresh_token.starts_with("1//fake-"), "{refresh_token}");
+    assert!(access_token.starts_with("ya29.fake-"), "{access_token}");
+    let issued = first.issue_tokens(&[SCOPE_APPENDONLY]);
+    assert_eq!(
+        get_json(&first, &access_token, "/v1/mediaItems").await.0,
+        StatusCode::OK
+    );
+    let first_url = first.base_url();
+    drop(first);
+
+    let second =
+        FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    assert_ne!(second.base_url(), first_url, "a new port");
+    // The access token minted before the restart still works until it expires…
+    assert_eq!(
+        get_json(&second, &access_token, "/v1/mediaItems").await.0,
+        StatusCode::OK
+    );
+    // …and the refresh tokens (code exchange and issue_tokens) give new ones with their scopes.
+    let fresh = refreshed(&second, &refresh_token).await;
+    assert_eq!(
+        get_json(&second, &fresh, "/v1/mediaItems").await.0,
+        StatusCode::OK
+    );
+    let (status, body) = refresh_at(&second, &issued.refresh_token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["scope"], SCOPE_APPENDONLY);
+    let append_only = body["access_token"].as_str().unwrap().to_owned();
+    let (status, _) = post_json(
+        &second,
+        &append_only,
+        "/v1/albums",
+        json!({"album": {"title": "After a restart"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        get_json(&second, &append_only, "/v1/mediaItems").await.0,
+        StatusCode::FORBIDDEN,
+        "the scopes travel with the token"
+    );
+
+    // Another secret, or none, rejects them.
+    let other = FakeGoogle::start_with_clock(stable_scenario("secret-two"), clock.clone()).unwrap();
+    let plain = FakeGoogle::start_with_clock(quick(), clock.clone()).unwrap();
+    for g in [&other, &plain] {
+        assert_invalid_grant(refresh_at(g, &refresh_token).await);
+        assert_eq!(
+            get_json(g, &fresh, "/v1/mediaItems").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_invalid_grant(refresh_at(&second, &other.issue_tokens(ALL).refresh_token).await);
+    // A token minted for another client id does not pass either.
+    let other_client = FakeGoogle::start_with_clock(
+        GoogleScenario {
+            client_id: "someone-else.apps.googleusercontent.com".into(),
+            ..stable_scenario("secret-one")
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    assert_invalid_grant(refresh_at(&second, &other_client.issue_tokens(ALL).refresh_token).await);
+
+    // Access tokens expire on the clock; refresh tokens after refresh_token_ttl_days.
+    clock.advance(Duration::from_secs(3600));
+    for token in [&access_token, &fresh] {
+        assert_eq!(
+            get_json(&second, token, "/v1/mediaItems").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let later = refreshed(&second, &refresh_token).await;
+    assert_eq!(
+        get_json(&second, &later, "/v1/mediaItems").await.0,
+        StatusCode::OK
+    );
+    clock.advance(Duration::from_secs(7 * 86_400));
+    assert_invalid_grant(refresh_at(&second, &refresh_token).await);
+    drop(second);
+    let third = FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    assert_invalid_grant(refresh_at(&third, &refresh_token).await);
+}
+
+#[tokio::test]
+async fn stable_secret_revocation_lasts_the_fake_lifetime() {
+    let clock = Clock::default();
+    let first = FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    let before = first.issue_tokens(ALL);
+    let also_before = first.issue_tokens(ALL);
+    drop(first);
+
+    let g = FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    // A token of the earlier run, revoked through the endpoint, stays revoked…
+    assert_eq!(revoke_at(&g, &before.refresh_token).await, StatusCode::OK);
+    assert_invalid_grant(refresh_at(&g, &before.refresh_token).await);
+    clock.advance(Duration::from_secs(60));
+    assert_invalid_grant(refresh_at(&g, &before.refresh_token).await);
+    // …without touching its sibling minted in the same second.
+    refreshed(&g, &also_before.refresh_token).await;
+    // A token of this run, revoked through the inspection API, too.
+    let now = g.issue_tokens(ALL);
+    assert!(g.revoke_refresh_token(&now.refresh_token));
+    assert_invalid_grant(refresh_at(&g, &now.refresh_token).await);
+    assert!(g.revoke_refresh_token(&also_before.refresh_token));
+    assert_invalid_grant(refresh_at(&g, &also_before.refresh_token).await);
+    assert!(!g.revoke_refresh_token("1//fake-unknown"));
+    let foreign = FakeGoogle::start(stable_scenario("secret-two")).unwrap();
+    assert!(!g.revoke_refresh_token(&foreign.issue_tokens(ALL).refresh_token));
+
+    // Revoked access tokens (of either run) are rejected.
+    assert_eq!(revoke_at(&g, &before.access_token).await, StatusCode::OK);
+    assert_eq!(
+        get_json(&g, &before.access_token, "/v1/mediaItems").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(revoke_at(&g, &now.access_token).await, StatusCode::OK);
+    assert_eq!(
+        get_json(&g, &now.access_token, "/v1/mediaItems").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // expire_access_tokens reaches the earlier run's tokens; new ones work afterwards.
+    assert_eq!(
+        get_json(&g, &also_before.access_token, "/v1/mediaItems")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    g.expire_access_tokens();
+    assert_eq!(
+        get_json(&g, &also_before.access_token, "/v1/mediaItems")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get_json(&g, &g.issue_tokens(ALL).access_token, "/v1/mediaItems")
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // The revocation set is memory: a fake restarted with the same secret forgets it (as it
+    // forgets uploads), which the module docs state.
+    drop(g);
+    let restarted =
+        FakeGoogle::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    refreshed(&restarted, &before.refresh_token).await;
 }

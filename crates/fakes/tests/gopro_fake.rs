@@ -9,6 +9,8 @@ use fakes::gopro::{
     demo_id, FakeGoPro, GoProScenario, Media, ProcessingState, RequestKind, Trigger, VENDOR_ACCEPT,
     VENDOR_SEARCH_ACCEPT,
 };
+use fakes::scenario::{Scenario, DEMO_STABLE_SECRET};
+use fakes::Clock;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_RANGE, COOKIE, RANGE, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -1035,4 +1037,155 @@ async fn random_faults_are_reproducible_from_the_seed() {
     let a = pattern(7).await;
     assert_eq!(a, pattern(7).await);
     assert!(a.contains(&2) && a.contains(&10), "{a:?}");
+}
+
+/// Signs in on the login page and returns the `gp_access_token` cookie's value.
+async fn login_token(fake: &FakeGoPro) -> String {
+    let res = client()
+        .post(fake.login_url())
+        .form(&[("email", "demo@example.com"), ("password", "demo")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let cookie = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("gp_access_token="))
+        .expect("token cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    cookie
+}
+
+async fn user_with_cookie(fake: &FakeGoPro, token: &str, user_id: &str) -> StatusCode {
+    client()
+        .get(format!("{}/media/user", fake.api_url()))
+        .header(ACCEPT, VENDOR_ACCEPT)
+        .header(
+            COOKIE,
+            format!("gp_access_token={token}; gp_user_id={user_id}"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+fn stable_scenario(secret: &str) -> GoProScenario {
+    GoProScenario::demo()
+        .token_ttl(Duration::from_secs(3600))
+        .with_stable_secret(secret)
+}
+
+#[tokio::test]
+async fn stable_secret_tokens_survive_a_restart_until_they_expire() {
+    let clock = Clock::default();
+    let first = FakeGoPro::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    let user_id = first.user_id().to_owned();
+    let from_login = login_token(&first).await;
+    let issued = first.issue_token();
+    for token in [&from_login, &issued] {
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 5, "JWE-looking token");
+        assert!(parts.iter().all(|p| !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')));
+    }
+    assert_eq!(
+        get(&first, &issued, "/media/user").await.status(),
+        StatusCode::OK
+    );
+    let first_api = first.api_url();
+    drop(first);
+
+    let second = FakeGoPro::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    assert_ne!(second.api_url(), first_api, "a new port");
+    let body = get_json(&second, &issued, "/media/user").await;
+    assert_eq!(body["id"], user_id);
+    assert_eq!(
+        user_with_cookie(&second, &from_login, &user_id).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        user_with_cookie(&second, &from_login, "someone-else").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let landing = client()
+        .get(format!("{}/media-library", second.api_url()))
+        .header(COOKIE, format!("gp_access_token={from_login}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(landing.text().await.unwrap().contains("signed-in"));
+
+    // A tampered token does not verify.
+    let mut parts: Vec<String> = issued.split('.').map(str::to_owned).collect();
+    parts[1] = parts[1].chars().rev().collect();
+    assert_eq!(
+        get(&second, &parts.join("."), "/media/user").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Another secret, or none, knows nothing of these tokens.
+    let other = FakeGoPro::start_with_clock(stable_scenario("secret-two"), clock.clone()).unwrap();
+    let plain = FakeGoPro::start_with_clock(GoProScenario::demo(), clock.clone()).unwrap();
+    for fake in [&other, &plain] {
+        let res = get(fake, &issued, "/media/user").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+    }
+    // Nor does the fake with the first secret accept theirs.
+    assert_eq!(
+        get(&second, &other.issue_token(), "/media/user")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Expiry still applies on the clock, and the dead-token 500 too.
+    clock.advance(Duration::from_secs(3601));
+    assert_eq!(
+        get(&second, &issued, "/media/user").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    second.set_fault(|f| f.dead_token_500 = Trigger::First(1));
+    assert_eq!(
+        get(&second, &from_login, "/media/user").await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        get(&second, &from_login, "/media/user").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    drop(second);
+    let third = FakeGoPro::start_with_clock(stable_scenario("secret-one"), clock.clone()).unwrap();
+    assert_eq!(
+        get(&third, &issued, "/media/user").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&third, &third.issue_token(), "/media/user")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[test]
+fn the_demo_scenario_makes_both_fakes_tokens_stable() {
+    let demo = Scenario::demo();
+    assert_eq!(
+        demo.gopro.stable_secret.as_deref(),
+        Some(DEMO_STABLE_SECRET)
+    );
+    assert_eq!(demo.gopro.stable_secret, demo.google.stable_secret);
+    assert_eq!(GoProScenario::default().stable_secret, None);
+    let parsed: GoProScenario = serde_json::from_str(r#"{"stable_secret":"from-a-file"}"#).unwrap();
+    assert_eq!(parsed.stable_secret.as_deref(), Some("from-a-file"));
 }

@@ -34,6 +34,11 @@
 //! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
 //!   extension) fail per item with `NOT_IMAGE`.
 //! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
+//!
+//! Tokens live in the fake's memory, so a restarted fake rejects them; with a scenario
+//! `stable_secret` access and refresh tokens are self-validating and a fake restarted with the
+//! same secret accepts them (see `GoogleScenario::stable_secret`). Everything else (codes,
+//! upload sessions and tokens, media items, albums) is forgotten on restart.
 
 // Handlers return the HTTP response to send as their `Err`: boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
@@ -44,6 +49,7 @@ mod media_items;
 mod oauth;
 mod quota;
 mod scenario;
+mod stable;
 mod state;
 mod uploads;
 
@@ -192,30 +198,27 @@ impl FakeGoogle {
         &self.shared.clock
     }
 
-    /// Mints an access token and a refresh token for `scopes`, skipping the browser.
+    /// Mints an access token and a refresh token for `scopes`, skipping the browser
+    /// (self-validating when the scenario has a `stable_secret`).
     pub fn issue_tokens(&self, scopes: &[&str]) -> IssuedTokens {
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
         let mut inner = self.shared.lock();
         oauth::mint(&self.shared, &mut inner, &scopes, true)
     }
 
-    /// Revokes a refresh token; `false` if it was unknown.
+    /// Revokes a refresh token (also a self-validating one of an earlier run, for this fake's
+    /// lifetime); `false` if it was unknown.
     pub fn revoke_refresh_token(&self, token: &str) -> bool {
         let mut inner = self.shared.lock();
-        inner
-            .refresh
-            .get_mut(token)
-            .map(|r| r.revoked = true)
-            .is_some()
+        let client_id = inner.scenario.client_id.clone();
+        inner.refresh.revoke(token, &client_id)
     }
 
-    /// Expires every access token issued so far (API calls then get 401).
+    /// Expires every access token issued so far, including self-validating ones of an earlier
+    /// run (API calls then get 401).
     pub fn expire_access_tokens(&self) {
         let past = self.shared.now() - Duration::seconds(1);
-        let mut inner = self.shared.lock();
-        for token in inner.access.values_mut() {
-            token.expires = past;
-        }
+        self.shared.lock().access.expire_all(past);
     }
 
     /// Expires every resumable session (later requests get the expired-session status).

@@ -1,6 +1,10 @@
 //! Google OAuth 2 for an installed (Desktop) app: the authorization endpoint with PKCE S256
 //! and loopback redirects (RFC 8252 §7.3: any port), the consent page, the token endpoint
 //! (`authorization_code` and `refresh_token` grants, client secret required), and revocation.
+//!
+//! Tokens are random (`ya29.fake-…`, `1//fake-…`) and remembered, unless the scenario has a
+//! `stable_secret`: then they are self-validating (the `stable` module) and also remembered,
+//! so revocation and `expire_access_tokens` keep working within one fake's lifetime.
 
 use std::collections::HashMap;
 
@@ -16,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::errors::{auth_error_page, html_escape, oauth_error};
 use super::scenario::Consent;
+use super::stable::{self, ACCESS_PREFIX, REFRESH_PREFIX};
 use super::state::{random_id, AccessToken, AuthCode, Inner, PendingAuth, RefreshToken, Shared};
 use super::{IssuedTokens, RequestKind, SharedState};
 
@@ -264,7 +269,8 @@ fn deny_redirect(pending: &PendingAuth) -> Response {
     Redirect::to(url.as_str()).into_response()
 }
 
-/// Mints an access token (and a refresh token when `offline`) for `scopes`.
+/// Mints an access token (and a refresh token when `offline`) for `scopes`: self-validating
+/// under the scenario's `stable_secret`, if any, and remembered either way.
 pub(crate) fn mint(
     shared: &Shared,
     inner: &mut Inner,
@@ -272,17 +278,24 @@ pub(crate) fn mint(
     offline: bool,
 ) -> IssuedTokens {
     let now = shared.now();
-    let access_token = format!("ya29.fake-{}", random_id(48));
     let ttl = inner.scenario.access_token_ttl_secs as i64;
+    let expires = now + Duration::seconds(ttl);
+    let access_token = match &inner.seal {
+        Some(key) => stable::access_token(key, scopes, now, expires),
+        None => format!("{ACCESS_PREFIX}{}", random_id(48)),
+    };
     inner.access.insert(
         access_token.clone(),
         AccessToken {
             scopes: scopes.to_vec(),
-            expires: now + Duration::seconds(ttl),
+            expires,
         },
     );
     let refresh_token = offline.then(|| {
-        let token = format!("1//fake-{}", random_id(48));
+        let token = match &inner.seal {
+            Some(key) => stable::refresh_token(key, scopes, &inner.scenario.client_id, now),
+            None => format!("{REFRESH_PREFIX}{}", random_id(48)),
+        };
         let expires = inner
             .scenario
             .refresh_token_ttl_days
@@ -453,7 +466,12 @@ fn refresh_grant(shared: &Shared, inner: &mut Inner, form: &HashMap<String, Stri
         );
     };
     let now = shared.now();
-    let scopes = match inner.refresh.get(token) {
+    let grant = inner.refresh.get(
+        token,
+        &inner.scenario.client_id,
+        inner.scenario.refresh_token_ttl_days,
+    );
+    let scopes = match grant {
         Some(r) if !r.revoked && r.expires.is_none_or(|e| now < e) => r.scopes.clone(),
         _ => {
             return oauth_error(
@@ -484,12 +502,8 @@ pub(crate) async fn revoke(
     let mut inner = shared.lock();
     inner.count(RequestKind::Revoke);
     let token = params.get("token").cloned().unwrap_or_default();
-    let known = inner.access.remove(&token).is_some()
-        || inner
-            .refresh
-            .get_mut(&token)
-            .map(|r| r.revoked = true)
-            .is_some();
+    let client_id = inner.scenario.client_id.clone();
+    let known = inner.access.revoke(&token) || inner.refresh.revoke(&token, &client_id);
     if known {
         (StatusCode::OK, axum::Json(json!({}))).into_response()
     } else {

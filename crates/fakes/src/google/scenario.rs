@@ -176,6 +176,15 @@ pub struct GoogleScenario {
     /// Refresh tokens expire this many days after issue, like a Testing-mode project's 7
     /// (default `None`: never).
     pub refresh_token_ttl_days: Option<u64>,
+    /// Makes access and refresh tokens self-validating (default `None`: they are random and
+    /// live only in the fake's memory). With a secret, each token carries its grant (scopes;
+    /// for a refresh token also the client id and issue time, for an access token its expiry)
+    /// under an HMAC-SHA256 keyed by it, so a fake restarted with the same secret still
+    /// accepts them: a refresh token until `refresh_token_ttl_days` after issue or until this
+    /// fake revokes it, an access token until it expires on the clock. Read when the fake
+    /// starts. Authorization codes, upload sessions, upload tokens and media items stay in
+    /// memory: a restarted fake forgets them.
+    pub stable_secret: Option<String>,
     /// Upload-token lifetime in seconds (default 3600; §8 question 1). Tokens are reusable
     /// until then: reuse creates nothing new because the bytes deduplicate.
     pub upload_token_ttl_secs: u64,
@@ -234,6 +243,7 @@ impl Default for GoogleScenario {
             auth_code_ttl_secs: 600,
             access_token_ttl_secs: 3599,
             refresh_token_ttl_days: None,
+            stable_secret: None,
             upload_token_ttl_secs: 3600,
             upload_session_ttl_secs: 7 * 24 * 3600,
             expired_session_status: 404,
@@ -275,6 +285,13 @@ impl GoogleScenario {
     /// Refresh tokens expire after `days` (a Testing-mode project: 7).
     pub fn with_refresh_token_ttl_days(mut self, days: u64) -> Self {
         self.refresh_token_ttl_days = Some(days);
+        self
+    }
+
+    /// Makes access and refresh tokens self-validating under `secret` (see
+    /// [`stable_secret`](Self::stable_secret)).
+    pub fn with_stable_secret(mut self, secret: impl Into<String>) -> Self {
+        self.stable_secret = Some(secret.into());
         self
     }
 

@@ -1,7 +1,11 @@
 //! The fake's memory: OAuth grants, upload sessions and tokens, media items, albums, counters
 //! and the runtime fault lists, behind one mutex that is never held across an `.await`.
+//!
+//! Access and refresh tokens are looked up through [`AccessTokens`] and [`RefreshTokens`],
+//! which also accept the self-validating tokens of an earlier run under the same
+//! `stable_secret` (see the `stable` module) and keep revocations for the fake's lifetime.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -12,7 +16,9 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use super::scenario::GoogleScenario;
+use super::stable;
 use super::RequestKind;
+use crate::gopro::sealed::SealKey;
 use crate::Clock;
 
 /// State shared by every handler.
@@ -81,16 +87,139 @@ pub(crate) struct AuthCode {
 }
 
 /// An access token.
+#[derive(Clone)]
 pub(crate) struct AccessToken {
     pub(crate) scopes: Vec<String>,
     pub(crate) expires: DateTime<Utc>,
 }
 
-/// A refresh token.
+/// The access tokens the fake accepts: those it minted, and (with a `stable_secret`)
+/// self-validating ones an earlier run minted, minus the revoked ones.
+pub(crate) struct AccessTokens {
+    minted: HashMap<String, AccessToken>,
+    /// Revoked self-validating tokens (they would verify otherwise).
+    revoked: HashSet<String>,
+    key: Option<SealKey>,
+    /// Set by `expire_all`: self-validating tokens this run did not mint count as expired.
+    earlier_expired: bool,
+}
+
+impl AccessTokens {
+    fn new(key: Option<SealKey>) -> Self {
+        Self {
+            minted: HashMap::new(),
+            revoked: HashSet::new(),
+            key,
+            earlier_expired: false,
+        }
+    }
+
+    /// The grant behind `token`, expired or not; `None` if unknown, revoked, or (after
+    /// `expire_all`) minted by an earlier run.
+    pub(crate) fn get(&self, token: &str) -> Option<AccessToken> {
+        if self.revoked.contains(token) {
+            return None;
+        }
+        if let Some(grant) = self.minted.get(token) {
+            return Some(grant.clone());
+        }
+        if self.earlier_expired {
+            return None;
+        }
+        let (scopes, expires) = stable::open_access(self.key.as_ref()?, token)?;
+        Some(AccessToken { scopes, expires })
+    }
+
+    /// Remembers a token this run minted.
+    pub(crate) fn insert(&mut self, token: String, grant: AccessToken) {
+        self.minted.insert(token, grant);
+    }
+
+    /// Revokes `token`; `false` if it was unknown.
+    pub(crate) fn revoke(&mut self, token: &str) -> bool {
+        let known = self.get(token).is_some();
+        self.minted.remove(token);
+        if known && self.key.is_some() {
+            self.revoked.insert(token.to_owned());
+        }
+        known
+    }
+
+    /// Expires every token issued so far, here or by an earlier run.
+    pub(crate) fn expire_all(&mut self, past: DateTime<Utc>) {
+        for grant in self.minted.values_mut() {
+            grant.expires = past;
+        }
+        self.earlier_expired = true;
+    }
+}
+
+/// A refresh token's grant.
+#[derive(Clone)]
 pub(crate) struct RefreshToken {
     pub(crate) scopes: Vec<String>,
     pub(crate) expires: Option<DateTime<Utc>>,
     pub(crate) revoked: bool,
+}
+
+/// The refresh tokens the fake knows: those it minted, and (with a `stable_secret`)
+/// self-validating ones an earlier run minted for the same client.
+pub(crate) struct RefreshTokens {
+    minted: HashMap<String, RefreshToken>,
+    /// Revoked tokens of either kind, for this fake's lifetime.
+    revoked: HashSet<String>,
+    key: Option<SealKey>,
+}
+
+impl RefreshTokens {
+    fn new(key: Option<SealKey>) -> Self {
+        Self {
+            minted: HashMap::new(),
+            revoked: HashSet::new(),
+            key,
+        }
+    }
+
+    /// The grant behind `token` (with its revocation and expiry, unchecked); `None` if unknown.
+    /// A self-validating token must name `client_id`; it expires `ttl_days` after issue.
+    pub(crate) fn get(
+        &self,
+        token: &str,
+        client_id: &str,
+        ttl_days: Option<u64>,
+    ) -> Option<RefreshToken> {
+        let revoked = self.revoked.contains(token);
+        if let Some(grant) = self.minted.get(token) {
+            return Some(RefreshToken {
+                revoked,
+                ..grant.clone()
+            });
+        }
+        let claims = stable::open_refresh(self.key.as_ref()?, token)?;
+        if claims.cid != client_id {
+            return None;
+        }
+        let issued = DateTime::from_timestamp(claims.iat, 0)?;
+        Some(RefreshToken {
+            scopes: claims.scp,
+            expires: ttl_days.map(|d| issued + chrono::Duration::days(d as i64)),
+            revoked,
+        })
+    }
+
+    /// Remembers a token this run minted.
+    pub(crate) fn insert(&mut self, token: String, grant: RefreshToken) {
+        self.minted.insert(token, grant);
+    }
+
+    /// Revokes `token` for this fake's lifetime; `false` if it was unknown.
+    pub(crate) fn revoke(&mut self, token: &str, client_id: &str) -> bool {
+        let known = self.get(token, client_id, None).is_some();
+        if known {
+            self.revoked.insert(token.to_owned());
+        }
+        known
+    }
 }
 
 /// State of a resumable session as the protocol names it.
@@ -219,8 +348,10 @@ pub(crate) struct Inner {
     pub(crate) scenario: GoogleScenario,
     pub(crate) pending: HashMap<String, PendingAuth>,
     pub(crate) codes: HashMap<String, AuthCode>,
-    pub(crate) access: HashMap<String, AccessToken>,
-    pub(crate) refresh: HashMap<String, RefreshToken>,
+    /// The key of self-validating tokens (the scenario's `stable_secret` at start).
+    pub(crate) seal: Option<SealKey>,
+    pub(crate) access: AccessTokens,
+    pub(crate) refresh: RefreshTokens,
     pub(crate) sessions: HashMap<String, Session>,
     pub(crate) uploads: HashMap<String, Upload>,
     /// Media items by id; `item_order` keeps creation order.
@@ -240,12 +371,14 @@ pub(crate) struct Inner {
 
 impl Inner {
     fn new(scenario: GoogleScenario, now: DateTime<Utc>) -> Self {
+        let seal = SealKey::from_secret(scenario.stable_secret.as_deref());
         let mut inner = Self {
             scenario,
             pending: HashMap::new(),
             codes: HashMap::new(),
-            access: HashMap::new(),
-            refresh: HashMap::new(),
+            access: AccessTokens::new(seal.clone()),
+            refresh: RefreshTokens::new(seal.clone()),
+            seal,
             sessions: HashMap::new(),
             uploads: HashMap::new(),
             items: HashMap::new(),

@@ -98,7 +98,7 @@ pub(crate) async fn media_library(
     shared.hit(RequestKind::MediaLibrary);
     let now = shared.clock.now();
     let signed_in = cookie(&headers, "gp_access_token")
-        .and_then(|t| shared.lock_tokens().get(&t).map(|i| i.expires_at > now))
+        .and_then(|t| shared.token_info(&t).map(|i| i.expires_at > now))
         .unwrap_or(false);
     let status = if signed_in {
         r#"<p id="signed-in">You are signed in.</p>"#

@@ -5,6 +5,15 @@
 //! header `{"alg":"RSA-OAEP","enc":"A128GCM"}`, the others random. Nothing can be read from
 //! them; the fake keeps each token's expiry (issue time + `token_ttl_secs`, on the fake clock).
 //!
+//! With a scenario `stable_secret` the tokens are self-validating instead, same shape:
+//! `header.key.iv.claims.tag` where `key` (256 bytes) and `iv` (12 bytes) are random,
+//! `claims` is the base64url JSON `{"sub":"<user id>","exp":<unix seconds>}` and `tag` the
+//! HMAC-SHA256, keyed by the secret, of the purpose label `gopro-access` and
+//! `header.key.iv.claims` ([`sealed`](super::sealed)). The fake still remembers the tokens it
+//! issued; a token it does not know is accepted when its tag verifies, it names the seeded
+//! user, and its `exp` has not passed on the clock. An expired one counts as known (401, or
+//! 500 under `dead_token_500`), exactly like a remembered one.
+//!
 //! A token is accepted as `Authorization: Bearer <tok>` or as the cookie
 //! `gp_access_token=<tok>`. When the cookie `gp_user_id` is also sent it must name the token's
 //! user, otherwise 401.
@@ -15,9 +24,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::faults::FaultKind;
+use super::sealed::SealKey;
 use super::state::Shared;
 
 /// The vendor media type every API call must accept.
@@ -37,29 +48,101 @@ pub(crate) struct TokenInfo {
     pub(crate) expires_at: DateTime<Utc>,
 }
 
+/// The purpose label of GoPro access-token tags.
+const TOKEN_PURPOSE: &str = "gopro-access";
+
+/// `n` random bytes in unpadded base64url.
+fn random_segment(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    rand::rng().fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// The JWE header segment every token starts with.
+fn header_segment() -> String {
+    URL_SAFE_NO_PAD.encode(br#"{"alg":"RSA-OAEP","enc":"A128GCM"}"#)
+}
+
 /// A fresh opaque 5-segment token.
 pub(crate) fn new_token() -> String {
-    let mut rng = rand::rng();
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RSA-OAEP","enc":"A128GCM"}"#);
-    let mut seg = |n: usize| {
-        let mut buf = vec![0u8; n];
-        rng.fill_bytes(&mut buf);
-        URL_SAFE_NO_PAD.encode(buf)
+    format!(
+        "{}.{}.{}.{}.{}",
+        header_segment(),
+        random_segment(256),
+        random_segment(12),
+        random_segment(180),
+        random_segment(16)
+    )
+}
+
+/// The claims a self-validating token carries.
+#[derive(Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    exp: i64,
+}
+
+/// A self-validating 5-segment token for `info` (see the module docs).
+fn sealed_token(key: &SealKey, info: &TokenInfo) -> String {
+    let claims = Claims {
+        sub: info.user_id.clone(),
+        exp: info.expires_at.timestamp(),
     };
-    format!("{header}.{}.{}.{}.{}", seg(256), seg(12), seg(180), seg(16))
+    let claims = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
+    let signed = format!(
+        "{}.{}.{}.{claims}",
+        header_segment(),
+        random_segment(256),
+        random_segment(12)
+    );
+    let tag = key.tag_b64(TOKEN_PURPOSE, signed.as_bytes());
+    format!("{signed}.{tag}")
+}
+
+/// What a self-validating token says, if its tag verifies under `key`.
+fn open_sealed(key: &SealKey, token: &str) -> Option<TokenInfo> {
+    let (signed, tag) = token.rsplit_once('.')?;
+    let segments: Vec<&str> = signed.split('.').collect();
+    if segments.len() != 4 || !key.verify_b64(TOKEN_PURPOSE, signed.as_bytes(), tag) {
+        return None;
+    }
+    let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(segments[3]).ok()?).ok()?;
+    Some(TokenInfo {
+        user_id: claims.sub,
+        expires_at: DateTime::from_timestamp(claims.exp, 0)?,
+    })
 }
 
 impl Shared {
-    /// Issues a token for the seeded user, valid for the scenario's TTL from now.
+    /// The key of self-validating tokens, when the scenario has a `stable_secret`.
+    fn seal_key(&self) -> Option<SealKey> {
+        SealKey::from_secret(self.scenario.stable_secret.as_deref())
+    }
+
+    /// Issues a token for the seeded user, valid for the scenario's TTL from now:
+    /// self-validating under the scenario's `stable_secret`, if any, and remembered either way.
     pub(crate) fn issue_token(&self) -> String {
-        let token = new_token();
         let info = TokenInfo {
             user_id: self.scenario.account.user_id.clone(),
             expires_at: self.clock.now()
                 + chrono::Duration::seconds(self.scenario.token_ttl_secs as i64),
         };
+        let token = match self.seal_key() {
+            Some(key) => sealed_token(&key, &info),
+            None => new_token(),
+        };
         self.lock_tokens().insert(token.clone(), info);
         token
+    }
+
+    /// What the fake knows about `token`: one it issued, or else a self-validating one for
+    /// the seeded user whose tag verifies under the `stable_secret`. Expiry is not checked.
+    pub(crate) fn token_info(&self, token: &str) -> Option<TokenInfo> {
+        if let Some(info) = self.lock_tokens().get(token) {
+            return Some(info.clone());
+        }
+        open_sealed(&self.seal_key()?, token)
+            .filter(|info| info.user_id == self.scenario.account.user_id)
     }
 }
 
@@ -139,10 +222,9 @@ impl Shared {
             bearer(headers).map(|t| (t, None)),
             cookie(headers, "gp_access_token").map(|t| (t, cookie_user)),
         ];
-        let tokens = self.lock_tokens();
         let mut expired = false;
         for (token, claimed_user) in candidates.into_iter().flatten() {
-            let Some(info) = tokens.get(&token) else {
+            let Some(info) = self.token_info(&token) else {
                 continue;
             };
             if claimed_user.as_ref().is_some_and(|u| *u != info.user_id) {

@@ -19,6 +19,10 @@
 //! `{"error":"invalid_request",…}` (or **500** for an expired token when `dead_token_500`
 //! fires). API bodies are JSON sent as `application/vnd.gopro.jk.media+json; version=2.0.0`.
 //!
+//! Tokens live in the fake's memory, so a restarted fake rejects them; with a scenario
+//! `stable_secret` they are self-validating instead and a fake restarted with the same secret
+//! accepts them until they expire (see `GoProScenario::stable_secret`).
+//!
 //! Time (token TTL, URL expiry) reads the [`Clock`]; faults can be changed while running with
 //! [`FakeGoPro::set_faults`] / [`FakeGoPro::set_fault`]. Every file is a generated [`Content`]:
 //! [`FakeGoPro::content`] and [`FakeGoPro::expected_sha256`] tell a test what the original's
@@ -32,6 +36,7 @@ pub mod download;
 mod faults;
 pub mod library;
 mod scenario;
+pub(crate) mod sealed;
 pub mod search;
 mod shapes;
 mod state;
@@ -173,7 +178,8 @@ impl FakeGoPro {
         &self.shared.scenario
     }
 
-    /// A valid access token for the seeded user, as the login page would have set.
+    /// A valid access token for the seeded user, as the login page would have set
+    /// (self-validating when the scenario has a `stable_secret`).
     pub fn issue_token(&self) -> String {
         self.shared.issue_token()
     }

@@ -142,6 +142,13 @@ pub struct GoProScenario {
     pub library: Vec<Media>,
     /// Access-token lifetime in seconds on the fake clock (default 14 400 = 4 h).
     pub token_ttl_secs: u64,
+    /// Makes access tokens self-validating (default `None`: tokens are random and live only in
+    /// the fake's memory). With a secret, the tokens the login page and `issue_token` mint
+    /// carry the user id and their expiry under an HMAC-SHA256 keyed by it, so a fake
+    /// restarted with the same secret still accepts them until they expire on its clock (the
+    /// demo app's stored login survives a restart). Tokens of a fake with another secret, or
+    /// without one, are rejected as before.
+    pub stable_secret: Option<String>,
     /// Signed CDN URL lifetime in seconds (default 3 600).
     pub url_ttl_secs: u64,
     /// `per_page` when the parameter is absent, unparseable or 0 (default 30).
@@ -168,6 +175,7 @@ impl Default for GoProScenario {
             account: GoProAccount::default(),
             library: Vec::new(),
             token_ttl_secs: 4 * 3600,
+            stable_secret: None,
             url_ttl_secs: 3600,
             default_per_page: 30,
             per_page_cap: None,
@@ -212,6 +220,13 @@ impl GoProScenario {
     /// Sets the token lifetime.
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.token_ttl_secs = ttl.as_secs();
+        self
+    }
+
+    /// Makes access tokens self-validating under `secret` (see
+    /// [`stable_secret`](Self::stable_secret)).
+    pub fn with_stable_secret(mut self, secret: impl Into<String>) -> Self {
+        self.stable_secret = Some(secret.into());
         self
     }
 
