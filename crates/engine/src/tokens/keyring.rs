@@ -106,6 +106,7 @@ impl KeyringBackend {
 pub struct KeyringTokenStore {
     backend: KeyringBackend,
     store: Arc<CredentialStore>,
+    service: &'static str,
 }
 
 impl fmt::Debug for KeyringTokenStore {
@@ -126,7 +127,18 @@ impl KeyringTokenStore {
     /// The keyring `backend`, if this platform has it and it can be reached.
     pub fn with_backend(backend: KeyringBackend) -> Result<Self, TokenStoreError> {
         let store = open_store(backend)?;
-        Ok(Self { backend, store })
+        Ok(Self {
+            backend,
+            store,
+            service: SERVICE,
+        })
+    }
+
+    /// The same keyring, keeping its entries under another service name (the desktop app's
+    /// demo mode keeps its demo logins apart from real ones under `q2google-demo`).
+    pub fn with_service(mut self, service: &'static str) -> Self {
+        self.service = service;
+        self
     }
 
     /// Which keyring this is.
@@ -161,11 +173,11 @@ impl KeyringTokenStore {
     fn entry(&self, user: &str, label: &'static str) -> Result<Entry, TokenStoreError> {
         let built = if self.backend == KeyringBackend::SecretService {
             // The label is what keyring managers (Seahorse, KWallet) show.
-            let label = format!("q2google: {label}");
+            let label = format!("{}: {label}", self.service);
             let modifiers = HashMap::from([("label", label.as_str())]);
-            Entry::new_in_store_with_modifiers(&self.store, SERVICE, user, &modifiers)
+            Entry::new_in_store_with_modifiers(&self.store, self.service, user, &modifiers)
         } else {
-            Entry::new_in_store(&self.store, SERVICE, user)
+            Entry::new_in_store(&self.store, self.service, user)
         };
         built.map_err(|e| self.error(label, e))
     }

@@ -75,6 +75,8 @@ impl EnvOverrides {
                 Some(token) => Override::Yes(Some(token.clone())),
                 None => Override::No,
             },
+            // Given by Q2GOOGLE_GOOGLE_CLIENT_SECRET to whoever builds the OAuth client.
+            Account::GoogleClientSecret => Override::No,
         }
     }
 

@@ -31,14 +31,18 @@ pub enum Account {
     GoProUserId,
     /// The long-lived Google refresh token (from the browser sign-in).
     GoogleRefreshToken,
+    /// The secret of a person's own Google Cloud OAuth client (Google calls desktop client
+    /// secrets not confidential; it is kept in the keyring anyway, beside the token it unlocks).
+    GoogleClientSecret,
 }
 
 impl Account {
     /// Every account, in a fixed order.
-    pub const ALL: [Account; 3] = [
+    pub const ALL: [Account; 4] = [
         Account::GoProAccessToken,
         Account::GoProUserId,
         Account::GoogleRefreshToken,
+        Account::GoogleClientSecret,
     ];
 
     /// The stable name the value is stored under (the keyring entry's user name).
@@ -47,6 +51,7 @@ impl Account {
             Account::GoProAccessToken => "gopro-access-token",
             Account::GoProUserId => "gopro-user-id",
             Account::GoogleRefreshToken => "google-refresh-token",
+            Account::GoogleClientSecret => "google-client-secret",
         }
     }
 
@@ -56,6 +61,7 @@ impl Account {
             Account::GoProAccessToken => "GoPro access token",
             Account::GoProUserId => "GoPro user id",
             Account::GoogleRefreshToken => "Google refresh token",
+            Account::GoogleClientSecret => "Google client secret",
         }
     }
 }

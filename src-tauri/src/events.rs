@@ -1,0 +1,176 @@
+//! The engine's `SyncEvent`s as typed Tauri events (`sync://stage`, `sync://item`,
+//! `sync://metrics`, `sync://session`), throttled where they could be frequent, plus a desktop
+//! notification when a session ends.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use engine::events::{EventSink, SyncEvent};
+use engine::model::{SessionId, SessionStatus as EngineStatus};
+use engine::store::SessionStore;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::present::session_view;
+use crate::state::AppCtx;
+use crate::views::{Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, SessionEvent, Stage, StageEvent, StageState, Stages};
+
+/// Progress of one file is sent at most this often.
+const ITEM_INTERVAL: Duration = Duration::from_millis(250);
+/// Session counts are sent at most this often while discovery runs.
+const SESSION_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Sends a run's events to the window.
+pub struct TauriSink {
+    app: AppHandle,
+    store: Arc<dyn SessionStore>,
+    last_item: Mutex<HashMap<String, Instant>>,
+    last_session: Mutex<Instant>,
+    names: Mutex<HashMap<String, (String, Option<u64>)>>,
+}
+
+impl TauriSink {
+    /// A sink for runs against `store`.
+    pub fn new(app: AppHandle, store: Arc<dyn SessionStore>) -> Self {
+        Self {
+            app,
+            store,
+            last_item: Mutex::new(HashMap::new()),
+            last_session: Mutex::new(Instant::now() - SESSION_INTERVAL),
+            names: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn ctx(&self) -> tauri::State<'_, AppCtx> {
+        self.app.state::<AppCtx>()
+    }
+
+    fn set_stage(&self, session: &SessionId, stage: Stage, state: StageState) {
+        let ctx = self.ctx();
+        let mut stages = ctx.stages.lock().expect("stages lock");
+        let entry = stages.get_or_insert_with(|| (session.to_string(), pending()));
+        if entry.0 != session.as_str() {
+            *entry = (session.to_string(), pending());
+        }
+        match stage {
+            Stage::Discovery => entry.1.discovery = state,
+            Stage::Transfer => entry.1.transfer = state,
+            Stage::Create => entry.1.create = state,
+        }
+        drop(stages);
+        let _ = self.app.emit("sync://stage", StageEvent { session_id: session.to_string(), stage, state });
+    }
+
+    fn send_session(&self, session: &SessionId, force: bool) {
+        {
+            let mut last = self.last_session.lock().expect("session throttle");
+            if !force && last.elapsed() < SESSION_INTERVAL {
+                return;
+            }
+            *last = Instant::now();
+        }
+        let live = self.ctx().stages.lock().expect("stages lock").as_ref().filter(|(id, _)| id == session.as_str()).map(|(_, s)| *s);
+        if let Ok(Some(record)) = self.store.load_session(session) {
+            if let Ok(view) = session_view(&*self.store, &record, live) {
+                let _ = self.app.emit("sync://session", SessionEvent { session: view });
+            }
+        }
+    }
+
+    fn send_item(&self, session: &SessionId, item: ItemView, throttle: bool) {
+        if throttle {
+            let mut last = self.last_item.lock().expect("item throttle");
+            let now = Instant::now();
+            if last.get(&item.key).is_some_and(|t| now.duration_since(*t) < ITEM_INTERVAL) {
+                return;
+            }
+            last.insert(item.key.clone(), now);
+        }
+        let _ = self.app.emit("sync://item", ItemEvent { session_id: session.to_string(), item });
+    }
+
+    fn item(&self, key: &engine::model::FileKey, filename: Option<&str>, state: ItemState) -> ItemView {
+        let mut names = self.names.lock().expect("names lock");
+        let entry = names.entry(key.to_string()).or_insert_with(|| (String::new(), None));
+        if let Some(f) = filename {
+            entry.0 = f.to_string();
+        }
+        ItemView {
+            key: key.to_string(),
+            filename: entry.0.clone(),
+            kind: None,
+            size: entry.1,
+            captured_at: None,
+            state,
+            reason: None,
+            google_url: None,
+            progress: None,
+        }
+    }
+}
+
+fn pending() -> Stages {
+    Stages { discovery: StageState::Pending, transfer: StageState::Pending, create: StageState::Pending }
+}
+
+impl EventSink for TauriSink {
+    fn emit(&self, session: &SessionId, event: SyncEvent) {
+        match event {
+            SyncEvent::SessionStarted { .. } => {
+                *self.ctx().stages.lock().expect("stages lock") = Some((session.to_string(), pending()));
+                self.send_session(session, true);
+            }
+            SyncEvent::StageStarted { stage } => self.set_stage(session, stage.into(), StageState::Running),
+            SyncEvent::StageCompleted { stage, ok } => self.set_stage(session, stage.into(), if ok { StageState::Done } else { StageState::Failed }),
+            SyncEvent::Discovered { .. } => self.send_session(session, false),
+            SyncEvent::ItemStarted { key, filename, size } => {
+                self.names.lock().expect("names lock").insert(key.to_string(), (filename.clone(), Some(size)));
+                let mut item = self.item(&key, Some(&filename), ItemState::Uploading);
+                item.progress = Some(0.0);
+                self.send_item(session, item, false);
+            }
+            SyncEvent::ItemProgress { key, bytes_done, bytes_total } => {
+                let mut item = self.item(&key, None, ItemState::Uploading);
+                item.progress = Some(if bytes_total == 0 { 1.0 } else { bytes_done as f64 / bytes_total as f64 });
+                self.send_item(session, item, true);
+            }
+            SyncEvent::ItemUploaded { key } => {
+                let item = self.item(&key, None, ItemState::Uploaded);
+                self.send_item(session, item, false);
+            }
+            SyncEvent::ItemCreated { key, filename, product_url, .. } => {
+                let mut item = self.item(&key, Some(&filename), ItemState::Created);
+                item.google_url = product_url;
+                self.send_item(session, item, false);
+                self.send_session(session, false);
+            }
+            SyncEvent::ItemSkipped { key, filename, reason } => {
+                let mut item = self.item(&key, Some(&filename), ItemState::Skipped);
+                item.reason = Some(reason);
+                self.send_item(session, item, false);
+            }
+            SyncEvent::ItemFailed { key, filename, reason } => {
+                let mut item = self.item(&key, Some(&filename), ItemState::Failed);
+                item.reason = Some(reason);
+                self.send_item(session, item, false);
+            }
+            SyncEvent::Metrics(snapshot) => {
+                let _ = self.app.emit("sync://metrics", MetricsEvent { session_id: session.to_string(), metrics: snapshot.into() });
+            }
+            SyncEvent::SessionFinished { status, reason, counts, .. } => {
+                if status == EngineStatus::NeedsLogin {
+                    let cloud = if reason.as_deref().unwrap_or_default().contains("GoPro") { Cloud::Gopro } else { Cloud::Google };
+                    self.ctx().set_problem(cloud, reason.clone());
+                }
+                *self.ctx().stages.lock().expect("stages lock") = None;
+                self.send_session(session, true);
+                let (title, body) = match status {
+                    EngineStatus::Completed => ("Your media is in Google Photos".to_string(), format!("{} files moved, {} skipped.", counts.created, counts.skipped)),
+                    _ => ("q2google stopped".to_string(), reason.unwrap_or_else(|| "Open q2google to resume.".into())),
+                };
+                let _ = self.app.notification().builder().title(title).body(body).show();
+            }
+        }
+    }
+}

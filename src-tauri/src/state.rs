@@ -1,0 +1,251 @@
+//! The app's state: the backend a session runs against (real clouds, or the built-in fakes in
+//! demo mode), the run in progress, preferences and login problems.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient};
+use engine::config::Endpoints;
+use engine::control::SyncControl;
+use engine::gopro::{GoProClient, GoProCredentials};
+use engine::http::HttpCore;
+use engine::model::SessionId;
+use engine::photos::PhotosClient;
+use engine::secret::Secret;
+use engine::store::SqliteStore;
+use engine::tokens::{Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore};
+use fakes::clouds::FakeClouds;
+use fakes::scenario::Scenario;
+
+use crate::error::{CommandError, ErrorCode};
+use crate::views::{Cloud, Settings, Stages};
+
+/// The Google OAuth client built into this binary, if the build set one.
+const BUILT_IN_CLIENT_ID: Option<&str> = option_env!("Q2GOOGLE_GOOGLE_CLIENT_ID");
+const BUILT_IN_CLIENT_SECRET: Option<&str> = option_env!("Q2GOOGLE_GOOGLE_CLIENT_SECRET");
+
+/// Where sessions run: endpoints, logins and the session database.
+pub struct Backend {
+    /// Base URLs.
+    pub endpoints: Endpoints,
+    /// Logins.
+    pub tokens: Arc<dyn TokenStore>,
+    /// Why the keyring cannot be used, if it cannot.
+    pub keyring_problem: Option<String>,
+    /// Sessions.
+    pub store: Arc<SqliteStore>,
+    /// The fakes, in demo mode (dropped with the backend).
+    pub demo: Option<FakeClouds>,
+    /// The Google OAuth client id, from settings, the environment or the build.
+    pub client_id: Option<String>,
+    /// Where the database lives.
+    pub data_dir: PathBuf,
+}
+
+impl Backend {
+    /// Builds the backend for `settings` under `app_data` (demo mode uses `app_data/demo`).
+    pub fn build(app_data: &Path, settings: &Settings) -> Result<Self, CommandError> {
+        if settings.demo_mode {
+            return Self::demo(app_data);
+        }
+        let endpoints = Endpoints::from_env().map_err(|e| CommandError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        let (inner, keyring_problem): (Box<dyn TokenStore>, _) = match KeyringTokenStore::new() {
+            Ok(k) => (Box::new(k), None),
+            Err(e) => (Box::new(MemoryTokenStore::new()), Some(e.to_string())),
+        };
+        let tokens = Arc::new(LayeredTokenStore::new(EnvOverrides::from_env(), inner));
+        let data_dir = std::env::var_os("Q2GOOGLE_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| app_data.to_path_buf());
+        let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
+        let client_id = settings
+            .google_client_id
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| std::env::var("Q2GOOGLE_GOOGLE_CLIENT_ID").ok())
+            .or(BUILT_IN_CLIENT_ID.map(str::to_owned))
+            .filter(|s| !s.is_empty());
+        Ok(Self {
+            endpoints,
+            tokens,
+            keyring_problem,
+            store,
+            demo: None,
+            client_id,
+            data_dir,
+        })
+    }
+
+    /// Demo mode: the fakes in-process with the demo library. Their tokens are self-validating
+    /// (a fixed demo secret), so demo logins kept in the keyring (under `q2google-demo`, apart
+    /// from real ones) still work after the app restarts.
+    fn demo(app_data: &Path) -> Result<Self, CommandError> {
+        let clouds = FakeClouds::start(Scenario::demo()).map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot start the demo clouds: {e}")))?;
+        let parse = |s: String| url::Url::parse(&s).map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()));
+        let endpoints = Endpoints {
+            gopro_api: parse(clouds.gopro.api_url())?,
+            gopro_login: parse(clouds.gopro.login_url())?,
+            photos_api: parse(clouds.google.base_url())?,
+            google_authorize: parse(clouds.google.authorize_url())?,
+            google_token: parse(clouds.google.token_url())?,
+        };
+        let (tokens, keyring_problem): (Arc<dyn TokenStore>, _) = match KeyringTokenStore::new() {
+            Ok(k) => (Arc::new(k.with_service("q2google-demo")), None),
+            // The demo works without a keyring; its logins then last until the app closes.
+            Err(_) => (Arc::new(MemoryTokenStore::new()), None),
+        };
+        let data_dir = app_data.join("demo");
+        let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
+        Ok(Self {
+            endpoints,
+            tokens,
+            keyring_problem,
+            store,
+            client_id: Some(clouds.google.client_id()),
+            demo: Some(clouds),
+            data_dir,
+        })
+    }
+
+    /// One HTTP core.
+    pub fn http(settings: &engine::settings::Settings) -> HttpCore {
+        HttpCore::new(settings.retry.clone(), Duration::from_secs(settings.cdn_download_sock_connect_seconds), settings.read_timeout)
+    }
+
+    /// A stored login value, read off the async threads (the keyring answers over IPC).
+    pub async fn token(&self, account: Account) -> Result<Option<Secret>, CommandError> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.get(account))
+            .await
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
+            .map_err(CommandError::from)
+    }
+
+    /// Stores a login value; refuses when there is no usable keyring.
+    pub async fn set_token(&self, account: Account, value: Secret) -> Result<(), CommandError> {
+        if let Some(problem) = &self.keyring_problem {
+            return Err(CommandError::new(ErrorCode::Keyring, problem.clone()));
+        }
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.set(account, &value))
+            .await
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
+            .map_err(CommandError::from)
+    }
+
+    /// Deletes a login value.
+    pub async fn delete_token(&self, account: Account) -> Result<(), CommandError> {
+        let tokens = self.tokens.clone();
+        tokio::task::spawn_blocking(move || tokens.delete(account))
+            .await
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
+            .map_err(CommandError::from)
+    }
+
+    /// The GoPro client with the stored login.
+    pub async fn gopro(&self, settings: &engine::settings::Settings) -> Result<GoProClient, CommandError> {
+        let token = self
+            .token(Account::GoProAccessToken)
+            .await?
+            .ok_or_else(|| CommandError::new(ErrorCode::NotLoggedIn, "Log in to GoPro first."))?;
+        let user_id = self.token(Account::GoProUserId).await?.map(|s| s.expose().to_string());
+        Ok(GoProClient::new(Self::http(settings), self.endpoints.gopro_api.clone(), GoProCredentials { access_token: token, user_id }))
+    }
+
+    /// The Google OAuth client.
+    pub async fn oauth(&self, settings: &engine::settings::Settings) -> Result<GoogleOAuth, CommandError> {
+        let client_id = self.client_id.clone().ok_or_else(|| {
+            CommandError::new(
+                ErrorCode::NotLoggedIn,
+                "No Google client is set up in this copy of q2google. Open Settings → Advanced and enter your own Google Cloud client id and secret (the README explains how to make one in a few minutes).",
+            )
+        })?;
+        let secret = match &self.demo {
+            Some(clouds) => Some(Secret::new(clouds.google.client_secret())),
+            None => match self.token(Account::GoogleClientSecret).await? {
+                Some(s) => Some(s),
+                None => std::env::var("Q2GOOGLE_GOOGLE_CLIENT_SECRET").ok().or(BUILT_IN_CLIENT_SECRET.map(str::to_owned)).map(Secret::new),
+            },
+        };
+        Ok(GoogleOAuth::new(
+            Self::http(settings),
+            self.endpoints.google_authorize.clone(),
+            self.endpoints.google_token.clone(),
+            OAuthClient { client_id, client_secret: secret },
+        ))
+    }
+
+    /// The Photos client with the stored login.
+    pub async fn photos(&self, settings: &engine::settings::Settings) -> Result<PhotosClient, CommandError> {
+        let refresh = self
+            .token(Account::GoogleRefreshToken)
+            .await?
+            .ok_or_else(|| CommandError::new(ErrorCode::NotLoggedIn, "Connect Google Photos first."))?;
+        let cache = AccessTokenCache::new(self.oauth(settings).await?, GoogleCredentials { refresh_token: refresh, access_token: None });
+        Ok(PhotosClient::new(Self::http(settings), self.endpoints.photos_api.clone(), Arc::new(cache))
+            .with_rate_limit_wait(settings.rate_limit_wait)
+            .with_raw_upload_max(settings.raw_upload_max_bytes))
+    }
+}
+
+/// The run in progress.
+pub struct RunHandle {
+    /// Its session.
+    pub session_id: SessionId,
+    /// Pause / cancel.
+    pub control: SyncControl,
+}
+
+/// Everything the commands share.
+pub struct AppCtx {
+    /// The backend; replaced when demo mode or the Google client changes.
+    pub backend: Mutex<Arc<Backend>>,
+    /// The run in progress, if any.
+    pub run: Mutex<Option<RunHandle>>,
+    /// Live stage states of the current run.
+    pub stages: Mutex<Option<(String, Stages)>>,
+    /// Preferences.
+    pub settings: Mutex<Settings>,
+    /// Login problems seen by runs (a GoPro 401), shown on the account chips.
+    pub problems: Mutex<HashMap<&'static str, String>>,
+    /// A problem of the whole app (the session database could not be opened).
+    pub notice: Mutex<Option<String>>,
+    /// Where the app keeps its data.
+    pub app_data: PathBuf,
+    /// Where logs go.
+    pub log_dir: PathBuf,
+}
+
+impl AppCtx {
+    /// The current backend.
+    pub fn backend(&self) -> Arc<Backend> {
+        self.backend.lock().expect("backend lock").clone()
+    }
+
+    /// The current preferences.
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().expect("settings lock").clone()
+    }
+
+    /// Records (or clears) a login problem for `cloud`.
+    pub fn set_problem(&self, cloud: Cloud, problem: Option<String>) {
+        let key = match cloud {
+            Cloud::Gopro => "gopro",
+            Cloud::Google => "google",
+        };
+        let mut problems = self.problems.lock().expect("problems lock");
+        match problem {
+            Some(p) => problems.insert(key, p),
+            None => problems.remove(key),
+        };
+    }
+
+    /// The login problem recorded for `cloud`.
+    pub fn problem(&self, cloud: Cloud) -> Option<String> {
+        let key = match cloud {
+            Cloud::Gopro => "gopro",
+            Cloud::Google => "google",
+        };
+        self.problems.lock().expect("problems lock").get(key).cloned()
+    }
+}
