@@ -11,7 +11,10 @@ use engine::gopro::{GoProClient, GoProCredentials, GoProError};
 use engine::secret::Secret;
 use engine::tokens::Account;
 use tauri::webview::PageLoadEvent;
-use tauri::{AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent};
+use tauri::{
+    AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder,
+    WindowEvent,
+};
 use tauri_plugin_opener::OpenerExt;
 use tokio::sync::mpsc;
 
@@ -26,14 +29,17 @@ pub const GOPRO_LOGIN_WINDOW: &str = "gopro-login";
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 enum LoginSignal {
-    Loaded(WebviewWindow),
+    Loaded(Box<WebviewWindow>),
     Closed,
 }
 
 /// `login_gopro`: opens GoPro's login page in an app window and resolves once the login cookie
 /// appears (and GoPro accepts it), or when the person closes the window.
 #[tauri::command]
-pub async fn login_gopro(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AccountStatus, CommandError> {
+pub async fn login_gopro(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+) -> Result<AccountStatus, CommandError> {
     let backend = ctx.backend();
     if let Some(problem) = &backend.keyring_problem {
         return Err(CommandError::new(ErrorCode::Keyring, problem.clone()));
@@ -44,23 +50,33 @@ pub async fn login_gopro(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<Accou
     let login_url = backend.endpoints.gopro_login.clone();
     let mut cookie_urls = vec![login_url.clone(), backend.endpoints.gopro_api.clone()];
     if backend.demo.is_none() {
-        cookie_urls.extend(["https://gopro.com/", "https://api.gopro.com/"].iter().filter_map(|u| url::Url::parse(u).ok()));
+        cookie_urls.extend(
+            ["https://gopro.com/", "https://api.gopro.com/"]
+                .iter()
+                .filter_map(|u| url::Url::parse(u).ok()),
+        );
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let loaded = tx.clone();
-    let window = WebviewWindowBuilder::new(&app, GOPRO_LOGIN_WINDOW, WebviewUrl::External(login_url))
-        .title("Log in to GoPro")
-        .inner_size(520.0, 760.0)
-        .center()
-        // A private session: nothing of the GoPro login outlives the window.
-        .incognito(true)
-        .on_page_load(move |window, payload| {
-            if payload.event() == PageLoadEvent::Finished {
-                let _ = loaded.send(LoginSignal::Loaded(window));
-            }
-        })
-        .build()
-        .map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot open the GoPro login window: {e}")))?;
+    let window =
+        WebviewWindowBuilder::new(&app, GOPRO_LOGIN_WINDOW, WebviewUrl::External(login_url))
+            .title("Log in to GoPro")
+            .inner_size(520.0, 760.0)
+            .center()
+            // A private session: nothing of the GoPro login outlives the window.
+            .incognito(true)
+            .on_page_load(move |window, payload| {
+                if payload.event() == PageLoadEvent::Finished {
+                    let _ = loaded.send(LoginSignal::Loaded(Box::new(window)));
+                }
+            })
+            .build()
+            .map_err(|e| {
+                CommandError::new(
+                    ErrorCode::Internal,
+                    format!("cannot open the GoPro login window: {e}"),
+                )
+            })?;
     let closed = tx.clone();
     window.on_window_event(move |event| {
         if matches!(event, WindowEvent::Destroyed) {
@@ -81,8 +97,12 @@ pub async fn login_gopro(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<Accou
                         for url in urls {
                             for cookie in window.cookies_for_url(url).unwrap_or_default() {
                                 match cookie.name() {
-                                    "gp_access_token" if !cookie.value().is_empty() => token = Some(cookie.value().to_string()),
-                                    "gp_user_id" if !cookie.value().is_empty() => user = Some(cookie.value().to_string()),
+                                    "gp_access_token" if !cookie.value().is_empty() => {
+                                        token = Some(cookie.value().to_string())
+                                    }
+                                    "gp_user_id" if !cookie.value().is_empty() => {
+                                        user = Some(cookie.value().to_string())
+                                    }
                                     _ => {}
                                 }
                             }
@@ -108,10 +128,18 @@ pub async fn login_gopro(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<Accou
     };
     let (token, user_id) = match found {
         Ok(Some(found)) => found,
-        Ok(None) => return Err(CommandError::new(ErrorCode::Cancelled, "The GoPro login window was closed before you logged in.")),
+        Ok(None) => {
+            return Err(CommandError::new(
+                ErrorCode::Cancelled,
+                "The GoPro login window was closed before you logged in.",
+            ))
+        }
         Err(_) => {
             close(&app);
-            return Err(CommandError::new(ErrorCode::Cancelled, "The GoPro login was not finished within 15 minutes; try again."));
+            return Err(CommandError::new(
+                ErrorCode::Cancelled,
+                "The GoPro login was not finished within 15 minutes; try again.",
+            ));
         }
     };
     close(&app);
@@ -120,37 +148,78 @@ pub async fn login_gopro(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<Accou
 
 /// `login_gopro_token`: the paste-a-token fallback (Settings).
 #[tauri::command]
-pub async fn login_gopro_token(app: AppHandle, ctx: State<'_, AppCtx>, token: String) -> Result<AccountStatus, CommandError> {
-    let token = token.trim().trim_start_matches("gp_access_token=").trim().to_string();
+pub async fn login_gopro_token(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+    token: String,
+) -> Result<AccountStatus, CommandError> {
+    let token = token
+        .trim()
+        .trim_start_matches("gp_access_token=")
+        .trim()
+        .to_string();
     if token.is_empty() {
-        return Err(CommandError::new(ErrorCode::InvalidInput, "Paste the value of the gp_access_token cookie."));
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "Paste the value of the gp_access_token cookie.",
+        ));
     }
     let backend = ctx.backend();
     keep_gopro_login(&app, &ctx, &backend, token, None).await
 }
 
 /// Checks a GoPro token with GoPro, then keeps it in the keyring.
-async fn keep_gopro_login(app: &AppHandle, ctx: &AppCtx, backend: &Arc<Backend>, token: String, user_id: Option<String>) -> Result<AccountStatus, CommandError> {
+async fn keep_gopro_login(
+    app: &AppHandle,
+    ctx: &AppCtx,
+    backend: &Arc<Backend>,
+    token: String,
+    user_id: Option<String>,
+) -> Result<AccountStatus, CommandError> {
     let settings = ctx.settings().engine();
-    let client = GoProClient::new(Backend::http(&settings), backend.endpoints.gopro_api.clone(), GoProCredentials { access_token: Secret::new(token.clone()), user_id: user_id.clone() });
+    let client = GoProClient::new(
+        Backend::http(&settings),
+        backend.endpoints.gopro_api.clone(),
+        GoProCredentials {
+            access_token: Secret::new(token.clone()),
+            user_id: user_id.clone(),
+        },
+    );
     let user = client.user().await.map_err(|e| match e {
-        GoProError::LoginExpired => CommandError::new(ErrorCode::TokenExpired, "GoPro did not accept this login; please log in again."),
+        GoProError::LoginExpired => CommandError::new(
+            ErrorCode::TokenExpired,
+            "GoPro did not accept this login; please log in again.",
+        ),
         other => CommandError::from(other),
     })?;
-    backend.set_token(Account::GoProAccessToken, Secret::new(token)).await?;
+    backend
+        .set_token(Account::GoProAccessToken, Secret::new(token))
+        .await?;
     match user_id.or(user.id) {
-        Some(uid) => backend.set_token(Account::GoProUserId, Secret::new(uid)).await?,
+        Some(uid) => {
+            backend
+                .set_token(Account::GoProUserId, Secret::new(uid))
+                .await?
+        }
         None => backend.delete_token(Account::GoProUserId).await?,
     }
     ctx.set_problem(Cloud::Gopro, None);
     let status = account(ctx, backend, Cloud::Gopro).await;
-    let _ = app.emit("auth://changed", AuthEvent { account: status.clone() });
+    let _ = app.emit(
+        "auth://changed",
+        AuthEvent {
+            account: status.clone(),
+        },
+    );
     Ok(status)
 }
 
 /// `login_google`: Google sign-in in the system browser (or the program in `Q2GOOGLE_BROWSER`).
 #[tauri::command]
-pub async fn login_google(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AccountStatus, CommandError> {
+pub async fn login_google(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+) -> Result<AccountStatus, CommandError> {
     let backend = ctx.backend();
     if let Some(problem) = &backend.keyring_problem {
         return Err(CommandError::new(ErrorCode::Keyring, problem.clone()));
@@ -161,20 +230,42 @@ pub async fn login_google(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<Acco
         BrowserLauncher::from_env()
     } else {
         let opener = app.clone();
-        BrowserLauncher::custom(move |url| opener.opener().open_url(url.as_str(), None::<&str>).map_err(std::io::Error::other))
+        BrowserLauncher::custom(move |url| {
+            opener
+                .opener()
+                .open_url(url.as_str(), None::<&str>)
+                .map_err(std::io::Error::other)
+        })
     };
-    let grant = login_with_browser(&oauth, &SCOPES, &launcher, Duration::from_secs(10 * 60)).await?;
-    let refresh = grant.refresh_token.ok_or_else(|| CommandError::new(ErrorCode::TokenExpired, "Google did not give q2google lasting access; please sign in again."))?;
-    backend.set_token(Account::GoogleRefreshToken, refresh).await?;
+    let grant =
+        login_with_browser(&oauth, &SCOPES, &launcher, Duration::from_secs(10 * 60)).await?;
+    let refresh = grant.refresh_token.ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::TokenExpired,
+            "Google did not give q2google lasting access; please sign in again.",
+        )
+    })?;
+    backend
+        .set_token(Account::GoogleRefreshToken, refresh)
+        .await?;
     ctx.set_problem(Cloud::Google, None);
     let status = account(&ctx, &backend, Cloud::Google).await;
-    let _ = app.emit("auth://changed", AuthEvent { account: status.clone() });
+    let _ = app.emit(
+        "auth://changed",
+        AuthEvent {
+            account: status.clone(),
+        },
+    );
     Ok(status)
 }
 
 /// `logout`: forgets a login (the keyring entries are deleted).
 #[tauri::command]
-pub async fn logout(app: AppHandle, ctx: State<'_, AppCtx>, cloud: Cloud) -> Result<AccountStatus, CommandError> {
+pub async fn logout(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+    cloud: Cloud,
+) -> Result<AccountStatus, CommandError> {
     let backend = ctx.backend();
     match cloud {
         Cloud::Gopro => {
@@ -185,6 +276,11 @@ pub async fn logout(app: AppHandle, ctx: State<'_, AppCtx>, cloud: Cloud) -> Res
     }
     ctx.set_problem(cloud, None);
     let status = account(&ctx, &backend, cloud).await;
-    let _ = app.emit("auth://changed", AuthEvent { account: status.clone() });
+    let _ = app.emit(
+        "auth://changed",
+        AuthEvent {
+            account: status.clone(),
+        },
+    );
     Ok(status)
 }
