@@ -57,7 +57,10 @@ pub struct CommandError {
 impl CommandError {
     /// An error with `code` and `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -66,7 +69,9 @@ impl From<StoreError> for CommandError {
         let code = match &err {
             StoreError::UnknownSession(_) => ErrorCode::NotFound,
             StoreError::Busy { .. } => ErrorCode::Busy,
-            StoreError::Io { detail, .. } if detail.to_ascii_lowercase().contains("full") => ErrorCode::DiskFull,
+            StoreError::Io { detail, .. } if detail.to_ascii_lowercase().contains("full") => {
+                ErrorCode::DiskFull
+            }
             StoreError::Io { .. } => ErrorCode::DiskFull,
             StoreError::AlreadyExists(_) => ErrorCode::InvalidInput,
             StoreError::Corrupt { .. } | StoreError::TooNew { .. } => ErrorCode::Internal,

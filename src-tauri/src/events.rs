@@ -14,7 +14,10 @@ use tauri_plugin_notification::NotificationExt;
 
 use crate::present::session_view;
 use crate::state::AppCtx;
-use crate::views::{Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, SessionEvent, Stage, StageEvent, StageState, Stages};
+use crate::views::{
+    Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, SessionEvent, Stage, StageEvent,
+    StageState, Stages,
+};
 
 /// Progress of one file is sent at most this often.
 const ITEM_INTERVAL: Duration = Duration::from_millis(250);
@@ -59,7 +62,14 @@ impl TauriSink {
             Stage::Create => entry.1.create = state,
         }
         drop(stages);
-        let _ = self.app.emit("sync://stage", StageEvent { session_id: session.to_string(), stage, state });
+        let _ = self.app.emit(
+            "sync://stage",
+            StageEvent {
+                session_id: session.to_string(),
+                stage,
+                state,
+            },
+        );
     }
 
     fn send_session(&self, session: &SessionId, force: bool) {
@@ -70,10 +80,19 @@ impl TauriSink {
             }
             *last = Instant::now();
         }
-        let live = self.ctx().stages.lock().expect("stages lock").as_ref().filter(|(id, _)| id == session.as_str()).map(|(_, s)| *s);
+        let live = self
+            .ctx()
+            .stages
+            .lock()
+            .expect("stages lock")
+            .as_ref()
+            .filter(|(id, _)| id == session.as_str())
+            .map(|(_, s)| *s);
         if let Ok(Some(record)) = self.store.load_session(session) {
             if let Ok(view) = session_view(&*self.store, &record, live) {
-                let _ = self.app.emit("sync://session", SessionEvent { session: view });
+                let _ = self
+                    .app
+                    .emit("sync://session", SessionEvent { session: view });
             }
         }
     }
@@ -82,17 +101,33 @@ impl TauriSink {
         if throttle {
             let mut last = self.last_item.lock().expect("item throttle");
             let now = Instant::now();
-            if last.get(&item.key).is_some_and(|t| now.duration_since(*t) < ITEM_INTERVAL) {
+            if last
+                .get(&item.key)
+                .is_some_and(|t| now.duration_since(*t) < ITEM_INTERVAL)
+            {
                 return;
             }
             last.insert(item.key.clone(), now);
         }
-        let _ = self.app.emit("sync://item", ItemEvent { session_id: session.to_string(), item });
+        let _ = self.app.emit(
+            "sync://item",
+            ItemEvent {
+                session_id: session.to_string(),
+                item,
+            },
+        );
     }
 
-    fn item(&self, key: &engine::model::FileKey, filename: Option<&str>, state: ItemState) -> ItemView {
+    fn item(
+        &self,
+        key: &engine::model::FileKey,
+        filename: Option<&str>,
+        state: ItemState,
+    ) -> ItemView {
         let mut names = self.names.lock().expect("names lock");
-        let entry = names.entry(key.to_string()).or_insert_with(|| (String::new(), None));
+        let entry = names
+            .entry(key.to_string())
+            .or_insert_with(|| (String::new(), None));
         if let Some(f) = filename {
             entry.0 = f.to_string();
         }
@@ -111,65 +146,138 @@ impl TauriSink {
 }
 
 fn pending() -> Stages {
-    Stages { discovery: StageState::Pending, transfer: StageState::Pending, create: StageState::Pending }
+    Stages {
+        discovery: StageState::Pending,
+        transfer: StageState::Pending,
+        create: StageState::Pending,
+    }
 }
 
 impl EventSink for TauriSink {
     fn emit(&self, session: &SessionId, event: SyncEvent) {
         match event {
             SyncEvent::SessionStarted { .. } => {
-                *self.ctx().stages.lock().expect("stages lock") = Some((session.to_string(), pending()));
+                *self.ctx().stages.lock().expect("stages lock") =
+                    Some((session.to_string(), pending()));
                 self.send_session(session, true);
             }
-            SyncEvent::StageStarted { stage } => self.set_stage(session, stage.into(), StageState::Running),
-            SyncEvent::StageCompleted { stage, ok } => self.set_stage(session, stage.into(), if ok { StageState::Done } else { StageState::Failed }),
+            SyncEvent::StageStarted { stage } => {
+                self.set_stage(session, stage.into(), StageState::Running)
+            }
+            SyncEvent::StageCompleted { stage, ok } => self.set_stage(
+                session,
+                stage.into(),
+                if ok {
+                    StageState::Done
+                } else {
+                    StageState::Failed
+                },
+            ),
             SyncEvent::Discovered { .. } => self.send_session(session, false),
-            SyncEvent::ItemStarted { key, filename, size } => {
-                self.names.lock().expect("names lock").insert(key.to_string(), (filename.clone(), Some(size)));
+            SyncEvent::ItemStarted {
+                key,
+                filename,
+                size,
+            } => {
+                self.names
+                    .lock()
+                    .expect("names lock")
+                    .insert(key.to_string(), (filename.clone(), Some(size)));
                 let mut item = self.item(&key, Some(&filename), ItemState::Uploading);
                 item.progress = Some(0.0);
                 self.send_item(session, item, false);
             }
-            SyncEvent::ItemProgress { key, bytes_done, bytes_total } => {
+            SyncEvent::ItemProgress {
+                key,
+                bytes_done,
+                bytes_total,
+            } => {
                 let mut item = self.item(&key, None, ItemState::Uploading);
-                item.progress = Some(if bytes_total == 0 { 1.0 } else { bytes_done as f64 / bytes_total as f64 });
+                item.progress = Some(if bytes_total == 0 {
+                    1.0
+                } else {
+                    bytes_done as f64 / bytes_total as f64
+                });
                 self.send_item(session, item, true);
             }
             SyncEvent::ItemUploaded { key } => {
                 let item = self.item(&key, None, ItemState::Uploaded);
                 self.send_item(session, item, false);
             }
-            SyncEvent::ItemCreated { key, filename, product_url, .. } => {
+            SyncEvent::ItemCreated {
+                key,
+                filename,
+                product_url,
+                ..
+            } => {
                 let mut item = self.item(&key, Some(&filename), ItemState::Created);
                 item.google_url = product_url;
                 self.send_item(session, item, false);
                 self.send_session(session, false);
             }
-            SyncEvent::ItemSkipped { key, filename, reason } => {
+            SyncEvent::ItemSkipped {
+                key,
+                filename,
+                reason,
+            } => {
                 let mut item = self.item(&key, Some(&filename), ItemState::Skipped);
                 item.reason = Some(reason);
                 self.send_item(session, item, false);
             }
-            SyncEvent::ItemFailed { key, filename, reason } => {
+            SyncEvent::ItemFailed {
+                key,
+                filename,
+                reason,
+            } => {
                 let mut item = self.item(&key, Some(&filename), ItemState::Failed);
                 item.reason = Some(reason);
                 self.send_item(session, item, false);
             }
             SyncEvent::Metrics(snapshot) => {
-                let _ = self.app.emit("sync://metrics", MetricsEvent { session_id: session.to_string(), metrics: snapshot.into() });
+                let _ = self.app.emit(
+                    "sync://metrics",
+                    MetricsEvent {
+                        session_id: session.to_string(),
+                        metrics: snapshot.into(),
+                    },
+                );
             }
-            SyncEvent::SessionFinished { status, reason, counts, .. } => {
+            SyncEvent::SessionFinished {
+                status,
+                reason,
+                counts,
+                ..
+            } => {
                 if status == EngineStatus::NeedsLogin {
-                    let cloud = if reason.as_deref().unwrap_or_default().contains("GoPro") { Cloud::Gopro } else { Cloud::Google };
+                    let cloud = if reason.as_deref().unwrap_or_default().contains("GoPro") {
+                        Cloud::Gopro
+                    } else {
+                        Cloud::Google
+                    };
                     self.ctx().set_problem(cloud, reason.clone());
                 }
                 *self.ctx().stages.lock().expect("stages lock") = None;
                 self.send_session(session, true);
                 let (title, body) = match status {
-                    EngineStatus::Completed => ("Your media is in Google Photos".to_string(), format!("{} files moved, {} skipped.", counts.created, counts.skipped)),
-                    _ => ("q2google stopped".to_string(), reason.unwrap_or_else(|| "Open q2google to resume.".into())),
+                    EngineStatus::Completed => (
+                        "Your media is in Google Photos".to_string(),
+                        format!(
+                            "{} files moved, {} skipped.",
+                            counts.created, counts.skipped
+                        ),
+                    ),
+                    _ => (
+                        "q2google stopped".to_string(),
+                        reason.unwrap_or_else(|| "Open q2google to resume.".into()),
+                    ),
                 };
-                let _ = self.app.notification().builder().title(title).body(body).show();
+                let _ = self
+                    .app
+                    .notification()
+                    .builder()
+                    .title(title)
+                    .body(body)
+                    .show();
             }
         }
     }

@@ -53,7 +53,13 @@ pub fn run() {
                     // The database is damaged or from a newer q2google: leave it untouched, say
                     // so, and let the person work in demo mode meanwhile.
                     tracing::error!(error = %err.message, "backend unavailable");
-                    let demo = state::Backend::build(&app_data, &views::Settings { demo_mode: true, ..settings.clone() })?;
+                    let demo = state::Backend::build(
+                        &app_data,
+                        &views::Settings {
+                            demo_mode: true,
+                            ..settings.clone()
+                        },
+                    )?;
                     (demo, Some(err.message))
                 }
             };
@@ -94,7 +100,13 @@ pub fn run() {
         Ok(app) => app.run(|handle, event| {
             if let tauri::RunEvent::ExitRequested { .. } = event {
                 // Stop at the next checkpoint so the session is recorded as paused.
-                if let Some(run) = handle.state::<AppCtx>().run.lock().expect("run lock").as_ref() {
+                if let Some(run) = handle
+                    .state::<AppCtx>()
+                    .run
+                    .lock()
+                    .expect("run lock")
+                    .as_ref()
+                {
                     run.control.pause();
                 }
             }

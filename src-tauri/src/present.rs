@@ -6,9 +6,15 @@ use engine::store::{SessionStore, StoreError};
 use crate::views::{Counts, SessionView, StageState, Stages};
 
 /// The view of `session`, with live stage states when it is the running session.
-pub fn session_view(store: &dyn SessionStore, session: &SessionRecord, live: Option<Stages>) -> Result<SessionView, StoreError> {
+pub fn session_view(
+    store: &dyn SessionStore,
+    session: &SessionRecord,
+    live: Option<Stages>,
+) -> Result<SessionView, StoreError> {
     let counts = store.counts(&session.id)?;
-    let stages = live.unwrap_or_else(|| stored_stages(session, counts.discovered + counts.uploaded + counts.failed));
+    let stages = live.unwrap_or_else(|| {
+        stored_stages(session, counts.discovered + counts.uploaded + counts.failed)
+    });
     Ok(SessionView {
         id: session.id.to_string(),
         range_from: session.range_from.to_string(),
@@ -19,7 +25,9 @@ pub fn session_view(store: &dyn SessionStore, session: &SessionRecord, live: Opt
         created_at: session.created_at.to_rfc3339(),
         updated_at: session.updated_at.to_rfc3339(),
         finished_at: session.finished_at.map(|t| t.to_rfc3339()),
-        duration_secs: (session.updated_at - session.created_at).num_seconds().max(0) as u64,
+        duration_secs: (session.updated_at - session.created_at)
+            .num_seconds()
+            .max(0) as u64,
         counts: Counts::from(counts),
         bytes_transferred: session.bytes_transferred,
         album_title: session.settings.album_title.clone(),
@@ -31,7 +39,13 @@ pub fn session_view(store: &dyn SessionStore, session: &SessionRecord, live: Opt
 
 /// Stage states of a session that is not running, from what is stored.
 fn stored_stages(session: &SessionRecord, unfinished: u64) -> Stages {
-    let failed = matches!(session.status, EngineStatus::Failed | EngineStatus::NeedsLogin | EngineStatus::Paused | EngineStatus::Cancelled);
+    let failed = matches!(
+        session.status,
+        EngineStatus::Failed
+            | EngineStatus::NeedsLogin
+            | EngineStatus::Paused
+            | EngineStatus::Cancelled
+    );
     let discovery = if session.discovery_done {
         StageState::Done
     } else if failed {

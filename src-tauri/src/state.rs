@@ -15,7 +15,9 @@ use engine::model::SessionId;
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
 use engine::store::SqliteStore;
-use engine::tokens::{Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore};
+use engine::tokens::{
+    Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
+};
 use fakes::clouds::FakeClouds;
 use fakes::scenario::Scenario;
 
@@ -50,13 +52,16 @@ impl Backend {
         if settings.demo_mode {
             return Self::demo(app_data);
         }
-        let endpoints = Endpoints::from_env().map_err(|e| CommandError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        let endpoints = Endpoints::from_env()
+            .map_err(|e| CommandError::new(ErrorCode::InvalidInput, e.to_string()))?;
         let (inner, keyring_problem): (Box<dyn TokenStore>, _) = match KeyringTokenStore::new() {
             Ok(k) => (Box::new(k), None),
             Err(e) => (Box::new(MemoryTokenStore::new()), Some(e.to_string())),
         };
         let tokens = Arc::new(LayeredTokenStore::new(EnvOverrides::from_env(), inner));
-        let data_dir = std::env::var_os("Q2GOOGLE_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| app_data.to_path_buf());
+        let data_dir = std::env::var_os("Q2GOOGLE_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| app_data.to_path_buf());
         let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
         let client_id = settings
             .google_client_id
@@ -80,8 +85,15 @@ impl Backend {
     /// (a fixed demo secret), so demo logins kept in the keyring (under `q2google-demo`, apart
     /// from real ones) still work after the app restarts.
     fn demo(app_data: &Path) -> Result<Self, CommandError> {
-        let clouds = FakeClouds::start(Scenario::demo()).map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot start the demo clouds: {e}")))?;
-        let parse = |s: String| url::Url::parse(&s).map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()));
+        let clouds = FakeClouds::start(Scenario::demo()).map_err(|e| {
+            CommandError::new(
+                ErrorCode::Internal,
+                format!("cannot start the demo clouds: {e}"),
+            )
+        })?;
+        let parse = |s: String| {
+            url::Url::parse(&s).map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
+        };
         let endpoints = Endpoints {
             gopro_api: parse(clouds.gopro.api_url())?,
             gopro_login: parse(clouds.gopro.login_url())?,
@@ -109,7 +121,11 @@ impl Backend {
 
     /// One HTTP core.
     pub fn http(settings: &engine::settings::Settings) -> HttpCore {
-        HttpCore::new(settings.retry.clone(), Duration::from_secs(settings.cdn_download_sock_connect_seconds), settings.read_timeout)
+        HttpCore::new(
+            settings.retry.clone(),
+            Duration::from_secs(settings.cdn_download_sock_connect_seconds),
+            settings.read_timeout,
+        )
     }
 
     /// A stored login value, read off the async threads (the keyring answers over IPC).
@@ -143,17 +159,33 @@ impl Backend {
     }
 
     /// The GoPro client with the stored login.
-    pub async fn gopro(&self, settings: &engine::settings::Settings) -> Result<GoProClient, CommandError> {
+    pub async fn gopro(
+        &self,
+        settings: &engine::settings::Settings,
+    ) -> Result<GoProClient, CommandError> {
         let token = self
             .token(Account::GoProAccessToken)
             .await?
             .ok_or_else(|| CommandError::new(ErrorCode::NotLoggedIn, "Log in to GoPro first."))?;
-        let user_id = self.token(Account::GoProUserId).await?.map(|s| s.expose().to_string());
-        Ok(GoProClient::new(Self::http(settings), self.endpoints.gopro_api.clone(), GoProCredentials { access_token: token, user_id }))
+        let user_id = self
+            .token(Account::GoProUserId)
+            .await?
+            .map(|s| s.expose().to_string());
+        Ok(GoProClient::new(
+            Self::http(settings),
+            self.endpoints.gopro_api.clone(),
+            GoProCredentials {
+                access_token: token,
+                user_id,
+            },
+        ))
     }
 
     /// The Google OAuth client.
-    pub async fn oauth(&self, settings: &engine::settings::Settings) -> Result<GoogleOAuth, CommandError> {
+    pub async fn oauth(
+        &self,
+        settings: &engine::settings::Settings,
+    ) -> Result<GoogleOAuth, CommandError> {
         let client_id = self.client_id.clone().ok_or_else(|| {
             CommandError::new(
                 ErrorCode::NotLoggedIn,
@@ -164,27 +196,48 @@ impl Backend {
             Some(clouds) => Some(Secret::new(clouds.google.client_secret())),
             None => match self.token(Account::GoogleClientSecret).await? {
                 Some(s) => Some(s),
-                None => std::env::var("Q2GOOGLE_GOOGLE_CLIENT_SECRET").ok().or(BUILT_IN_CLIENT_SECRET.map(str::to_owned)).map(Secret::new),
+                None => std::env::var("Q2GOOGLE_GOOGLE_CLIENT_SECRET")
+                    .ok()
+                    .or(BUILT_IN_CLIENT_SECRET.map(str::to_owned))
+                    .map(Secret::new),
             },
         };
         Ok(GoogleOAuth::new(
             Self::http(settings),
             self.endpoints.google_authorize.clone(),
             self.endpoints.google_token.clone(),
-            OAuthClient { client_id, client_secret: secret },
+            OAuthClient {
+                client_id,
+                client_secret: secret,
+            },
         ))
     }
 
     /// The Photos client with the stored login.
-    pub async fn photos(&self, settings: &engine::settings::Settings) -> Result<PhotosClient, CommandError> {
+    pub async fn photos(
+        &self,
+        settings: &engine::settings::Settings,
+    ) -> Result<PhotosClient, CommandError> {
         let refresh = self
             .token(Account::GoogleRefreshToken)
             .await?
-            .ok_or_else(|| CommandError::new(ErrorCode::NotLoggedIn, "Connect Google Photos first."))?;
-        let cache = AccessTokenCache::new(self.oauth(settings).await?, GoogleCredentials { refresh_token: refresh, access_token: None });
-        Ok(PhotosClient::new(Self::http(settings), self.endpoints.photos_api.clone(), Arc::new(cache))
-            .with_rate_limit_wait(settings.rate_limit_wait)
-            .with_raw_upload_max(settings.raw_upload_max_bytes))
+            .ok_or_else(|| {
+                CommandError::new(ErrorCode::NotLoggedIn, "Connect Google Photos first.")
+            })?;
+        let cache = AccessTokenCache::new(
+            self.oauth(settings).await?,
+            GoogleCredentials {
+                refresh_token: refresh,
+                access_token: None,
+            },
+        );
+        Ok(PhotosClient::new(
+            Self::http(settings),
+            self.endpoints.photos_api.clone(),
+            Arc::new(cache),
+        )
+        .with_rate_limit_wait(settings.rate_limit_wait)
+        .with_raw_upload_max(settings.raw_upload_max_bytes))
     }
 }
 
@@ -246,6 +299,10 @@ impl AppCtx {
             Cloud::Gopro => "gopro",
             Cloud::Google => "google",
         };
-        self.problems.lock().expect("problems lock").get(key).cloned()
+        self.problems
+            .lock()
+            .expect("problems lock")
+            .get(key)
+            .cloned()
     }
 }

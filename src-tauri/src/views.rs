@@ -2,7 +2,10 @@
 //! from these by ts-rs (`cargo test -p q2google-app export_bindings`). Field names are camelCase;
 //! byte counts are JavaScript numbers (exact up to 9 PB).
 
-use engine::model::{ItemCounts, ItemRecord, ItemState as EngineItemState, MediaKind, SessionStatus as EngineStatus, Stage as EngineStage};
+use engine::model::{
+    ItemCounts, ItemRecord, ItemState as EngineItemState, MediaKind, SessionStatus as EngineStatus,
+    Stage as EngineStage,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -265,9 +268,15 @@ impl From<&ItemRecord> for ItemView {
             EngineItemState::Discovered => (ItemState::Discovered, None, None),
             EngineItemState::Uploaded { .. } => (ItemState::Uploaded, None, None),
             EngineItemState::Creating { .. } => (ItemState::Creating, None, None),
-            EngineItemState::Created { product_url, .. } => (ItemState::Created, None, product_url.clone()),
-            EngineItemState::Failed { reason, .. } => (ItemState::Failed, Some(reason.clone()), None),
-            EngineItemState::Skipped { reason } => (ItemState::Skipped, Some(reason.message()), None),
+            EngineItemState::Created { product_url, .. } => {
+                (ItemState::Created, None, product_url.clone())
+            }
+            EngineItemState::Failed { reason, .. } => {
+                (ItemState::Failed, Some(reason.clone()), None)
+            }
+            EngineItemState::Skipped { reason } => {
+                (ItemState::Skipped, Some(reason.message()), None)
+            }
         };
         Self {
             key: item.key.to_string(),
@@ -382,7 +391,11 @@ impl From<engine::metrics::MetricsSnapshot> for Metrics {
             eta_secs: m.eta_secs,
             files_done: m.files_done,
             files_total: m.files_total,
-            samples: m.samples.into_iter().map(|s| ThroughputSample { t: s.t, bps: s.bps }).collect(),
+            samples: m
+                .samples
+                .into_iter()
+                .map(|s| ThroughputSample { t: s.t, bps: s.bps })
+                .collect(),
         }
     }
 }
@@ -456,7 +469,10 @@ impl Settings {
             album_per_session: self.album_per_session,
             album_name_pattern: self.album_name_pattern.clone(),
             concurrency: self.concurrency.clamp(1, 8) as usize,
-            bandwidth_cap_bytes_per_sec: self.bandwidth_cap_mbps.filter(|m| *m > 0.0).map(|m| (m * 1e6 / 8.0) as u64),
+            bandwidth_cap_bytes_per_sec: self
+                .bandwidth_cap_mbps
+                .filter(|m| *m > 0.0)
+                .map(|m| (m * 1e6 / 8.0) as u64),
             include_raw: self.include_raw,
             include_joined_video: self.include_joined_video,
             ..engine::settings::Settings::default()

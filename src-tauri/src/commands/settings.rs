@@ -20,7 +20,10 @@ use crate::views::{AccountStatus, AppState, Cloud, SessionView, Settings};
 pub const STORE_FILE: &str = "settings.json";
 
 fn store_error(e: impl std::fmt::Display) -> CommandError {
-    CommandError::new(ErrorCode::DiskFull, format!("cannot save your settings: {e}"))
+    CommandError::new(
+        ErrorCode::DiskFull,
+        format!("cannot save your settings: {e}"),
+    )
 }
 
 /// Reads the saved preferences (defaults when none).
@@ -35,25 +38,56 @@ pub fn load<R: Runtime>(app: &AppHandle<R>) -> Settings {
 /// The state of one login.
 pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountStatus {
     let (token, label) = match cloud {
-        Cloud::Gopro => (backend.token(Account::GoProAccessToken).await, backend.token(Account::GoProUserId).await.ok().flatten().map(|s| s.expose().to_string())),
+        Cloud::Gopro => (
+            backend.token(Account::GoProAccessToken).await,
+            backend
+                .token(Account::GoProUserId)
+                .await
+                .ok()
+                .flatten()
+                .map(|s| s.expose().to_string()),
+        ),
         Cloud::Google => (backend.token(Account::GoogleRefreshToken).await, None),
     };
     let (connected, problem) = match token {
         Ok(t) => (t.is_some(), ctx.problem(cloud)),
         Err(e) => (false, Some(e.message)),
     };
-    let problem = problem.or_else(|| if connected { None } else { backend.keyring_problem.clone() });
+    let problem = problem.or_else(|| {
+        if connected {
+            None
+        } else {
+            backend.keyring_problem.clone()
+        }
+    });
     let label = match cloud {
         Cloud::Gopro if connected => label.or(Some("GoPro account".into())),
-        Cloud::Google if connected => Some(if backend.demo.is_some() { "Demo Google Photos".into() } else { "Google Photos".into() }),
+        Cloud::Google if connected => Some(if backend.demo.is_some() {
+            "Demo Google Photos".into()
+        } else {
+            "Google Photos".into()
+        }),
         _ => None,
     };
-    AccountStatus { cloud, connected, label, problem }
+    AccountStatus {
+        cloud,
+        connected,
+        label,
+        problem,
+    }
 }
 
 /// The running session, else the latest one.
-pub fn current_session(ctx: &AppCtx, backend: &Backend) -> Result<Option<SessionView>, CommandError> {
-    let running = ctx.run.lock().expect("run lock").as_ref().map(|r| r.session_id.clone());
+pub fn current_session(
+    ctx: &AppCtx,
+    backend: &Backend,
+) -> Result<Option<SessionView>, CommandError> {
+    let running = ctx
+        .run
+        .lock()
+        .expect("run lock")
+        .as_ref()
+        .map(|r| r.session_id.clone());
     let live = ctx.stages.lock().expect("stages lock").clone();
     let store: &dyn SessionStore = &*backend.store;
     let record = match running {
@@ -64,7 +98,13 @@ pub fn current_session(ctx: &AppCtx, backend: &Backend) -> Result<Option<Session
         Some(r) => {
             let stages = live.filter(|(id, _)| *id == r.id.as_str()).map(|(_, s)| s);
             let mut view = session_view(store, &r, stages)?;
-            if ctx.run.lock().expect("run lock").as_ref().is_some_and(|h| h.session_id == r.id) {
+            if ctx
+                .run
+                .lock()
+                .expect("run lock")
+                .as_ref()
+                .is_some_and(|h| h.session_id == r.id)
+            {
                 view.resumable = false;
             }
             Some(view)
@@ -77,7 +117,12 @@ pub fn current_session(ctx: &AppCtx, backend: &Backend) -> Result<Option<Session
 #[tauri::command]
 pub async fn app_state(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AppState, CommandError> {
     let backend = ctx.backend();
-    let first_run = !app.store(STORE_FILE).ok().and_then(|s| s.get("welcomeDone")).and_then(|v| v.as_bool()).unwrap_or(false);
+    let first_run = !app
+        .store(STORE_FILE)
+        .ok()
+        .and_then(|s| s.get("welcomeDone"))
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     Ok(AppState {
         gopro: account(&ctx, &backend, Cloud::Gopro).await,
         google: account(&ctx, &backend, Cloud::Google).await,
@@ -101,26 +146,52 @@ pub fn finish_welcome(app: AppHandle) -> Result<(), CommandError> {
 pub async fn get_settings(ctx: State<'_, AppCtx>) -> Result<Settings, CommandError> {
     let mut settings = ctx.settings();
     settings.google_client_secret = None;
-    settings.google_client_secret_saved = ctx.backend().token(Account::GoogleClientSecret).await.ok().flatten().is_some();
+    settings.google_client_secret_saved = ctx
+        .backend()
+        .token(Account::GoogleClientSecret)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
     Ok(settings)
 }
 
 /// `set_settings`: saves, and rebuilds the backend when demo mode or the Google client changed.
 #[tauri::command]
-pub async fn set_settings(app: AppHandle, ctx: State<'_, AppCtx>, settings: Settings) -> Result<Settings, CommandError> {
+pub async fn set_settings(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+    settings: Settings,
+) -> Result<Settings, CommandError> {
     let mut settings = settings;
     if settings.album_name_pattern.trim().is_empty() {
-        return Err(CommandError::new(ErrorCode::InvalidInput, "The album name cannot be empty."));
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "The album name cannot be empty.",
+        ));
     }
     settings.concurrency = settings.concurrency.clamp(1, 8);
     let previous = ctx.settings();
-    if let Some(secret) = settings.google_client_secret.take().filter(|s| !s.trim().is_empty()) {
-        ctx.backend().set_token(Account::GoogleClientSecret, Secret::new(secret.trim().to_string())).await?;
+    if let Some(secret) = settings
+        .google_client_secret
+        .take()
+        .filter(|s| !s.trim().is_empty())
+    {
+        ctx.backend()
+            .set_token(
+                Account::GoogleClientSecret,
+                Secret::new(secret.trim().to_string()),
+            )
+            .await?;
     }
-    let rebuild = previous.demo_mode != settings.demo_mode || previous.google_client_id != settings.google_client_id;
+    let rebuild = previous.demo_mode != settings.demo_mode
+        || previous.google_client_id != settings.google_client_id;
     if rebuild {
         if ctx.run.lock().expect("run lock").is_some() {
-            return Err(CommandError::new(ErrorCode::Busy, "Pause the running session before switching demo mode or the Google client."));
+            return Err(CommandError::new(
+                ErrorCode::Busy,
+                "Pause the running session before switching demo mode or the Google client.",
+            ));
         }
         let backend = Backend::build(&ctx.app_data, &settings)?;
         *ctx.backend.lock().expect("backend lock") = Arc::new(backend);
@@ -128,7 +199,10 @@ pub async fn set_settings(app: AppHandle, ctx: State<'_, AppCtx>, settings: Sett
     let store = app.store(STORE_FILE).map_err(store_error)?;
     let mut saved = settings.clone();
     saved.google_client_secret_saved = false;
-    store.set("settings", serde_json::to_value(&saved).map_err(store_error)?);
+    store.set(
+        "settings",
+        serde_json::to_value(&saved).map_err(store_error)?,
+    );
     store.save().map_err(store_error)?;
     *ctx.settings.lock().expect("settings lock") = settings;
     get_settings(ctx).await
@@ -139,21 +213,38 @@ pub async fn set_settings(app: AppHandle, ctx: State<'_, AppCtx>, settings: Sett
 pub fn open_logs_folder(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
     app.opener()
         .open_path(ctx.log_dir.to_string_lossy(), None::<&str>)
-        .map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot open the logs folder {}: {e}", ctx.log_dir.display())))
+        .map_err(|e| {
+            CommandError::new(
+                ErrorCode::Internal,
+                format!("cannot open the logs folder {}: {e}", ctx.log_dir.display()),
+            )
+        })
 }
 
 /// `open_url`: opens a Google Photos link (or, in demo mode, a link of the demo clouds) in the
 /// system browser. Anything else is refused: the window cannot open arbitrary URLs.
 #[tauri::command]
 pub fn open_url(app: AppHandle, ctx: State<'_, AppCtx>, url: String) -> Result<(), CommandError> {
-    let parsed = url::Url::parse(&url).map_err(|_| CommandError::new(ErrorCode::InvalidInput, "That is not a link."))?;
+    let parsed = url::Url::parse(&url)
+        .map_err(|_| CommandError::new(ErrorCode::InvalidInput, "That is not a link."))?;
     let backend = ctx.backend();
-    let google = parsed.scheme() == "https" && matches!(parsed.host_str(), Some("photos.google.com") | Some("photos.app.goo.gl"));
+    let google = parsed.scheme() == "https"
+        && matches!(
+            parsed.host_str(),
+            Some("photos.google.com") | Some("photos.app.goo.gl")
+        );
     let demo = backend.demo.is_some() && parsed.origin() == backend.endpoints.photos_api.origin();
     if !(google || demo) {
-        return Err(CommandError::new(ErrorCode::InvalidInput, "q2google only opens Google Photos links."));
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "q2google only opens Google Photos links.",
+        ));
     }
-    app.opener().open_url(parsed.as_str(), None::<&str>).map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot open the browser: {e}")))
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| {
+            CommandError::new(ErrorCode::Internal, format!("cannot open the browser: {e}"))
+        })
 }
 
 /// Parses a session id from the UI.

@@ -21,19 +21,37 @@ use crate::views::{CannotMove, Cloud, RangePreview, SessionView};
 
 /// `preview_range`: what the range holds on GoPro, before anything moves.
 #[tauri::command]
-pub async fn preview_range(ctx: State<'_, AppCtx>, from: String, to: String) -> Result<RangePreview, CommandError> {
+pub async fn preview_range(
+    ctx: State<'_, AppCtx>,
+    from: String,
+    to: String,
+) -> Result<RangePreview, CommandError> {
     let range = CaptureRange::parse(&from, &to)?;
     let backend = ctx.backend();
     let settings = ctx.settings().engine();
     let gopro = backend.gopro(&settings).await?;
     let mut walk = gopro.search(range);
-    let mut preview = RangePreview { from: range.from().to_string(), to: range.to().to_string(), photos: 0, videos: 0, files: 0, bytes: 0, already_in_google: 0, cannot_move: Vec::new() };
+    let mut preview = RangePreview {
+        from: range.from().to_string(),
+        to: range.to().to_string(),
+        photos: 0,
+        videos: 0,
+        files: 0,
+        bytes: 0,
+        already_in_google: 0,
+        cannot_move: Vec::new(),
+    };
     let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
     while let Some(m) = walk.next().await? {
         preview.files += 1;
         preview.bytes += m.file_size.unwrap_or(0);
         let kind = m.kind.as_deref().unwrap_or("");
-        let photo = matches!(m.play_as.as_deref(), Some("photo") | Some("multi_shot_photo")) || kind.contains("Photo") || kind == "Burst" || kind == "TimeLapse";
+        let photo = matches!(
+            m.play_as.as_deref(),
+            Some("photo") | Some("multi_shot_photo")
+        ) || kind.contains("Photo")
+            || kind == "Burst"
+            || kind == "TimeLapse";
         if photo {
             preview.photos += 1;
         } else {
@@ -41,26 +59,47 @@ pub async fn preview_range(ctx: State<'_, AppCtx>, from: String, to: String) -> 
         }
         match precheck(&m) {
             Some(SkipReason::Spherical360) => *cannot.entry("360° videos").or_default() += 1,
-            Some(SkipReason::NotReady { .. }) => *cannot.entry("still processing on GoPro").or_default() += 1,
+            Some(SkipReason::NotReady { .. }) => {
+                *cannot.entry("still processing on GoPro").or_default() += 1
+            }
             Some(_) => *cannot.entry("other").or_default() += 1,
-            None if m.play_as.as_deref() == Some("edl") && m.mce_type.as_deref() == Some("user_created") => *cannot.entry("unrendered Quik edits").or_default() += 1,
+            None if m.play_as.as_deref() == Some("edl")
+                && m.mce_type.as_deref() == Some("user_created") =>
+            {
+                *cannot.entry("unrendered Quik edits").or_default() += 1
+            }
             None => {}
         }
         let moved = ["source", "file", "baked_source"].iter().any(|label| {
-            let key = FileKey { media_id: m.id.clone(), item_number: 1, label: (*label).to_string() };
+            let key = FileKey {
+                media_id: m.id.clone(),
+                item_number: 1,
+                label: (*label).to_string(),
+            };
             backend.store.ledger_lookup(&key).ok().flatten().is_some()
         });
         if moved {
             preview.already_in_google += 1;
         }
     }
-    preview.cannot_move = cannot.into_iter().map(|(reason, count)| CannotMove { reason: reason.to_string(), count }).collect();
+    preview.cannot_move = cannot
+        .into_iter()
+        .map(|(reason, count)| CannotMove {
+            reason: reason.to_string(),
+            count,
+        })
+        .collect();
     Ok(preview)
 }
 
 /// `start_sync`: a new session over the range, running in the background.
 #[tauri::command]
-pub async fn start_sync(app: AppHandle, ctx: State<'_, AppCtx>, from: String, to: String) -> Result<SessionView, CommandError> {
+pub async fn start_sync(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+    from: String,
+    to: String,
+) -> Result<SessionView, CommandError> {
     let range = CaptureRange::parse(&from, &to)?;
     let id = SessionId::generate(range.from(), range.to(), Utc::now());
     launch(app, &ctx, id, range).await
@@ -68,12 +107,24 @@ pub async fn start_sync(app: AppHandle, ctx: State<'_, AppCtx>, from: String, to
 
 /// `resume_session`: continues a session with its stored range and settings.
 #[tauri::command]
-pub async fn resume_session(app: AppHandle, ctx: State<'_, AppCtx>, id: String) -> Result<SessionView, CommandError> {
+pub async fn resume_session(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+    id: String,
+) -> Result<SessionView, CommandError> {
     let id = session_id(&id)?;
     let backend = ctx.backend();
-    let session = backend.store.load_session(&id)?.ok_or_else(|| CommandError::new(ErrorCode::NotFound, format!("There is no session \"{id}\".")))?;
+    let session = backend.store.load_session(&id)?.ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::NotFound,
+            format!("There is no session \"{id}\"."),
+        )
+    })?;
     if !session.status.is_resumable() {
-        return Err(CommandError::new(ErrorCode::InvalidInput, "This session is already complete."));
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "This session is already complete.",
+        ));
     }
     let range = CaptureRange::new(session.range_from, session.range_to)?;
     launch(app, &ctx, id, range).await
@@ -87,7 +138,10 @@ pub fn pause_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
             run.control.pause();
             Ok(())
         }
-        None => Err(CommandError::new(ErrorCode::NotFound, "Nothing is running.")),
+        None => Err(CommandError::new(
+            ErrorCode::NotFound,
+            "Nothing is running.",
+        )),
     }
 }
 
@@ -99,13 +153,24 @@ pub fn cancel_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
             run.control.cancel();
             Ok(())
         }
-        None => Err(CommandError::new(ErrorCode::NotFound, "Nothing is running.")),
+        None => Err(CommandError::new(
+            ErrorCode::NotFound,
+            "Nothing is running.",
+        )),
     }
 }
 
-async fn launch(app: AppHandle, ctx: &AppCtx, id: SessionId, range: CaptureRange) -> Result<SessionView, CommandError> {
+async fn launch(
+    app: AppHandle,
+    ctx: &AppCtx,
+    id: SessionId,
+    range: CaptureRange,
+) -> Result<SessionView, CommandError> {
     if ctx.run.lock().expect("run lock").is_some() {
-        return Err(CommandError::new(ErrorCode::Busy, "A session is already running. Pause it first, or wait until it finishes."));
+        return Err(CommandError::new(
+            ErrorCode::Busy,
+            "A session is already running. Pause it first, or wait until it finishes.",
+        ));
     }
     let backend = ctx.backend();
     let settings = ctx.settings().engine();
@@ -117,9 +182,15 @@ async fn launch(app: AppHandle, ctx: &AppCtx, id: SessionId, range: CaptureRange
     {
         let mut run = ctx.run.lock().expect("run lock");
         if run.is_some() {
-            return Err(CommandError::new(ErrorCode::Busy, "A session is already running."));
+            return Err(CommandError::new(
+                ErrorCode::Busy,
+                "A session is already running.",
+            ));
         }
-        *run = Some(RunHandle { session_id: id.clone(), control: engine.control().clone() });
+        *run = Some(RunHandle {
+            session_id: id.clone(),
+            control: engine.control().clone(),
+        });
     }
     ctx.set_problem(Cloud::Gopro, None);
     ctx.set_problem(Cloud::Google, None);
@@ -127,7 +198,17 @@ async fn launch(app: AppHandle, ctx: &AppCtx, id: SessionId, range: CaptureRange
     let task_app = app.clone();
     let task_backend = backend.clone();
     tauri::async_runtime::spawn(async move {
-        let result = engine.sync_date_range(range.from(), range.to(), &task_id, None, None, StageHooks::default(), None).await;
+        let result = engine
+            .sync_date_range(
+                range.from(),
+                range.to(),
+                &task_id,
+                None,
+                None,
+                StageHooks::default(),
+                None,
+            )
+            .await;
         if let Err(err) = &result {
             tracing::error!(session = %task_id, error = %err, "the session could not run");
         }
@@ -143,5 +224,8 @@ async fn launch(app: AppHandle, ctx: &AppCtx, id: SessionId, range: CaptureRange
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Err(CommandError::new(ErrorCode::Internal, "The session did not start; see the logs."))
+    Err(CommandError::new(
+        ErrorCode::Internal,
+        "The session did not start; see the logs.",
+    ))
 }
