@@ -31,11 +31,16 @@ pub struct MediaWalk {
     passes: u32,
     pass_done: bool,
     finished: bool,
+    /// Rows per page asked for (lowered when the server turns out to cap pages silently).
+    per_page: u64,
+    /// Sizes of the pages that stayed short in this pass.
+    short_sizes: Vec<u64>,
 }
 
 impl MediaWalk {
     pub(crate) fn new(client: GoProClient, range: CaptureRange, page: u64) -> Self {
         Self {
+            per_page: client.per_page(),
             client,
             range,
             page,
@@ -45,6 +50,7 @@ impl MediaWalk {
             passes: 1,
             pass_done: false,
             finished: false,
+            short_sizes: Vec::new(),
         }
     }
 
@@ -81,12 +87,27 @@ impl MediaWalk {
                         expected: total,
                     });
                 }
+                // Every short page had the same size: the server caps pages below what was
+                // asked (and never serves the rest of each window). Walk again with that size.
+                if let Some(&first) = self.short_sizes.first() {
+                    if first > 0
+                        && first < self.per_page
+                        && self.short_sizes.iter().all(|s| *s == first)
+                    {
+                        tracing::info!(
+                            per_page = first,
+                            "GoPro caps search pages; asking for smaller pages"
+                        );
+                        self.per_page = first;
+                    }
+                }
                 tracing::info!(
                     got,
                     total,
                     pass = self.passes,
                     "listing incomplete; walking it again"
                 );
+                self.short_sizes.clear();
                 self.passes += 1;
                 self.page = 1;
                 self.pass_done = false;
@@ -108,7 +129,7 @@ impl MediaWalk {
     }
 
     async fn fetch_page(&mut self) -> Result<(), GoProError> {
-        let per_page = self.client.per_page();
+        let per_page = self.per_page;
         let mut attempt = 0;
         let (rows, pages) = loop {
             attempt += 1;
@@ -132,6 +153,9 @@ impl MediaWalk {
                 );
                 tokio::time::sleep(self.client.inner.http.policy().backoff(attempt)).await;
                 continue;
+            }
+            if short {
+                self.short_sizes.push(rows.len() as u64);
             }
             break (rows, pages);
         };
