@@ -81,21 +81,31 @@ async fn short_pages_are_asked_again() {
 
 #[tokio::test]
 async fn a_page_that_stays_short_is_an_error_not_a_silent_gap() {
+    // Healthy 200s with no rows at all, however often they are asked for.
     let fake =
-        FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::Always, &[], 12)).unwrap();
+        FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::Always, &[], 0)).unwrap();
     let client = gopro_client(&fake);
     let err = list(&client, everything()).await.unwrap_err();
     assert!(
         matches!(
             err,
             GoProError::IncompleteListing {
-                got: 12,
+                got: 0,
                 expected: 34
             }
         ),
         "{err:?}"
     );
     assert!(err.to_string().contains("try again later"));
+}
+
+#[tokio::test]
+async fn pages_truncated_to_one_size_are_walked_again_at_that_size() {
+    let fake =
+        FakeGoPro::start(GoProScenario::demo().short_pages(Trigger::Always, &[], 12)).unwrap();
+    let client = gopro_client(&fake);
+    let media = list(&client, everything()).await.unwrap();
+    assert_eq!(media.len(), fake.media_ids().len());
 }
 
 #[tokio::test]
