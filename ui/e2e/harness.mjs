@@ -109,11 +109,12 @@ export async function newPage(browser, { width = 1280, height = 900, colorScheme
   return { page, context, problems };
 }
 
-export async function shot(page, name) {
+/** A screenshot (the whole page unless `fullPage: false`, e.g. for a modal dialog). */
+export async function shot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENS, { recursive: true });
   await mkdir(DOC_SCREENS, { recursive: true });
   const file = join(SCREENS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   await copyFile(file, join(DOC_SCREENS, `${name}.png`));
   return file;
 }

@@ -66,7 +66,16 @@ test("welcome → connect → pick dates → start → done → history", { time
   await shot(page, "04-session-running");
 
   await page.getByRole("heading", { name: /All done|Finished/ }).waitFor({ timeout: 60_000 });
-  assert.ok(await page.getByRole("link", { name: /Open album in Google Photos/ }).isVisible());
+  // External links are buttons that ask the backend (open_url) to open the system browser:
+  // the page itself never navigates and no window opens.
+  const before = page.url();
+  const album = page.getByRole("button", { name: /Open album in Google Photos/ });
+  assert.ok(await album.isVisible());
+  await album.click();
+  await page.waitForTimeout(500);
+  assert.equal(page.url(), before);
+  assert.equal(page.context().pages().length, 1);
+  assert.equal(await page.locator("a[target], a[href^='http']").count(), 0);
   await page.getByRole("button", { name: "Export report" }).click();
   await page.getByText(/Report saved to/).waitFor();
   await shot(page, "05-session-done");

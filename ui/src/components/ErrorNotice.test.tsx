@@ -2,6 +2,8 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ErrorNotice, GOOGLE_STORAGE_URL } from "./ErrorNotice";
+import { AppProvider } from "../app/AppContext";
+import { mockBackend } from "../test/render";
 
 describe("ErrorNotice branches on code and shows the message", () => {
   it("TokenExpired → a Log in again button", async () => {
@@ -24,10 +26,19 @@ describe("ErrorNotice branches on code and shows the message", () => {
     expect(alert.textContent).toMatch(/resets tomorrow at 0?3:00/i);
   });
 
-  it("StorageFull → a link-style instruction", () => {
-    render(<ErrorNotice error={{ code: "StorageFull", message: "Your Google storage is full." }} />);
-    const link = screen.getByRole("link", { name: /free up space/i });
-    expect(link.getAttribute("href")).toBe(GOOGLE_STORAGE_URL);
+  it("StorageFull → the Google storage page, opened through open_url", async () => {
+    const b = mockBackend();
+    const openUrl = vi.spyOn(b, "openUrl");
+    render(
+      <AppProvider backend={b}>
+        <ErrorNotice error={{ code: "StorageFull", message: "Your Google storage is full." }} />
+      </AppProvider>,
+    );
+    expect(screen.queryByRole("link")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: /free up space/i }));
+    expect(openUrl).toHaveBeenCalledWith(GOOGLE_STORAGE_URL);
+    // The backend refuses anything but Google Photos links; this one is one.
+    await expect(b.openUrl(GOOGLE_STORAGE_URL)).resolves.toBeNull();
   });
 
   it("Network → Try again; never shows the code itself", async () => {

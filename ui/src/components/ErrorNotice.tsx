@@ -1,6 +1,6 @@
 import type { CommandError, ErrorCode } from "../ipc/types";
 import { formatQuotaReset } from "../lib/format";
-import { ExternalLink } from "./ExternalLink";
+import { OpenInBrowser } from "./OpenInBrowser";
 import { Icon } from "./Icon";
 
 const TITLES: Record<ErrorCode, string> = {
@@ -19,7 +19,8 @@ const TITLES: Record<ErrorCode, string> = {
   Internal: "Something went wrong",
 };
 
-export const GOOGLE_STORAGE_URL = "https://one.google.com/storage";
+/** Google Photos' "Manage storage" page (open_url only opens Google Photos links). */
+export const GOOGLE_STORAGE_URL = "https://photos.google.com/quotamanagement";
 
 export type ErrorActions = {
   onLogin?: () => void;
@@ -50,7 +51,7 @@ export function ErrorNotice({ error, actions = {} }: { error: CommandError; acti
         ) : null}
         {code === "StorageFull" ? (
           <p>
-            <ExternalLink href={GOOGLE_STORAGE_URL}>See your Google storage and free up space</ExternalLink>
+            <OpenInBrowser url={GOOGLE_STORAGE_URL}>See your Google storage and free up space</OpenInBrowser>
           </p>
         ) : null}
         <div className="notice-actions">

@@ -33,6 +33,12 @@ export interface Backend {
   exportReport: (id: string) => Promise<string>;
   getSettings: () => Promise<Settings>;
   setSettings: (settings: Settings) => Promise<Settings>;
+  /**
+   * Opens a Google Photos link (https://photos.google.com/…, https://photos.app.goo.gl/…, or in
+   * demo mode a link of the demo clouds) in the system browser. The webview never navigates to
+   * external pages itself: every external link goes through here.
+   */
+  openUrl: (url: string) => Promise<null>;
   openLogsFolder: () => Promise<null>;
   finishWelcome: () => Promise<null>;
   /** Subscribes to an event; the returned function unsubscribes (safe to call more than once). */

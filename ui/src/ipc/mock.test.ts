@@ -177,6 +177,33 @@ describe("mock backend", () => {
     expect((await b.setSettings({ ...s, includeRaw: true })).includeRaw).toBe(true);
   });
 
+  it("the Google client secret is write-only: kept, never echoed, an empty one keeps it", async () => {
+    const b = make();
+    const s = await b.getSettings();
+    expect(s).toMatchObject({ googleClientSecret: null, googleClientSecretSaved: false });
+    const saved = await b.setSettings({ ...s, googleClientId: "id.apps", googleClientSecret: "  s3cret  " });
+    expect(saved).toMatchObject({ googleClientSecret: null, googleClientSecretSaved: true });
+    expect(JSON.stringify(await b.getSettings())).not.toContain("s3cret");
+    const again = await b.setSettings({ ...saved, includeRaw: true });
+    expect(again.googleClientSecretSaved).toBe(true);
+  });
+
+  it("open_url: Google Photos links only", async () => {
+    const b = make();
+    await expect(b.openUrl("https://photos.google.com/album/x")).resolves.toBeNull();
+    await expect(b.openUrl("https://photos.app.goo.gl/abc")).resolves.toBeNull();
+    await expect(b.openUrl("http://photos.google.com/album/x")).rejects.toMatchObject({ code: "InvalidInput" });
+    await expect(b.openUrl("https://example.com/")).rejects.toMatchObject({ code: "InvalidInput" });
+    await expect(b.openUrl("not a link")).rejects.toMatchObject({ code: "InvalidInput" });
+  });
+
+  it("a whole-app notice comes with demo mode, like the real backend's fallback", async () => {
+    expect((await make().appState()).notice).toBeNull();
+    expect(mockOptionsFromUrl(new URLSearchParams("mock=1&notice=1")).notice).toMatch(/could not be opened/);
+    const state = await createMockBackend({ latencyMs: 0, notice: "The database is damaged." }).appState();
+    expect(state).toMatchObject({ notice: "The database is damaged.", demo: true, firstRun: false });
+  });
+
   it("storage scenario: start is refused with StorageFull", async () => {
     const b = make({ scenario: "storage" });
     await expect(b.startSync("2026-03-01", "2026-03-31")).rejects.toMatchObject({ code: "StorageFull" });

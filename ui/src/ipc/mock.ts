@@ -9,11 +9,15 @@
  * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
  * makes a session take about `40 / speed` real seconds while bytes, throughput and time left
  * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
- * `demo=1`, `scenario=quota|expire|storage`, `speed=N`, `latency=MS`.
+ * `demo=1`, `scenario=quota|expire|storage`, `speed=N`, `latency=MS`, `notice=1`.
+ *
+ * Links (`open_url`): like the real backend, only Google Photos links are accepted; the mock
+ * opens nothing (its album and photo links are made up).
  */
 import { commandError, type Backend, type Unsubscribe } from "./backend";
 import type {
   AccountStatus,
+  CannotMove,
   Cloud,
   Counts,
   EventMap,
@@ -23,6 +27,8 @@ import type {
   RangePreview,
   SessionView,
   Settings,
+  Stage,
+  StageState,
   ThroughputSample,
 } from "./types";
 import { isDay } from "../features/sync/range";
@@ -47,6 +53,11 @@ export type MockOptions = {
   /** Start in demo mode (connected, with a seeded history). */
   demo?: boolean;
   scenario?: Scenario;
+  /**
+   * A whole-app problem reported by app_state (as when the session database cannot be opened);
+   * like the real backend, the app then runs in demo mode meanwhile.
+   */
+  notice?: string;
   /** How much faster than the default ~40 s per session. */
   speed?: number;
   /** Latency of each command in ms (logins take 3×). */
@@ -67,6 +78,7 @@ export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
   if (Number.isFinite(speed) && speed > 0) opts.speed = speed;
   const latency = params.get("latency");
   if (latency !== null && Number.isFinite(Number(latency))) opts.latencyMs = Number(latency);
+  if (params.get("notice") === "1") opts.notice = DB_NOTICE;
   return opts;
 }
 
@@ -78,9 +90,18 @@ export const DEFAULT_SETTINGS: Settings = {
   includeRaw: false,
   includeJoinedVideo: false,
   googleClientId: null,
+  googleClientSecret: null,
+  googleClientSecretSaved: false,
   demoMode: false,
   theme: "system",
 };
+
+/** What the real backend says when its session database cannot be opened (`?notice=1`). */
+export const DB_NOTICE =
+  "q2google's session history could not be opened (it may be damaged, or from a newer q2google). It was left untouched.";
+
+/** The hosts of Google Photos links, the only links `open_url` opens. */
+const GOOGLE_PHOTOS_HOSTS: ReadonlySet<string> = new Set(["photos.google.com", "photos.app.goo.gl"]);
 
 const QUOTA_REASON =
   "Google Photos' daily upload limit was reached. What's moved is safe; the rest can move after the limit resets.";
@@ -131,7 +152,7 @@ function albumTitle(pattern: string, from: string, to: string): string {
 
 export function createMockBackend(options: MockOptions = {}): Backend {
   const opts = {
-    firstRun: options.firstRun ?? !(options.connected || options.demo),
+    firstRun: options.firstRun ?? !(options.connected || options.demo || options.notice !== undefined),
     scenario: options.scenario ?? "normal",
     speed: options.speed ?? 1,
     latencyMs: options.latencyMs ?? 300,
@@ -141,10 +162,16 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   };
   const library = buildLibrary(opts.seed);
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
-  let settings: Settings = { ...DEFAULT_SETTINGS, demoMode: options.demo ?? false };
+  const notice = options.notice ?? null;
+  // With a notice the real backend falls back to demo mode; so does the mock.
+  const demoAtStart = (options.demo ?? false) || notice !== null;
+  let settings: Settings = { ...DEFAULT_SETTINGS, demoMode: demoAtStart };
+  /** The Google client secret, as the keyring would hold it (never read back). */
+  let clientSecret: string | null = null;
   let firstRun = opts.firstRun;
-  let gopro = account("gopro", options.connected || options.demo ? "demo@example.com" : null);
-  let google = account("google", options.connected || options.demo ? "demo@example.com" : null);
+  const connectedAtStart = (options.connected ?? false) || demoAtStart;
+  let gopro = account("gopro", connectedAtStart ? "demo@example.com" : null);
+  let google = account("google", connectedAtStart ? "demo@example.com" : null);
   const runs = new Map<string, Run>(); // insertion order = oldest first
   let nextId = 1;
 
@@ -279,7 +306,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     run.timer = null;
   }
 
-  function setStage(run: Run, stage: keyof SessionView["stages"], state: SessionView["stages"]["discovery"]) {
+  function setStage(run: Run, stage: Stage, state: StageState) {
     if (run.view.stages[stage] === state) return;
     run.view.stages[stage] = state;
     emit("sync://stage", { sessionId: run.view.id, stage, state });
@@ -516,11 +543,14 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     seed("2026-02-01", "2026-02-28", 0.6, "paused", 1);
   }
 
-  if (options.demo) seedDemoHistory();
+  if (demoAtStart) seedDemoHistory();
 
   // ---- the Backend ---------------------------------------------------------------------
 
   const sessionsNewestFirst = () => [...runs.values()].reverse().map((r) => (recount(r), clone(r.view)));
+
+  /** Settings as get_settings returns them: the secret never echoed, only whether one is saved. */
+  const readSettings = (): Settings => ({ ...clone(settings), googleClientSecret: null, googleClientSecretSaved: clientSecret !== null });
 
   async function login(cloud: Cloud): Promise<AccountStatus> {
     await delay(settings.demoMode ? 1 : 3);
@@ -533,7 +563,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       await delay(0.3);
       const cur = running() ?? newestRun();
       if (cur) recount(cur);
-      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null });
+      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice });
     },
     loginGopro: () => login("gopro"),
     async loginGoproToken(token) {
@@ -567,7 +597,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         files: movable.length,
         bytes: movable.reduce((n, m) => n + m.size, 0),
         alreadyInGoogle: movable.filter((m) => m.alreadyInGoogle).length,
-        cannotMove: n360 > 0 ? [{ reason: CANNOT_MOVE_360, count: n360 }] : [],
+        cannotMove: n360 > 0 ? [{ reason: CANNOT_MOVE_360, count: n360 } satisfies CannotMove] : [],
       };
     },
     async startSync(from, to) {
@@ -647,7 +677,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     },
     async getSettings() {
       await delay(0.3);
-      return clone(settings);
+      return readSettings();
     },
     async setSettings(next) {
       await delay(0.5);
@@ -659,13 +689,29 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       }
       if (!next.albumNamePattern.trim()) throw commandError("InvalidInput", "The album name can't be empty.");
       const enteringDemo = next.demoMode && !settings.demoMode;
-      settings = clone(next);
+      // Write-only: a typed secret goes to the "keyring"; an empty or null one keeps the saved one.
+      const secret = next.googleClientSecret?.trim() ?? "";
+      if (secret !== "") clientSecret = secret;
+      settings = { ...clone(next), googleClientSecret: null, googleClientSecretSaved: false };
       if (enteringDemo) {
         setAccount(account("gopro", "demo@example.com"));
         setAccount(account("google", "demo@example.com"));
         seedDemoHistory();
       }
-      return clone(settings);
+      return readSettings();
+    },
+    async openUrl(url) {
+      await delay(0.3);
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw commandError("InvalidInput", "That is not a link.");
+      }
+      if (parsed.protocol !== "https:" || !GOOGLE_PHOTOS_HOSTS.has(parsed.hostname)) {
+        throw commandError("InvalidInput", "q2google only opens Google Photos links.");
+      }
+      return null;
     },
     async openLogsFolder() {
       await delay(0.3);

@@ -30,6 +30,7 @@ export function createTauriBackend(): Backend {
     exportReport: (id) => call("export_report", { id }),
     getSettings: () => call("get_settings"),
     setSettings: (settings) => call("set_settings", { settings }),
+    openUrl: (url) => call("open_url", { url }),
     openLogsFolder: () => call("open_logs_folder"),
     finishWelcome: () => call("finish_welcome"),
     on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): Unsubscribe {

@@ -1,156 +1,66 @@
 /**
- * The IPC contract (docs/ipc.md), written by hand until ts-rs bindings land in `src/bindings/`.
- * Every frontend module imports contract types from here only; switching to the generated
- * bindings means re-exporting them from this file.
+ * The IPC contract (docs/ipc.md). The contract's types are generated from the Rust side by ts-rs
+ * into `src/bindings/` (`cargo test -p q2google-app export_bindings`; never edited by hand) and
+ * only re-exported here. Every frontend module imports contract types from this file only.
+ *
+ * What lives here is frontend-only: the runtime list of error codes (checked against the
+ * generated union so the two cannot drift), the event name → payload map, and helper aliases.
  */
+import type { AuthEvent } from "../bindings/AuthEvent";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { ItemEvent } from "../bindings/ItemEvent";
+import type { MetricsEvent } from "../bindings/MetricsEvent";
+import type { SessionEvent } from "../bindings/SessionEvent";
+import type { StageEvent } from "../bindings/StageEvent";
 
-export type Cloud = "gopro" | "google";
+export type { AccountStatus } from "../bindings/AccountStatus";
+export type { AppState } from "../bindings/AppState";
+export type { AuthEvent } from "../bindings/AuthEvent";
+export type { CannotMove } from "../bindings/CannotMove";
+export type { Cloud } from "../bindings/Cloud";
+export type { CommandError } from "../bindings/CommandError";
+export type { Counts } from "../bindings/Counts";
+export type { ErrorCode } from "../bindings/ErrorCode";
+export type { ItemEvent } from "../bindings/ItemEvent";
+export type { ItemKind } from "../bindings/ItemKind";
+export type { ItemState } from "../bindings/ItemState";
+export type { ItemView } from "../bindings/ItemView";
+export type { Metrics } from "../bindings/Metrics";
+export type { MetricsEvent } from "../bindings/MetricsEvent";
+export type { RangePreview } from "../bindings/RangePreview";
+export type { SessionEvent } from "../bindings/SessionEvent";
+export type { SessionStatus } from "../bindings/SessionStatus";
+export type { SessionView } from "../bindings/SessionView";
+export type { Settings } from "../bindings/Settings";
+export type { Stage } from "../bindings/Stage";
+export type { StageEvent } from "../bindings/StageEvent";
+export type { StageState } from "../bindings/StageState";
+export type { Stages } from "../bindings/Stages";
+export type { Theme } from "../bindings/Theme";
+export type { ThroughputSample } from "../bindings/ThroughputSample";
 
-export type AccountStatus = {
-  cloud: Cloud;
-  connected: boolean;
-  /** "demo@example.com" or the GoPro user id. */
-  label: string | null;
-  /** A sentence, e.g. "GoPro needs you to log in again". */
-  problem: string | null;
-};
+/**
+ * Every generated `ErrorCode`, exactly once: `satisfies Record<ErrorCode, true>` fails to compile
+ * when the Rust side adds a code this object lacks, or drops one it still lists.
+ */
+const ERROR_CODE_SET = {
+  NotLoggedIn: true,
+  TokenExpired: true,
+  RateLimited: true,
+  Network: true,
+  QuotaExceeded: true,
+  StorageFull: true,
+  DiskFull: true,
+  InvalidInput: true,
+  NotFound: true,
+  Busy: true,
+  Cancelled: true,
+  Keyring: true,
+  Internal: true,
+} as const satisfies Record<ErrorCode, true>;
 
-export type SessionStatus = "running" | "paused" | "needs_login" | "completed" | "failed" | "cancelled";
-export type Stage = "discovery" | "transfer" | "create";
-export type StageState = "pending" | "running" | "done" | "failed";
-
-export type Counts = {
-  total: number;
-  discovered: number;
-  uploaded: number;
-  created: number;
-  failed: number;
-  skipped: number;
-  bytesTotal: number;
-  bytesCreated: number;
-};
-
-export type SessionView = {
-  id: string;
-  rangeFrom: string;
-  rangeTo: string;
-  status: SessionStatus;
-  /** Why it paused / failed / needs login, as a sentence. */
-  statusReason: string | null;
-  /** RFC 3339 instant when Google's daily quota resets (paused by quota). */
-  quotaResetsAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-  /** Wall time of all runs. */
-  durationSecs: number;
-  counts: Counts;
-  bytesTransferred: number;
-  albumTitle: string | null;
-  albumUrl: string | null;
-  stages: Record<Stage, StageState>;
-  resumable: boolean;
-};
-
-export type ItemState = "discovered" | "uploading" | "uploaded" | "creating" | "created" | "failed" | "skipped";
-
-export type ItemView = {
-  /** "{mediaId}#{itemNumber}:{label}", stable. */
-  key: string;
-  filename: string;
-  kind: "photo" | "video" | null;
-  size: number | null;
-  capturedAt: string | null;
-  state: ItemState;
-  /** Skip or failure reason, a sentence. */
-  reason: string | null;
-  /** productUrl once created. */
-  googleUrl: string | null;
-  /** 0..1 while uploading. */
-  progress: number | null;
-};
-
-export type RangePreview = {
-  from: string;
-  to: string;
-  photos: number;
-  videos: number;
-  files: number;
-  bytes: number;
-  alreadyInGoogle: number;
-  cannotMove: { reason: string; count: number }[];
-};
-
-export type ThroughputSample = { t: number; bps: number };
-
-export type Metrics = {
-  bytesDownloaded: number;
-  bytesUploaded: number;
-  bytesTotal: number;
-  secondsDownloading: number;
-  secondsUploading: number;
-  secondsTransferWall: number;
-  /** Smoothed, bytes per second. */
-  throughputBps: number;
-  etaSecs: number | null;
-  filesDone: number;
-  filesTotal: number;
-  /** Recent samples, t = seconds since start. */
-  samples: ThroughputSample[];
-};
-
-export type Theme = "system" | "light" | "dark";
-
-export type Settings = {
-  albumPerSession: boolean;
-  /** e.g. "GoPro {from} – {to}" */
-  albumNamePattern: string;
-  /** Files in flight, 1..8. */
-  concurrency: number;
-  /** null = unlimited. */
-  bandwidthCapMbps: number | null;
-  includeRaw: boolean;
-  includeJoinedVideo: boolean;
-  googleClientId: string | null;
-  demoMode: boolean;
-  theme: Theme;
-};
-
-export type AppState = {
-  gopro: AccountStatus;
-  google: AccountStatus;
-  demo: boolean;
-  firstRun: boolean;
-  /** The running or last session. */
-  current: SessionView | null;
-};
-
-export const ERROR_CODES = [
-  "NotLoggedIn",
-  "TokenExpired",
-  "RateLimited",
-  "Network",
-  "QuotaExceeded",
-  "StorageFull",
-  "DiskFull",
-  "InvalidInput",
-  "NotFound",
-  "Busy",
-  "Cancelled",
-  "Keyring",
-  "Internal",
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** What every command rejects with. `message` is a sentence for a person. */
-export type CommandError = { code: ErrorCode; message: string };
-
-export type StageEvent = { sessionId: string; stage: Stage; state: StageState };
-export type ItemEvent = { sessionId: string; item: ItemView };
-export type MetricsEvent = { sessionId: string; metrics: Metrics };
-export type SessionEvent = { session: SessionView };
-export type AuthEvent = { account: AccountStatus };
+/** The generated `ErrorCode` union as a runtime list (to recognise a CommandError). */
+export const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly ErrorCode[];
 
 /** Event name → payload. */
 export type EventMap = {
@@ -162,3 +72,4 @@ export type EventMap = {
 };
 
 export type EventName = keyof EventMap;
+

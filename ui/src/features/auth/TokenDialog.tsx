@@ -50,8 +50,10 @@ export function TokenDialog({ open, onClose }: { open: boolean; onClose: () => v
         }}
       >
         <p className="muted">
-          If the sign-in window stays blank, sign in to GoPro in your browser and paste the value of its
-          <code> gp_access_token</code> cookie here. It stays on this computer, in your system's password store.
+          If the sign-in window stays blank, sign in to GoPro in your web browser instead. GoPro keeps your login in a
+          cookie named <code>gp_access_token</code>: open the browser's developer tools (F12), find the cookies for
+          gopro.com (under Application or Storage), and copy that cookie's value here. It stays on this computer, in
+          your system's password store.
         </p>
         <label className="field">
           <span className="field-label">GoPro token</span>

@@ -6,6 +6,7 @@ import { toCommandError } from "../../ipc/backend";
 import type { AccountStatus, Cloud, CommandError } from "../../ipc/types";
 import { TokenDialog } from "./TokenDialog";
 import { ScreenHeading } from "../../components/ScreenHeading";
+import { AppNotice } from "../../app/AppNotice";
 
 function StepCard({
   n,
@@ -120,6 +121,7 @@ export function Welcome() {
   return (
     <div className="welcome">
       <ScreenHeading>Move your GoPro videos and photos to Google Photos</ScreenHeading>
+      <AppNotice />
       <p className="lead">
         Two quick steps. Nothing is ever deleted from your GoPro cloud — the app only copies.
       </p>

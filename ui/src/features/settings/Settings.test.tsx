@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { mockBackend, renderApp } from "../../test/render";
@@ -33,6 +33,57 @@ describe("Settings", () => {
     await userEvent.type(conc, "12");
     await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
     expect((await screen.findByRole("alert")).textContent).toContain("Files at once must be a whole number from 1 to 8.");
+  });
+
+  it("the Google client secret is write-only: sent only when typed, never shown", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "setSettings");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    await userEvent.click(screen.getByText("Advanced"));
+    const secret = screen.getByLabelText(/^Google client secret/);
+    expect(secret.getAttribute("type")).toBe("password");
+    expect(screen.queryByTestId("secret-saved")).toBeNull();
+
+    // A change elsewhere: no secret is sent.
+    await userEvent.click(screen.getByRole("checkbox", { name: /RAW photos/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ includeRaw: true, googleClientSecret: null }));
+
+    // Typed: sent once, then the field is empty again and says it is saved.
+    await userEvent.type(screen.getByLabelText(/^Google client ID/), "123.apps.googleusercontent.com");
+    await userEvent.type(secret, "GOCSPX-s3cret");
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ googleClientSecret: "GOCSPX-s3cret" }));
+    expect((secret as HTMLInputElement).value).toBe("");
+    expect(screen.getByTestId("secret-saved").textContent).toContain("Saved in your keyring");
+    expect(document.body.textContent).not.toContain("GOCSPX-s3cret");
+    expect((await b.getSettings()).googleClientSecretSaved).toBe(true);
+
+    // Saving again without typing keeps it (null is sent, not an empty string).
+    await userEvent.click(screen.getByRole("checkbox", { name: /RAW photos/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ googleClientSecret: null }));
+    expect(screen.getByTestId("secret-saved")).toBeTruthy();
+  });
+
+  it("Accounts: paste a GoPro token instead of the login window", async () => {
+    const b = mockBackend({ firstRun: false });
+    const spy = vi.spyOn(b, "loginGoproToken");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    expect(screen.getByText(/gp_access_token/, { selector: "code" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Paste a GoPro token" }));
+    await screen.findByRole("heading", { name: "Connect GoPro with a token" });
+    await userEvent.type(screen.getByLabelText(/^GoPro token/), "eyJhbGciOi-token");
+    await userEvent.click(screen.getByRole("button", { name: "Connect" }));
+    await waitFor(() => expect(spy).toHaveBeenCalledWith("eyJhbGciOi-token"));
+    expect(await screen.findByRole("button", { name: "Log out of GoPro" })).toBeTruthy();
   });
 
   it("logs out of a cloud", async () => {

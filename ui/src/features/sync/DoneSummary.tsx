@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useApp } from "../../app/AppContext";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Icon } from "../../components/Icon";
+import { OpenInBrowser } from "../../components/OpenInBrowser";
 import { toCommandError } from "../../ipc/backend";
 import type { CommandError, Counts, ItemView, SessionView } from "../../ipc/types";
 import { formatBytes, formatElapsed } from "../../lib/format";
@@ -82,10 +83,9 @@ export function DoneSummary({
       ) : null}
       <div className="row">
         {s.albumUrl ? (
-          <a className="btn btn-primary" href={s.albumUrl} target="_blank" rel="noreferrer noopener">
+          <OpenInBrowser url={s.albumUrl} className="btn btn-primary">
             Open album in Google Photos
-            <span className="visually-hidden"> (opens your browser)</span>
-          </a>
+          </OpenInBrowser>
         ) : null}
         <button type="button" className="btn" onClick={() => void exportReport()}>
           Export report

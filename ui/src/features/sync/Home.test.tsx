@@ -56,6 +56,25 @@ describe("Home: range preview", () => {
     expect(within(alert).getByRole("button", { name: "Log in" })).toBeTruthy();
   });
 
+  it("a whole-app notice: shown calmly on Home, with demo mode and what to do", async () => {
+    const b = mockBackend({ notice: "The session database could not be opened: it is damaged." });
+    const openLogs = vi.spyOn(b, "openLogsFolder");
+    await renderApp(b);
+    const notice = screen.getByRole("region", { name: "q2google is using sample data for now" });
+    expect(notice.textContent).toContain("The session database could not be opened: it is damaged.");
+    expect(notice.textContent).toMatch(/runs in demo mode/);
+    expect(notice.textContent).toMatch(/Quit q2google and open it again/);
+    expect(within(notice).queryByRole("alert")).toBeNull();
+    expect(screen.getByText("Demo — sample data")).toBeTruthy();
+    await userEvent.click(within(notice).getByRole("button", { name: "Open logs folder" }));
+    expect(openLogs).toHaveBeenCalled();
+  });
+
+  it("no notice when the app is fine", async () => {
+    await renderApp(mockBackend({ connected: true }));
+    expect(screen.queryByTestId("app-notice")).toBeNull();
+  });
+
   it("Start is blocked with a reason until Google Photos is connected", async () => {
     const b = mockBackend({ firstRun: false });
     await b.loginGopro();

@@ -1,5 +1,6 @@
 import { useState, useSyncExternalStore } from "react";
 import { useApp } from "../../app/AppContext";
+import { AppNotice } from "../../app/AppNotice";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { ScreenHeading } from "../../components/ScreenHeading";
 import { toCommandError } from "../../ipc/backend";
@@ -56,6 +57,7 @@ export function Home({ now = new Date() }: { now?: Date }) {
   return (
     <div className="home">
       <ScreenHeading>Choose the dates to move</ScreenHeading>
+      <AppNotice />
       <p className="lead">
         Pick the days your photos and videos were taken. They're copied to Google Photos — nothing is deleted from
         GoPro.

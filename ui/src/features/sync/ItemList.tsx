@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Icon } from "../../components/Icon";
+import { OpenInBrowser } from "../../components/OpenInBrowser";
 import type { ItemState, ItemView } from "../../ipc/types";
 import { formatBytes } from "../../lib/format";
 
@@ -86,6 +87,14 @@ export function ItemList({ items }: { items: ReadonlyMap<string, ItemView> }) {
                   <span className="item-meta">
                     {it.size !== null ? formatBytes(it.size) : "size unknown"}
                     {it.reason ? ` · ${it.reason}` : ""}
+                    {it.state === "created" && it.googleUrl ? (
+                      <>
+                        {" · "}
+                        <OpenInBrowser url={it.googleUrl} className="btn-link" compact>
+                          View<span className="visually-hidden"> {it.filename}</span> in Google Photos
+                        </OpenInBrowser>
+                      </>
+                    ) : null}
                   </span>
                 </li>
               );

@@ -1,6 +1,6 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mockBackend, renderApp } from "../../test/render";
 import type { Backend } from "../../ipc/backend";
 
@@ -20,6 +20,7 @@ async function startMarch(b: Backend) {
 describe("Session screen", () => {
   it("shows the stepper, progress with bytes and time left, and completes with a summary", async () => {
     const b = mockBackend({ connected: true, speed: 20 });
+    const openUrl = vi.spyOn(b, "openUrl");
     await startMarch(b);
     expect(screen.getByText(/Safe to close — you can resume later/)).toBeTruthy();
     expect(screen.getAllByText("Finding your media").length).toBeGreaterThan(0);
@@ -27,7 +28,13 @@ describe("Session screen", () => {
     await waitFor(() => expect(screen.getByTestId("time-left").textContent).toMatch(/left/), { timeout: 5000 });
     expect(screen.getByRole("progressbar", { name: "Progress" })).toBeTruthy();
     await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
-    expect(screen.getByRole("link", { name: /Open album in Google Photos/ })).toBeTruthy();
+    // The album opens in the system browser through open_url; the webview never navigates.
+    expect(screen.queryByRole("link", { name: /Open album in Google Photos/ })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Open album in Google Photos (opens your browser)" }));
+    expect(openUrl).toHaveBeenCalledWith(expect.stringMatching(/^https:\/\/photos\.google\.com\/album\//));
+    const album = (await b.listSessions())[0]!.albumUrl;
+    expect(openUrl).toHaveBeenLastCalledWith(album);
+    expect(document.querySelector("a[target], a[href^='http']")).toBeNull();
     await userEvent.click(screen.getByRole("button", { name: "Export report" }));
     await screen.findByText(/Report saved to/);
   }, 30000);

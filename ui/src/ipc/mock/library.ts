@@ -5,11 +5,12 @@
  * that are already in Google Photos.
  */
 import { addDays, inRange, type Day, type DayRange } from "../../features/sync/range";
+import type { ItemKind } from "../types";
 
 export type FakeMedia = {
   id: string;
   filename: string;
-  kind: "photo" | "video";
+  kind: ItemKind;
   /** raw and joined are opt-in; 360 cannot be moved. */
   variant: "plain" | "raw" | "joined" | "360";
   size: number;
