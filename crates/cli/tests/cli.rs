@@ -259,3 +259,26 @@ fn doctor_runs_the_contract_checks_against_the_fakes() {
     assert_eq!(check("data folder writable")["ok"], true);
     assert_eq!(check("clock")["ok"], true, "{report}");
 }
+
+#[test]
+fn the_demo_needs_nothing_and_ends_by_itself_with_everything_moved() {
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_q2google"))
+        .args(["demo", "--json", "--data-dir"])
+        .arg(data.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", data.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let last = Harness::lines(&out).pop().unwrap();
+    assert_eq!(last["event"], "session_finished");
+    assert_eq!(last["status"], "completed");
+    assert_eq!(last["failed"], 0);
+    // 44 files of the demo library move; the .360, the unrendered Quik project, the unready
+    // video, the RAW file and the joined video are skipped with reasons.
+    assert_eq!(last["created"], 44);
+    assert_eq!(last["skipped"], 5);
+}
