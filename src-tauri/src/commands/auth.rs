@@ -28,6 +28,15 @@ pub const GOPRO_LOGIN_WINDOW: &str = "gopro-login";
 /// How long the login window waits for a login.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
+/// Whether a WebDriver drives this app (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION=true`).
+/// WebKitGTK lets automation see only the webviews of the app's first browsing context, and an
+/// incognito window gets a private one: under WebDriver the login window shares the app's
+/// context instead. Its GoPro cookies are deleted once read, so nothing of the login outlives
+/// the window either way.
+fn under_webdriver() -> bool {
+    std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true")
+}
+
 enum LoginSignal {
     Loaded(Box<WebviewWindow>),
     Closed,
@@ -64,7 +73,7 @@ pub async fn login_gopro(
             .inner_size(520.0, 760.0)
             .center()
             // A private session: nothing of the GoPro login outlives the window.
-            .incognito(true)
+            .incognito(!under_webdriver())
             .on_page_load(move |window, payload| {
                 if payload.event() == PageLoadEvent::Finished {
                     let _ = loaded.send(LoginSignal::Loaded(Box::new(window)));
@@ -94,6 +103,7 @@ pub async fn login_gopro(
                     let cookies = tokio::task::spawn_blocking(move || {
                         let mut token = None;
                         let mut user = None;
+                        let mut seen = Vec::new();
                         for url in urls {
                             for cookie in window.cookies_for_url(url).unwrap_or_default() {
                                 match cookie.name() {
@@ -103,8 +113,15 @@ pub async fn login_gopro(
                                     "gp_user_id" if !cookie.value().is_empty() => {
                                         user = Some(cookie.value().to_string())
                                     }
-                                    _ => {}
+                                    _ => continue,
                                 }
+                                seen.push(cookie);
+                            }
+                        }
+                        if token.is_some() {
+                            // From here on the login lives in the keyring, not the webview.
+                            for cookie in seen {
+                                let _ = window.delete_cookie(cookie);
                             }
                         }
                         token.map(|t| (t, user))
