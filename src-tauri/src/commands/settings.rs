@@ -35,6 +35,20 @@ pub fn load<R: Runtime>(app: &AppHandle<R>) -> Settings {
         .unwrap_or_default()
 }
 
+/// "GoPro user 6F1D0C": a GoPro user id is a UUID, too long and meaningless to show whole.
+fn gopro_user_label(user_id: &str) -> String {
+    let short: String = user_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(6)
+        .collect();
+    if short.is_empty() {
+        "GoPro account".into()
+    } else {
+        format!("GoPro user {}", short.to_ascii_uppercase())
+    }
+}
+
 /// The state of one login.
 pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountStatus {
     let (token, label) = match cloud {
@@ -45,7 +59,7 @@ pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountSt
                 .await
                 .ok()
                 .flatten()
-                .map(|s| s.expose().to_string()),
+                .map(|s| gopro_user_label(s.expose())),
         ),
         Cloud::Google => (backend.token(Account::GoogleRefreshToken).await, None),
     };
