@@ -1,0 +1,222 @@
+// End-to-end harness for the real desktop app: starts tauri-driver (over WebKitWebDriver) with a
+// throwaway HOME, opens the built app in it through webdriverio (standalone, WebDriver classic),
+// finds the app's process for hard kills, and saves screenshots.
+//
+// It expects a display (DISPLAY, e.g. Xvfb) and a session bus with an unlocked Secret Service
+// (DBUS_SESSION_BUS_ADDRESS): scripts/test-app provides both. Paths come from the environment,
+// with defaults for a plain debug build of this repository:
+//   Q2GOOGLE_APP       the app binary built with the custom-protocol feature
+//   Q2GOOGLE_BROWSER   the fake browser for the Google loopback sign-in
+//   TAURI_DRIVER       tauri-driver;  WEBKIT_DRIVER  WebKitWebDriver
+//   E2E_TMP            where per-test homes go (a temporary folder otherwise)
+import { spawn } from "node:child_process";
+import { createServer, connect } from "node:net";
+import { mkdir, mkdtemp, copyFile, readdir, readFile, readlink } from "node:fs/promises";
+import { existsSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, "..", "..");
+export const ARTIFACTS = join(here, "artifacts");
+export const DOC_SCREENS = join(ROOT, "docs", "screens");
+export const APP = process.env.Q2GOOGLE_APP ?? join(ROOT, "target", "debug", "q2google-app");
+export const FAKE_BROWSER = process.env.Q2GOOGLE_BROWSER ?? join(ROOT, "target", "debug", "fake-browser");
+const TAURI_DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver";
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, deadlineMs, child) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited (${child.exitCode}) before listening`);
+    const ok = await new Promise((resolve) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${deadlineMs} ms`);
+}
+
+/** A throwaway home: HOME and the XDG folders the app (and WebKit) write to. */
+export async function newHome(name) {
+  const base = process.env.E2E_TMP ?? tmpdir();
+  await mkdir(base, { recursive: true });
+  const home = await mkdtemp(join(base, `${name}-`));
+  const dirs = { home, data: join(home, "data"), config: join(home, "config"), cache: join(home, "cache") };
+  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+  return dirs;
+}
+
+/**
+ * tauri-driver on free ports, whose children (WebKitWebDriver, then the app) get `home` as
+ * HOME and XDG folders. The session bus and display are inherited.
+ */
+export async function startDriver(home) {
+  for (const f of [APP, FAKE_BROWSER]) if (!existsSync(f)) throw new Error(`missing ${f}: build it first (scripts/test-app does)`);
+  if (!process.env.DISPLAY) throw new Error("no DISPLAY: run under Xvfb (scripts/test-app)");
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    HOME: home.home,
+    XDG_DATA_HOME: home.data,
+    XDG_CONFIG_HOME: home.config,
+    XDG_CACHE_HOME: home.cache,
+    Q2GOOGLE_BROWSER: FAKE_BROWSER,
+    // Calm, deterministic rendering in screenshots.
+    GTK_THEME: "Adwaita",
+    NO_AT_BRIDGE: "1",
+    RUST_LOG: process.env.RUST_LOG ?? "info",
+  };
+  const child = spawn(TAURI_DRIVER, ["--port", String(port), "--native-port", String(nativePort), "--native-driver", WEBKIT_DRIVER], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = [];
+  const keep = (d) => {
+    log.push(d.toString());
+    if (log.length > 400) log.shift();
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  await waitForPort(port, 15_000, child);
+  return {
+    port,
+    pid: child.pid,
+    home,
+    log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(5000)]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+/** A WebDriver session: tauri-driver starts the app with `args`. */
+export async function openApp(driver, { args = ["--demo"] } = {}) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driver.port,
+    logLevel: "warn",
+    connectionRetryTimeout: 60_000,
+    connectionRetryCount: 0,
+    waitforTimeout: 20_000,
+    waitforInterval: 150,
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      browserName: "wry",
+      "tauri:options": { application: APP, args },
+    },
+  });
+  await browser.setTimeout({ implicit: 0, pageLoad: 30_000, script: 30_000 });
+  return browser;
+}
+
+/** Ends the WebDriver session (the driver closes the app); never hangs. */
+export async function closeApp(browser) {
+  if (!browser) return;
+  await Promise.race([browser.deleteSession().catch(() => {}), sleep(10_000)]);
+}
+
+async function childrenOf(pid) {
+  const out = [];
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, "utf8");
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The app's process id: the descendant of this driver running the app binary. */
+export async function appPid(driver) {
+  const want = realpathSync(APP);
+  const queue = [driver.pid];
+  while (queue.length) {
+    const pid = queue.shift();
+    for (const c of await childrenOf(pid)) {
+      try {
+        const exe = (await readlink(`/proc/${c}/exe`)).replace(/ \(deleted\)$/, "");
+        if (exe === want) return c;
+      } catch {
+        // not ours to read, or gone
+      }
+      queue.push(c);
+    }
+  }
+  return null;
+}
+
+export function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Saves a screenshot of the current window to artifacts/ and docs/screens/app-<name>.png. */
+export async function shot(browser, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await mkdir(DOC_SCREENS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  // Let the page paint what it shows: a snapshot right after a change can come out blank.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await sleep(300);
+  await browser.saveScreenshot(file);
+  if (process.env.E2E_NO_DOC_SCREENS !== "1") await copyFile(file, join(DOC_SCREENS, `app-${name}.png`));
+  return file;
+}
+
+/** Waits until `fn` returns a truthy value (polling), else fails with `what`. */
+export async function until(fn, what, timeoutMs = 20_000, intervalMs = 200) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+}
+
+/** The visible text of the page body. */
+export async function bodyText(browser) {
+  return browser.execute(() => document.body.innerText);
+}
