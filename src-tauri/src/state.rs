@@ -11,10 +11,10 @@ use engine::config::Endpoints;
 use engine::control::SyncControl;
 use engine::gopro::{GoProClient, GoProCredentials};
 use engine::http::HttpCore;
-use engine::model::SessionId;
+use engine::model::{SessionId, SessionStatus};
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
-use engine::store::SqliteStore;
+use engine::store::{SessionStore, SqliteStore};
 use engine::tokens::{
     Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
 };
@@ -63,6 +63,7 @@ impl Backend {
             .map(PathBuf::from)
             .unwrap_or_else(|| app_data.to_path_buf());
         let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
+        pause_interrupted(&store);
         let client_id = settings
             .google_client_id
             .clone()
@@ -108,6 +109,7 @@ impl Backend {
         };
         let data_dir = app_data.join("demo");
         let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
+        pause_interrupted(&store);
         Ok(Self {
             endpoints,
             tokens,
@@ -238,6 +240,36 @@ impl Backend {
         )
         .with_rate_limit_wait(settings.rate_limit_wait)
         .with_raw_upload_max(settings.raw_upload_max_bytes))
+    }
+}
+
+/// Sessions stored as running while no run is: the app was killed, crashed or lost power while
+/// they moved. They become paused, so History and Home offer Resume instead of showing them as
+/// moving forever. Called only when no run is active in this process (at start, and on a
+/// backend rebuild, which refuses while a run is active); the single-instance plugin keeps a
+/// second app away from the database.
+fn pause_interrupted(store: &SqliteStore) {
+    let sessions = match store.list_sessions() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot look for interrupted sessions");
+            return;
+        }
+    };
+    for summary in sessions {
+        let mut session = summary.session;
+        if session.status != SessionStatus::Running {
+            continue;
+        }
+        tracing::info!(session = %session.id, "the app stopped while this session ran: now paused");
+        session.status = SessionStatus::Paused;
+        session.status_reason = Some(
+            "q2google closed while this session was moving. Resume to continue where it stopped."
+                .into(),
+        );
+        if let Err(e) = store.update_session(&session) {
+            tracing::warn!(session = %session.id, error = %e, "cannot mark the session paused");
+        }
     }
 }
 
