@@ -552,6 +552,12 @@ async fn storage_full_and_foreign_albums_stop_with_reasons() {
         .await
         .unwrap_err();
     assert!(matches!(err, PhotosError::AlbumNotWritable), "{err:?}");
+    // An album deleted since (or never known): the same, so the session makes a new one.
+    let err = client
+        .batch_create(&items, Some("deleted-album"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PhotosError::AlbumNotWritable), "{err:?}");
     fake.set_storage_full(true);
     let err = client.batch_create(&items, None).await.unwrap_err();
     assert!(matches!(err, PhotosError::StorageFull), "{err:?}");

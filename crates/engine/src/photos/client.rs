@@ -358,7 +358,10 @@ pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
             PhotosError::StorageFull
         }
         400 if lower.contains("upload token") => PhotosError::InvalidUploadToken,
-        400 if lower.contains("no permission to add media items to this album") => {
+        // Not ours, or gone (deleted in Google Photos since the session made it).
+        400 if lower.contains("no permission to add media items to this album")
+            || lower.contains("invalid album id") =>
+        {
             PhotosError::AlbumNotWritable
         }
         400 if lower.contains("payload must not be empty") => PhotosError::EmptyPayload,

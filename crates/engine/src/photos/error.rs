@@ -32,7 +32,8 @@ pub enum PhotosError {
     /// Google no longer accepts an upload token (it expired): the bytes must be uploaded again.
     #[error("Google no longer accepts an upload; it will be uploaded again")]
     InvalidUploadToken,
-    /// The album was not created by q2google, so items cannot be added to it.
+    /// The album was not created by q2google, or no longer exists, so items cannot be added to
+    /// it (a session's create stage then makes a new album).
     #[error("q2google can only add to albums it created; choose another album or none")]
     AlbumNotWritable,
     /// The file is bigger than Google accepts.
