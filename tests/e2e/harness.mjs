@@ -119,6 +119,15 @@ export async function startDriver(home) {
 
 /** A WebDriver session: tauri-driver starts the app with `args`. */
 export async function openApp(driver, { args = ["--demo"] } = {}) {
+  try {
+    return await newSession(driver, args);
+  } catch (e) {
+    e.message += `\n--- tauri-driver output (last lines) ---\n${driver.log.join("").split("\n").slice(-40).join("\n")}`;
+    throw e;
+  }
+}
+
+async function newSession(driver, args) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: driver.port,

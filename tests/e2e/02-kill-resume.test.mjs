@@ -1,0 +1,89 @@
+// Flow 2, kill and resume: a fresh app data folder, the full demo range at a speed limit (so the
+// 1.2 GB video takes ~25 s), the app process SIGKILLed mid-transfer (not the driver), the app
+// started again on the same data and keyring, History → one click on Resume → done. The demo
+// logins (kept in the keyring) must still work after the restart: no login prompt anywhere.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, bodyText } from "./harness.mjs";
+import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, text, heading1, setSpeedLimit, DEMO_RANGE } from "./steps.mjs";
+
+let home;
+let driver;
+let b;
+before(async () => {
+  home = await newHome("kill-resume");
+});
+after(async () => {
+  await closeApp(b);
+  await driver?.stop();
+});
+
+test("SIGKILL mid-transfer → restart → History → Resume → done", { timeout: 480_000 }, async (t) => {
+  t.after(async () => {
+    if (t.passed === false && b) await shot(b, "failure-kill-resume").catch(() => {});
+  });
+
+  // First run: log in (or find the demo logins in the keyring), then start the full range.
+  driver = await startDriver(home);
+  b = await openApp(driver);
+  await welcome(b);
+  await assertChipsConnected(b);
+  await setSpeedLimit(b, 400);
+  await pickDemoRange(b);
+  await summaryHeadline(b);
+  await start(b);
+  const sessionRange = await heading1(b);
+
+  // Mid-transfer: the small files (moved in parallel with the big one) in, the 1.2 GB video not
+  // yet. By then the session's album exists in Google Photos.
+  const mid = await until(async () => {
+    const m = /^Moving (\d+) of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "");
+    // 44 files to move in the demo range; kill once most are in, while the 1.2 GB one is not.
+    return m && Number(m[2]) >= 40 && Number(m[1]) >= 30 && Number(m[1]) < Number(m[2]) ? m[0] : null;
+  }, "the transfer to be under way", 120_000, 250);
+  await shot(b, "session-before-kill");
+  const pid = await appPid(driver);
+  assert.ok(pid, "found the app process under tauri-driver");
+  process.kill(pid, "SIGKILL");
+  await until(async () => !alive(pid), "the app to die", 10_000);
+  t.diagnostic(`killed app pid ${pid} at "${mid}"`);
+  await closeApp(b);
+  b = null;
+  await driver.stop();
+
+  // Second run: same HOME/XDG folders (so the same data), same session bus and keyring.
+  driver = await startDriver(home);
+  b = await openApp(driver);
+  await until(async () => (await heading1(b)) === "Choose the dates to move", "Home after the restart (no welcome)", 30_000);
+  await assertChipsConnected(b);
+  assert.doesNotMatch(await bodyText(b), /Log in again|Please log in/);
+
+  const before = await historyRows(b);
+  assert.equal(before.length, 1, JSON.stringify(before));
+  assert.match(before[0].range, DEMO_RANGE);
+  assert.notEqual(before[0].status, "Done");
+  assert.equal(before[0].resumable, true, `a Resume button on the interrupted session: ${JSON.stringify(before)}`);
+  await shot(b, "history-resumable");
+
+  // One click.
+  const resume = await b.$(`//tr[@data-session=${JSON.stringify(before[0].id)}]//button[contains(., 'Resume')]`);
+  await resume.click();
+  await until(async () => /^Moving /.test((await heading1(b)) ?? "") || (await text(b, "#done-title")) !== null, "the resumed session on screen", 30_000);
+  assert.equal((await heading1(b)).replace(/^Moving /, ""), sessionRange.replace(/^Moving /, ""));
+
+  const done = await waitDone(b);
+  assert.equal(done.title.trim(), "All done");
+  assert.equal(done.facts["Couldn't move"], "0");
+  const counts = await itemCounts(b);
+  assert.equal(counts["Couldn't move"], 0, JSON.stringify(counts));
+  assert.equal(counts["Waiting or moving"], 0, JSON.stringify(counts));
+  assert.equal(counts["In Google Photos"] + counts.Skipped, counts.All, JSON.stringify(counts));
+  // The second run moved what the first had not: nothing twice, everything once.
+  assert.equal(counts["In Google Photos"], Number(done.facts.Moved));
+
+  const rows = await historyRows(b);
+  assert.equal(rows.length, 1, `resumed, not a new session: ${JSON.stringify(rows)}`);
+  assert.equal(rows[0].status, "Done");
+  assert.equal(rows[0].failed, 0);
+  assert.equal(rows[0].resumable, false);
+});
