@@ -272,7 +272,12 @@ fn the_demo_needs_nothing_and_ends_by_itself_with_everything_moved() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let last = Harness::lines(&out).pop().unwrap();
     assert_eq!(last["event"], "session_finished");
     assert_eq!(last["status"], "completed");
