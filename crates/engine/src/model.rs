@@ -204,7 +204,8 @@ pub struct DiscoveredItem {
     pub kind: Option<MediaKind>,
     /// Capture instant.
     pub captured_at: Option<DateTime<Utc>>,
-    /// Size in bytes when known (search's total is only a hint; HEAD gives the truth).
+    /// Size in bytes when known: GoPro's figure for a medium of one file (only a hint), until
+    /// the transfer's HEAD gives the truth.
     pub size: Option<u64>,
     /// `Some` when discovery already knows it will not be moved.
     pub skip: Option<SkipReason>,

@@ -179,5 +179,11 @@ async fn expand(
             }),
         }
     }
+    // With one file to move, the search row's size is that file's: a hint for the progress and
+    // time left until the transfer's HEAD gives the exact figure (and replaces it).
+    let mut moving = out.iter_mut().filter(|i| i.skip.is_none());
+    if let (Some(only), None) = (moving.next(), moving.next()) {
+        only.size = medium.file_size;
+    }
     Ok(out)
 }
