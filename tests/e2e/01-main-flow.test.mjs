@@ -44,6 +44,9 @@ test("welcome → GoPro login window → Google → dates → start → all done
   assert.match((await heading1(b)) ?? "", /^Moving .*2026/);
   await until(async () => /^Moving \d+ of \d+/.test((await text(b, '[data-testid="status-line"]')) ?? ""), "the Moving N of M status", 60_000);
   await until(async () => (await progress(b)).value > 0, "bytes moving", 60_000);
+  // The byte total counts the files not moved yet, the 1.2 GB video included.
+  const p = await progress(b);
+  assert.ok(p.max >= 1.2e9 && p.value < p.max, `progress ${p.value} of ${p.max}`);
   await shot(b, "session-running");
 
   const done = await waitDone(b);

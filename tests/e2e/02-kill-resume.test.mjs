@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, bodyText } from "./harness.mjs";
-import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, text, heading1, setSpeedLimit, DEMO_RANGE } from "./steps.mjs";
+import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, text, heading1, setSpeedLimit, progress, DEMO_RANGE } from "./steps.mjs";
 
 let home;
 let driver;
@@ -42,11 +42,13 @@ test("SIGKILL mid-transfer → restart → History → Resume → done", { timeo
     return m && Number(m[2]) >= 40 && Number(m[1]) >= 30 && Number(m[1]) < Number(m[2]) ? m[0] : null;
   }, "the transfer to be under way", 120_000, 250);
   await shot(b, "session-before-kill");
+  const bytes = await progress(b);
+  assert.ok(bytes.value < bytes.max, `killed before the end: ${bytes.value} of ${bytes.max} bytes`);
   const pid = await appPid(driver);
   assert.ok(pid, "found the app process under tauri-driver");
   process.kill(pid, "SIGKILL");
   await until(async () => !alive(pid), "the app to die", 10_000);
-  t.diagnostic(`killed app pid ${pid} at "${mid}"`);
+  t.diagnostic(`killed app pid ${pid} at "${mid}", ${bytes.value} of ${bytes.max} bytes`);
   await closeApp(b);
   b = null;
   await driver.stop();
