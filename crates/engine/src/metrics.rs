@@ -7,7 +7,7 @@
 //! each file's transfer time; summed over files in flight, both can exceed the wall time.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,8 @@ pub struct TransferMetrics {
     micros_wall: AtomicU64,
     bytes_total: AtomicU64,
     bytes_done_before: AtomicU64,
+    /// Bytes of unfinished uploads handed to Google so far (can shrink when an upload resumes).
+    in_flight: AtomicI64,
     files_done: AtomicU64,
     files_total: AtomicU64,
     sampler: Mutex<Sampler>,
@@ -90,6 +92,7 @@ impl Default for TransferMetrics {
             micros_wall: AtomicU64::new(0),
             bytes_total: AtomicU64::new(0),
             bytes_done_before: AtomicU64::new(0),
+            in_flight: AtomicI64::new(0),
             files_done: AtomicU64::new(0),
             files_total: AtomicU64::new(0),
             sampler: Mutex::new(Sampler {
@@ -116,6 +119,13 @@ impl TransferMetrics {
     /// Bytes Google confirmed (a finished upload).
     pub fn add_uploaded(&self, bytes: u64) {
         self.bytes_uploaded.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Progress of an unfinished upload: `delta` more (or, after a resume, fewer) bytes sent.
+    /// When the upload finishes its file's share is taken back and counted by
+    /// [`add_uploaded`](Self::add_uploaded), so the progress bar moves during a big file.
+    pub fn add_in_flight(&self, delta: i64) {
+        self.in_flight.fetch_add(delta, Ordering::Relaxed);
     }
 
     /// Time spent waiting for the CDN.
@@ -177,7 +187,8 @@ impl TransferMetrics {
             }
         }
         let bytes_total = self.bytes_total.load(Ordering::Relaxed);
-        let bytes_done = self.bytes_done_before.load(Ordering::Relaxed) + uploaded;
+        let in_flight = self.in_flight.load(Ordering::Relaxed).max(0) as u64;
+        let bytes_done = self.bytes_done_before.load(Ordering::Relaxed) + uploaded + in_flight;
         let left = bytes_total.saturating_sub(bytes_done);
         let eta_secs = (sampler.smoothed_bps > 1.0).then(|| left as f64 / sampler.smoothed_bps);
         MetricsSnapshot {
@@ -221,5 +232,11 @@ mod tests {
         assert!(s.throughput_bps > 0.0);
         assert!(s.eta_secs.unwrap() > 0.0);
         assert_eq!(s.samples.len(), 1);
+        // An upload half way through moves the bar; finishing it does not count it twice.
+        m.add_in_flight(100);
+        assert_eq!(m.snapshot().bytes_done, 600);
+        m.add_in_flight(-100);
+        m.add_uploaded(100);
+        assert_eq!(m.snapshot().bytes_done, 600);
     }
 }

@@ -187,7 +187,14 @@ async fn move_file(
     };
     let last_progress = std::sync::Mutex::new(Instant::now() - Duration::from_secs(1));
     let key = item.key.clone();
+    // This file's share of the in-flight bytes; taken back when the upload ends in any way
+    // (finished, failed, or abandoned by a pause).
+    let in_flight = InFlight {
+        metrics: &run.metrics,
+        counted: std::sync::atomic::AtomicU64::new(0),
+    };
     let progress = |done: u64| {
+        in_flight.set(done);
         let mut last = last_progress.lock().expect("progress lock");
         if last.elapsed() >= run.settings.metrics_interval || done == size {
             *last = Instant::now();
@@ -219,6 +226,7 @@ async fn move_file(
                 },
             },
         )?;
+    drop(in_flight);
     // Checkpoint the token before anything else can fail.
     let uploaded_at = Utc::now();
     let change = StateChange {
@@ -242,6 +250,25 @@ async fn move_file(
         upload_token: token.expose().to_string(),
         uploaded_at,
     }))
+}
+
+/// Bytes of one unfinished upload counted in the metrics' in-flight total.
+struct InFlight<'a> {
+    metrics: &'a crate::metrics::TransferMetrics,
+    counted: std::sync::atomic::AtomicU64,
+}
+
+impl InFlight<'_> {
+    fn set(&self, done: u64) {
+        let before = self.counted.swap(done, Ordering::Relaxed);
+        self.metrics.add_in_flight(done as i64 - before as i64);
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.metrics.add_in_flight(-(self.counted.load(Ordering::Relaxed) as i64));
+    }
 }
 
 /// The original for `key`: from discovery's cache while its URL is young, else resolved anew.
