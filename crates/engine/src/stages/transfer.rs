@@ -267,7 +267,8 @@ impl InFlight<'_> {
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.metrics.add_in_flight(-(self.counted.load(Ordering::Relaxed) as i64));
+        self.metrics
+            .add_in_flight(-(self.counted.load(Ordering::Relaxed) as i64));
     }
 }
 
