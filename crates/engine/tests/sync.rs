@@ -263,7 +263,7 @@ async fn a_whole_range_moves_every_original_once_into_one_album() {
 }
 
 #[tokio::test]
-async fn one_gopro_call_per_medium_and_about_one_google_call_per_photo() {
+async fn one_gopro_api_call_per_medium() {
     let world = World::standard();
     world.sync("calls").await;
     let gopro_api = world.gopro.request_count(fakes::gopro::RequestKind::Search)

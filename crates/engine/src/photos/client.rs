@@ -263,13 +263,40 @@ impl PhotosClient {
         unsafe_to_repeat: bool,
     ) -> Result<reqwest::Response, PhotosError> {
         let url = join(&self.base, path);
-        let wait = self.rate_limit_wait;
         let safety = if unsafe_to_repeat {
             Safety::NotIdempotent
         } else {
             Safety::Idempotent
         };
         let is_create = path.ends_with(":batchCreate");
+        let result = self
+            .authorized(safety, is_create, |token| {
+                let mut request = self
+                    .http
+                    .client()
+                    .request(method.clone(), url.clone())
+                    .query(query)
+                    .bearer_auth(token.expose());
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+                request
+            })
+            .await?;
+        result.map_err(|err| map_error(err, unsafe_to_repeat))
+    }
+
+    /// Sends the request `make` builds for a valid access token through the retry policy
+    /// (the create classification when `create`), refreshing the token once if Google answers
+    /// 401. The outer error is a login failure; the inner one is the request's own, for the
+    /// caller to interpret.
+    pub(crate) async fn authorized(
+        &self,
+        safety: Safety,
+        create: bool,
+        make: impl Fn(&Secret) -> reqwest::RequestBuilder,
+    ) -> Result<Result<reqwest::Response, HttpError>, PhotosError> {
+        let wait = self.rate_limit_wait;
         for auth_attempt in 0..2 {
             let token = self.tokens.access_token().await?;
             let result = self
@@ -277,32 +304,20 @@ impl PhotosClient {
                 .send(
                     safety,
                     |f| {
-                        if is_create {
+                        if create {
                             classify_create(f, wait)
                         } else {
                             classify(f, wait)
                         }
                     },
-                    || {
-                        let mut request = self
-                            .http
-                            .client()
-                            .request(method.clone(), url.clone())
-                            .query(query)
-                            .bearer_auth(token.expose());
-                        if let Some(body) = body {
-                            request = request.json(body);
-                        }
-                        request
-                    },
+                    || make(&token),
                 )
                 .await;
             match result {
-                Ok(response) => return Ok(response),
                 Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
                     self.tokens.invalidate(&token).await;
                 }
-                Err(err) => return Err(map_error(err, unsafe_to_repeat)),
+                other => return Ok(other),
             }
         }
         Err(PhotosError::LoginExpired)

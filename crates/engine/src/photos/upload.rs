@@ -18,7 +18,7 @@ use futures_util::{Stream, StreamExt};
 use super::client::{error_message, map_error, PhotosClient};
 use super::error::PhotosError;
 use crate::config::join;
-use crate::http::HttpError;
+use crate::http::{HttpError, Safety};
 use crate::secret::{Secret, SignedUrl};
 
 /// Files up to this size are sent with one raw request by default (8 MiB).
@@ -128,39 +128,22 @@ impl PhotosClient {
         }
         let body = buf.freeze();
         let url = join(&self.base, "v1/uploads");
-        for auth_attempt in 0..2 {
-            let token = self.access_token().await?;
-            let wait = self.rate_limit_wait;
-            let result = self
-                .http
-                .send(
-                    crate::http::Safety::Idempotent,
-                    |f| super::quota::classify(f, wait),
-                    || {
-                        self.http
-                            .client()
-                            .post(url.clone())
-                            .bearer_auth(token.expose())
-                            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                            .header("X-Goog-Upload-Content-Type", &meta.mime_type)
-                            .header("X-Goog-Upload-Protocol", "raw")
-                            .header("X-Goog-Upload-File-Name", &meta.file_name)
-                            .body(body.clone())
-                    },
-                )
-                .await;
-            match result {
-                Ok(response) => {
-                    progress(source.len());
-                    return read_token(response).await;
-                }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
-                    self.invalidate(&token).await
-                }
-                Err(err) => return Err(map_error(err, false)),
-            }
-        }
-        Err(PhotosError::LoginExpired)
+        let result = self
+            .authorized(Safety::Idempotent, false, |token| {
+                self.http
+                    .client()
+                    .post(url.clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .header("X-Goog-Upload-Content-Type", &meta.mime_type)
+                    .header("X-Goog-Upload-Protocol", "raw")
+                    .header("X-Goog-Upload-File-Name", &meta.file_name)
+                    .body(body.clone())
+            })
+            .await?;
+        let response = result.map_err(|err| map_error(err, false))?;
+        progress(source.len());
+        read_token(response).await
     }
 
     async fn upload_resumable<S: UploadSource>(
@@ -212,56 +195,30 @@ impl PhotosClient {
 
     async fn start_session(&self, total: u64, meta: &UploadMeta) -> Result<SignedUrl, PhotosError> {
         let url = join(&self.base, "v1/uploads");
-        for auth_attempt in 0..2 {
-            let token = self.access_token().await?;
-            let wait = self.rate_limit_wait;
-            let result = self
-                .http
-                .send(
-                    crate::http::Safety::Idempotent,
-                    |f| super::quota::classify(f, wait),
-                    || {
-                        self.http
-                            .client()
-                            .post(url.clone())
-                            .bearer_auth(token.expose())
-                            .header(reqwest::header::CONTENT_LENGTH, "0")
-                            .header("X-Goog-Upload-Command", "start")
-                            .header("X-Goog-Upload-Content-Type", &meta.mime_type)
-                            .header("X-Goog-Upload-Protocol", "resumable")
-                            .header("X-Goog-Upload-Raw-Size", total.to_string())
-                            .header("X-Goog-Upload-File-Name", &meta.file_name)
-                    },
-                )
-                .await;
-            match result {
-                Ok(response) => {
-                    let header = |name: &str| {
-                        response
-                            .headers()
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned)
-                    };
-                    if header("x-goog-upload-status").as_deref() != Some("active") {
-                        return Err(PhotosError::Protocol(
-                            "upload start was not accepted (status not active)".into(),
-                        ));
-                    }
-                    let session = header("x-goog-upload-url").ok_or_else(|| {
-                        PhotosError::Protocol("upload start gave no session URL".into())
-                    })?;
-                    return SignedUrl::parse(&session).map_err(|_| {
-                        PhotosError::Protocol("upload session URL is not a URL".into())
-                    });
-                }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
-                    self.invalidate(&token).await
-                }
-                Err(err) => return Err(map_error(err, false)),
-            }
+        let result = self
+            .authorized(Safety::Idempotent, false, |token| {
+                self.http
+                    .client()
+                    .post(url.clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::CONTENT_LENGTH, "0")
+                    .header("X-Goog-Upload-Command", "start")
+                    .header("X-Goog-Upload-Content-Type", &meta.mime_type)
+                    .header("X-Goog-Upload-Protocol", "resumable")
+                    .header("X-Goog-Upload-Raw-Size", total.to_string())
+                    .header("X-Goog-Upload-File-Name", &meta.file_name)
+            })
+            .await?;
+        let response = result.map_err(|err| map_error(err, false))?;
+        if header(&response, "x-goog-upload-status").as_deref() != Some("active") {
+            return Err(PhotosError::Protocol(
+                "upload start was not accepted (status not active)".into(),
+            ));
         }
-        Err(PhotosError::LoginExpired)
+        let session = header(&response, "x-goog-upload-url")
+            .ok_or_else(|| PhotosError::Protocol("upload start gave no session URL".into()))?;
+        SignedUrl::parse(&session)
+            .map_err(|_| PhotosError::Protocol("upload session URL is not a URL".into()))
     }
 
     /// Sends bytes `offset..total` as one `upload, finalize` request.
@@ -341,53 +298,32 @@ impl PhotosClient {
     }
 
     async fn query(&self, session: &SignedUrl) -> Result<SessionState, PhotosError> {
-        let wait = self.rate_limit_wait;
-        for auth_attempt in 0..2 {
-            let token = self.access_token().await?;
-            let result = self
-                .http
-                .send(
-                    crate::http::Safety::Idempotent,
-                    |f| super::quota::classify(f, wait),
-                    || {
-                        self.http
-                            .client()
-                            .post(session.expose().clone())
-                            .bearer_auth(token.expose())
-                            .header(reqwest::header::CONTENT_LENGTH, "0")
-                            .header("X-Goog-Upload-Command", "query")
-                    },
-                )
-                .await;
-            match result {
-                Ok(response) => {
-                    let header = |name: &str| {
-                        response
-                            .headers()
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned)
-                    };
-                    return Ok(match header("x-goog-upload-status").as_deref() {
-                        Some("active") => SessionState::Active(
-                            header("x-goog-upload-size-received")
-                                .and_then(|v| v.parse().ok())
-                                .unwrap_or(0),
-                        ),
-                        Some("final") => SessionState::Final,
-                        _ => SessionState::Lost,
-                    });
-                }
-                Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
-                    self.invalidate(&token).await
-                }
-                Err(err) if err.status().is_some_and(|f| matches!(f.status, 404 | 410)) => {
-                    return Ok(SessionState::Lost)
-                }
-                Err(err) => return Err(map_error(err, false)),
+        let result = self
+            .authorized(Safety::Idempotent, false, |token| {
+                self.http
+                    .client()
+                    .post(session.expose().clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::CONTENT_LENGTH, "0")
+                    .header("X-Goog-Upload-Command", "query")
+            })
+            .await?;
+        let response = match result {
+            Ok(response) => response,
+            Err(err) if err.status().is_some_and(|f| matches!(f.status, 404 | 410)) => {
+                return Ok(SessionState::Lost)
             }
-        }
-        Err(PhotosError::LoginExpired)
+            Err(err) => return Err(map_error(err, false)),
+        };
+        Ok(match header(&response, "x-goog-upload-status").as_deref() {
+            Some("active") => SessionState::Active(
+                header(&response, "x-goog-upload-size-received")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            ),
+            Some("final") => SessionState::Final,
+            _ => SessionState::Lost,
+        })
     }
 }
 
@@ -395,6 +331,15 @@ enum SendFailure {
     Retry(String),
     SessionLost,
     Fatal(PhotosError),
+}
+
+/// A response header as text.
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 async fn read_token(response: reqwest::Response) -> Result<UploadToken, PhotosError> {
