@@ -15,8 +15,8 @@ use tauri_plugin_notification::NotificationExt;
 use crate::present::session_view;
 use crate::state::AppCtx;
 use crate::views::{
-    Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, SessionEvent, Stage, StageEvent,
-    StageState, Stages,
+    Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, NetworkEvent, SessionEvent, Stage,
+    StageEvent, StageState, Stages,
 };
 
 /// Progress of one file is sent at most this often.
@@ -232,6 +232,28 @@ impl EventSink for TauriSink {
                 let mut item = self.item(&key, Some(&filename), ItemState::Failed);
                 item.reason = Some(reason);
                 self.send_item(session, item, false);
+            }
+            SyncEvent::WaitingForNetwork { cloud, since } => {
+                let _ = self.app.emit(
+                    "sync://network",
+                    NetworkEvent {
+                        session_id: session.to_string(),
+                        cloud: cloud.into(),
+                        waiting: true,
+                        since: Some(since.to_rfc3339()),
+                    },
+                );
+            }
+            SyncEvent::NetworkRestored { cloud, .. } => {
+                let _ = self.app.emit(
+                    "sync://network",
+                    NetworkEvent {
+                        session_id: session.to_string(),
+                        cloud: cloud.into(),
+                        waiting: false,
+                        since: None,
+                    },
+                );
             }
             SyncEvent::Metrics(snapshot) => {
                 let _ = self.app.emit(

@@ -126,7 +126,7 @@ impl Backend {
         HttpCore::new(
             settings.retry.clone(),
             Duration::from_secs(settings.cdn_download_sock_connect_seconds),
-            settings.read_timeout,
+            settings.stall_timeout,
         )
     }
 
@@ -238,8 +238,7 @@ impl Backend {
             self.endpoints.photos_api.clone(),
             Arc::new(cache),
         )
-        .with_rate_limit_wait(settings.rate_limit_wait)
-        .with_raw_upload_max(settings.raw_upload_max_bytes))
+        .with_settings(settings))
     }
 }
 

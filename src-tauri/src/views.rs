@@ -20,6 +20,15 @@ pub enum Cloud {
     Google,
 }
 
+impl From<engine::model::Cloud> for Cloud {
+    fn from(cloud: engine::model::Cloud) -> Self {
+        match cloud {
+            engine::model::Cloud::Gopro => Cloud::Gopro,
+            engine::model::Cloud::Google => Cloud::Google,
+        }
+    }
+}
+
 /// A login's state as the UI shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -533,6 +542,23 @@ pub struct MetricsEvent {
     pub session_id: String,
     /// The metrics.
     pub metrics: Metrics,
+}
+
+/// `sync://network` payload: a cloud cannot be reached and the run waits for the network
+/// (`waiting` true, with `since`), or it answers again (`waiting` false). Files in flight keep
+/// their progress; nothing fails for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct NetworkEvent {
+    /// The session.
+    pub session_id: String,
+    /// Which cloud.
+    pub cloud: Cloud,
+    /// Waiting for the network (true) or back (false).
+    pub waiting: bool,
+    /// Since when it is waiting (RFC 3339), while waiting.
+    pub since: Option<String>,
 }
 
 /// `sync://session` payload.

@@ -89,7 +89,7 @@ async fn sync(
         url::Url::parse(&clouds.google.base_url()).expect("url"),
         Arc::new(cache),
     )
-    .with_raw_upload_max(settings.raw_upload_max_bytes);
+    .with_settings(&settings);
     let store = Arc::new(
         SqliteStore::open(&data_dir.join(format!(
             "bench-{}.sqlite3",

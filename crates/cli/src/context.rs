@@ -144,7 +144,7 @@ impl Context {
         HttpCore::new(
             self.settings.retry.clone(),
             Duration::from_secs(self.settings.cdn_download_sock_connect_seconds),
-            self.settings.read_timeout,
+            self.settings.stall_timeout,
         )
     }
 
@@ -239,7 +239,6 @@ impl Context {
             self.endpoints.photos_api.clone(),
             Arc::new(cache),
         )
-        .with_rate_limit_wait(self.settings.rate_limit_wait)
-        .with_raw_upload_max(self.settings.raw_upload_max_bytes))
+        .with_settings(&self.settings))
     }
 }

@@ -126,6 +126,15 @@ impl EventSink for Terminal {
                     state.files_done, state.files_total
                 ));
             }
+            SyncEvent::WaitingForNetwork { cloud, since } => self.say(format!(
+                "Waiting for the network: {cloud} cannot be reached (since {}). q2google keeps \
+                 trying about once a minute and goes on by itself; nothing is lost.",
+                since.with_timezone(&chrono::Local).format("%H:%M")
+            )),
+            SyncEvent::NetworkRestored { cloud, waited_secs } => self.say(format!(
+                "{cloud} answers again after {}; moving on.",
+                human_wait(waited_secs)
+            )),
             SyncEvent::Metrics(m) => {
                 let mut state = self.state.lock().expect("terminal lock");
                 state.files_total = m.files_total;
@@ -165,5 +174,14 @@ impl EventSink for Terminal {
             }
             _ => {}
         }
+    }
+}
+
+/// "42 s", "12 min", "3 h 05 min".
+fn human_wait(secs: u64) -> String {
+    match secs {
+        0..=119 => format!("{secs} s"),
+        120..=3599 => format!("{} min", secs / 60),
+        _ => format!("{} h {:02} min", secs / 3600, secs % 3600 / 60),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::metrics::MetricsSnapshot;
-use crate::model::{FileKey, ItemCounts, SessionId, SessionStatus, Stage};
+use crate::model::{Cloud, FileKey, ItemCounts, SessionId, SessionStatus, Stage};
 
 /// One thing that happened in a sync.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -90,6 +90,21 @@ pub enum SyncEvent {
         filename: String,
         /// What happened, for a person.
         reason: String,
+    },
+    /// A cloud cannot be reached: the run waits for the network and goes on by itself when
+    /// it is back (files in flight keep their progress; none is failed for it).
+    WaitingForNetwork {
+        /// Which cloud.
+        cloud: Cloud,
+        /// Since when.
+        since: DateTime<Utc>,
+    },
+    /// The cloud answers again after [`SyncEvent::WaitingForNetwork`]; the run goes on.
+    NetworkRestored {
+        /// Which cloud.
+        cloud: Cloud,
+        /// How long the wait lasted, in seconds.
+        waited_secs: u64,
     },
     /// Transfer metrics (at most a few per second).
     Metrics(MetricsSnapshot),

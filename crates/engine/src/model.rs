@@ -14,6 +14,25 @@ use serde::{Deserialize, Serialize};
 pub use crate::gopro::{FileKey, MediaKind, SkipReason};
 use crate::photos::ItemFailureClass;
 
+/// One of the two clouds a sync talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cloud {
+    /// The GoPro cloud (its API and its download servers).
+    Gopro,
+    /// Google Photos (and Google's sign-in).
+    Google,
+}
+
+impl fmt::Display for Cloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Cloud::Gopro => "GoPro",
+            Cloud::Google => "Google Photos",
+        })
+    }
+}
+
 /// A session id: 1–64 letters, digits, `.`, `_` or `-`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

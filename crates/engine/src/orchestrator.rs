@@ -182,6 +182,7 @@ impl GoProToPhotosSync {
             responses: Mutex::new(Vec::new()),
             bytes_moved: AtomicU64::new(0),
             resumed,
+            network: Default::default(),
         });
         run.emit(SyncEvent::SessionStarted {
             from: session.range_from,

@@ -63,6 +63,17 @@ impl SignedUrl {
         &self.0
     }
 
+    /// Scheme, host and port only (no path, no query): safe to show, enough to probe the host.
+    pub fn origin(&self) -> Url {
+        let mut origin = self.0.clone();
+        origin.set_path("/");
+        origin.set_query(None);
+        origin.set_fragment(None);
+        let _ = origin.set_username("");
+        let _ = origin.set_password(None);
+        origin
+    }
+
     /// The value of query parameter `name`, if present (e.g. `Expires`).
     pub fn query_param(&self, name: &str) -> Option<String> {
         self.0

@@ -56,9 +56,16 @@ pub struct Settings {
     pub create_batch_linger: Duration,
     /// How often metrics are published (default 250 ms: at most four a second).
     pub metrics_interval: Duration,
-    /// Network read timeout: a transfer that receives nothing for this long is retried
-    /// (default 60 s).
-    pub read_timeout: Duration,
+    /// A request fails only when it makes no progress for this long: body bytes not being
+    /// taken, no answer bytes arriving. Never a whole-request timer, so a 4 GB upload over a
+    /// 1 MB/s uplink completes (default 2 minutes).
+    pub stall_timeout: Duration,
+    /// How long a `batchCreate` may take to answer before its outcome counts as unknown and is
+    /// checked by listing (default 10 minutes).
+    pub create_answer_wait: Duration,
+    /// While a cloud cannot be reached, it is probed with backoff up to this interval; the run
+    /// goes on by itself when it answers (default 1 minute).
+    pub network_probe_max_interval: Duration,
 }
 
 impl Default for Settings {
@@ -82,7 +89,9 @@ impl Default for Settings {
             upload_token_max_age: Duration::from_secs(50 * 60),
             create_batch_linger: Duration::from_secs(5),
             metrics_interval: Duration::from_millis(250),
-            read_timeout: Duration::from_secs(60),
+            stall_timeout: Duration::from_secs(120),
+            create_answer_wait: crate::photos::CREATE_ANSWER_WAIT,
+            network_probe_max_interval: Duration::from_secs(60),
         }
     }
 }

@@ -340,6 +340,41 @@ async fn downloads_are_the_original_bytes_without_sending_the_token_to_the_cdn()
 }
 
 #[tokio::test]
+async fn a_download_that_takes_many_stall_timeouts_but_keeps_moving_is_one_request() {
+    // 3 MB at 1 MB/s with a 250 ms stall timeout: the read timer restarts with every read, so
+    // a long download that keeps moving is never cut.
+    let fake = FakeGoPro::start(GoProScenario::demo().cdn_shaping(fakes::Shaping {
+        bytes_per_sec: Some(1_000_000),
+        ..Default::default()
+    }))
+    .unwrap();
+    let client =
+        common::gopro_client_over(&fake, common::http_with_stall(Duration::from_millis(250)));
+    let original = original_of(&fake, &client, "GX010201.MP4").await;
+    let expected = fake
+        .content(&original.key.media_id, "source", None)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let stream = client
+        .download(original.key.clone(), Some(original.url.clone()), 0)
+        .into_stream();
+    let (sha, len) = sha256_of_stream(stream).await;
+    assert_eq!((sha, len), (expected.sha256_hex(), expected.len));
+    let took = started.elapsed();
+    assert!(
+        took > Duration::from_millis(250) * 10,
+        "{took:?} for {} bytes",
+        expected.len
+    );
+    let gets = fake
+        .cdn_requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 1, "never cut, never resumed");
+}
+
+#[tokio::test]
 async fn a_dropped_download_resumes_with_range() {
     let fake = demo();
     let client = gopro_client(&fake);

@@ -269,6 +269,96 @@ async fn small_files_go_up_raw_and_large_ones_resumable() {
     assert_eq!(sha("GX010001.MP4"), large.content.sha256_hex());
 }
 
+/// A stall timeout a transfer must outlast many times over on a throttled link. The sender's
+/// kernel buffer (up to 4 MB on Linux) wakes the writer only when a third of it has drained, so
+/// the throttled rate must drain that well within the timeout.
+const SHORT_STALL: Duration = Duration::from_millis(500);
+
+#[tokio::test]
+async fn an_upload_that_takes_many_stall_timeouts_but_keeps_moving_completes_in_one_request() {
+    // 100 MB at 20 MB/s: 5 s, ten times the stall timeout. reqwest's read timer (armed for the
+    // whole request, reqwest#2784) would cut it; stall detection lets it through.
+    let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
+    fake.set_upload_shaping(fakes::Shaping {
+        bytes_per_sec: Some(20_000_000),
+        ..Default::default()
+    });
+    let client = common::photos_client_over(&fake, &SCOPES, common::http_with_stall(SHORT_STALL))
+        .with_raw_upload_max(8 * 1024 * 1024);
+    let source = ContentSource::new(40, 100_000_000, Format::Mp4);
+    let started = Instant::now();
+    let token = upload(&client, &source, "GX014000.MP4").await.unwrap();
+    assert!(
+        started.elapsed() >= SHORT_STALL * 10,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        fake.request_count(RequestKind::UploadChunk),
+        1,
+        "never cut, never retried"
+    );
+    assert_eq!(fake.request_count(RequestKind::UploadQuery), 0);
+    // A raw upload (sent whole, once; here up to 64 MB): 40 MB at 16 MB/s, 2.5 s.
+    fake.set_upload_shaping(fakes::Shaping {
+        bytes_per_sec: Some(16_000_000),
+        ..Default::default()
+    });
+    let client = client.with_raw_upload_max(64 * 1024 * 1024);
+    let small = ContentSource::new(41, 40_000_000, Format::Jpeg);
+    let started = Instant::now();
+    let small_token = upload(&client, &small, "GOPR4100.JPG").await.unwrap();
+    assert!(
+        started.elapsed() >= SHORT_STALL * 5,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(fake.request_count(RequestKind::UploadRaw), 1);
+    let results = client
+        .batch_create(
+            &[
+                item(token, "GX014000.MP4"),
+                item(small_token, "GOPR4100.JPG"),
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(fake.media_items()[0].sha256, source.content.sha256_hex());
+}
+
+#[tokio::test]
+async fn a_slow_batch_create_is_awaited_beyond_the_stall_timeout() {
+    // Google takes 1.5 s (six stall timeouts) to answer a create: the create waits for it.
+    let fake = FakeGoogle::start(GoogleScenario {
+        batch_create_ms: 1_500,
+        ..GoogleScenario::default()
+    })
+    .unwrap();
+    let client = common::photos_client_over(&fake, &SCOPES, common::http_with_stall(SHORT_STALL));
+    let source = ContentSource::new(42, 50_000, Format::Jpeg);
+    let token = upload(&client, &source, "GOPR4200.JPG").await.unwrap();
+    let results = client
+        .batch_create(&[item(token, "GOPR4200.JPG")], None)
+        .await
+        .unwrap();
+    assert!(results[0].is_ok(), "{results:?}");
+    assert_eq!(fake.request_count(RequestKind::BatchCreate), 1);
+    // With a create wait shorter than Google's answer, the outcome is unknown, never resent.
+    let impatient =
+        common::photos_client_over(&fake, &SCOPES, common::http_with_stall(SHORT_STALL))
+            .with_create_answer_wait(Duration::from_millis(300));
+    let source = ContentSource::new(43, 50_000, Format::Jpeg);
+    let token = upload(&impatient, &source, "GOPR4300.JPG").await.unwrap();
+    let err = impatient
+        .batch_create(&[item(token, "GOPR4300.JPG")], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PhotosError::OutcomeUnknown(_)), "{err:?}");
+    assert_eq!(fake.request_count(RequestKind::BatchCreate), 2);
+}
+
 #[tokio::test]
 async fn a_dropped_upload_continues_from_what_google_kept() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();

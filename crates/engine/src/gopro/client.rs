@@ -63,6 +63,16 @@ impl GoProClient {
         }
     }
 
+    /// The API root this client talks to (for the run's reachability probe).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// The plain HTTP client (for the run's reachability probe).
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        self.inner.http.client()
+    }
+
     /// Replaces the login after the person logged in again.
     pub fn set_credentials(&self, credentials: GoProCredentials) {
         *self.inner.credentials.write().expect("credentials lock") = credentials;

@@ -106,6 +106,25 @@ impl HttpError {
         }
     }
 
+    /// Whether the request failed because it stopped making progress (or its answer was late).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            HttpError::Transport { timeout, .. } => *timeout,
+            HttpError::BudgetExhausted { last, .. } => last.is_timeout(),
+            HttpError::Status(_) => false,
+        }
+    }
+
+    /// A request to `host` that made no progress for `limit` (it may have reached the server).
+    pub fn stalled(host: &str, limit: Duration) -> Self {
+        HttpError::Transport {
+            host: host.to_string(),
+            message: format!("no progress for {limit:?}"),
+            maybe_sent: true,
+            timeout: true,
+        }
+    }
+
     pub(crate) fn from_reqwest(err: reqwest::Error, host: &str) -> Self {
         let maybe_sent = !err.is_connect();
         let timeout = err.is_timeout();

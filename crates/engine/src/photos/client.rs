@@ -22,6 +22,8 @@ use crate::secret::Secret;
 
 /// Google's limit of items per `batchCreate` (and per `batchAddMediaItems`).
 pub const MAX_BATCH: usize = 50;
+/// Default wait for a `batchCreate` answer (see [`PhotosClient::with_create_answer_wait`]).
+pub const CREATE_ANSWER_WAIT: Duration = Duration::from_secs(600);
 
 /// One item to create.
 #[derive(Clone, Debug)]
@@ -42,6 +44,7 @@ pub struct PhotosClient {
     pub(crate) tokens: Arc<AccessTokenCache>,
     pub(crate) rate_limit_wait: Duration,
     pub(crate) raw_upload_max: u64,
+    pub(crate) create_answer_wait: Duration,
 }
 
 #[derive(Serialize)]
@@ -76,7 +79,30 @@ impl PhotosClient {
             tokens,
             rate_limit_wait: PER_MINUTE_MIN_WAIT,
             raw_upload_max: super::upload::RAW_UPLOAD_MAX,
+            create_answer_wait: CREATE_ANSWER_WAIT,
         }
+    }
+
+    /// How long a `batchCreate` may take to answer before its outcome counts as unknown
+    /// (default 10 minutes: creating 50 videos can be slow, and a create cut short must be
+    /// reconciled by listing, which costs quota).
+    pub fn with_create_answer_wait(mut self, wait: Duration) -> Self {
+        self.create_answer_wait = wait;
+        self
+    }
+
+    /// The API root this client talks to (for the run's reachability probe).
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Applies what `settings` says of Google calls: the per-minute wait, the raw-upload size
+    /// and the create wait. Every caller that builds a client for a sync uses this, so none
+    /// drifts from the settings.
+    pub fn with_settings(self, settings: &crate::settings::Settings) -> Self {
+        self.with_rate_limit_wait(settings.rate_limit_wait)
+            .with_raw_upload_max(settings.raw_upload_max_bytes)
+            .with_create_answer_wait(settings.create_answer_wait)
     }
 
     /// Sets the minimum wait after a per-minute 429 (30 s, Google's advice; shorter only in tests
@@ -127,9 +153,13 @@ impl PhotosClient {
                 true,
             )
             .await?;
-        let parsed: BatchCreateResponse = response.json().await.map_err(|e| {
-            PhotosError::OutcomeUnknown(format!("unreadable answer: {}", e.without_url()))
-        })?;
+        let body = self
+            .http
+            .read_body(response)
+            .await
+            .map_err(|e| PhotosError::OutcomeUnknown(format!("answer cut short: {e}")))?;
+        let parsed: BatchCreateResponse = serde_json::from_slice(&body)
+            .map_err(|e| PhotosError::OutcomeUnknown(format!("unreadable answer: {e}")))?;
         let mut by_token: HashMap<String, _> = HashMap::new();
         for result in parsed.new_media_item_results {
             if let Some(token) = result.upload_token.clone() {
@@ -247,10 +277,12 @@ impl PhotosClient {
         let response = self
             .call(method, path, body, query, unsafe_to_repeat)
             .await?;
-        response
-            .json()
+        let body = self
+            .http
+            .read_body(response)
             .await
-            .map_err(|e| PhotosError::Protocol(format!("{path}: {}", e.without_url())))
+            .map_err(|e| map_error(e, unsafe_to_repeat))?;
+        serde_json::from_slice(&body).map_err(|e| PhotosError::Protocol(format!("{path}: {e}")))
     }
 
     /// Sends an authenticated JSON call; refreshes the access token once on 401.
@@ -296,23 +328,42 @@ impl PhotosClient {
         create: bool,
         make: impl Fn(&Secret) -> reqwest::RequestBuilder,
     ) -> Result<Result<reqwest::Response, HttpError>, PhotosError> {
+        self.authorized_with(safety, None, create, make).await
+    }
+
+    /// [`authorized`](Self::authorized) for a request whose body is watched by `activity`
+    /// (built on the streaming client with a [`crate::http::watched_body`]).
+    pub(crate) async fn authorized_with(
+        &self,
+        safety: Safety,
+        activity: Option<&crate::http::Activity>,
+        create: bool,
+        make: impl Fn(&Secret) -> reqwest::RequestBuilder,
+    ) -> Result<Result<reqwest::Response, HttpError>, PhotosError> {
         let wait = self.rate_limit_wait;
         for auth_attempt in 0..2 {
             let token = self.tokens.access_token().await?;
-            let result = self
-                .http
-                .send(
-                    safety,
-                    |f| {
-                        if create {
-                            classify_create(f, wait)
-                        } else {
-                            classify(f, wait)
-                        }
-                    },
-                    || make(&token),
-                )
-                .await;
+            let classify = |f: &crate::http::StatusFailure| {
+                if create {
+                    classify_create(f, wait)
+                } else {
+                    classify(f, wait)
+                }
+            };
+            let make = || make(&token);
+            let result = match (activity, create) {
+                (Some(activity), _) => {
+                    self.http
+                        .send_watched(safety, activity, classify, make)
+                        .await
+                }
+                (None, true) => {
+                    self.http
+                        .send_slow(safety, self.create_answer_wait, classify, make)
+                        .await
+                }
+                (None, false) => self.http.send(safety, classify, make).await,
+            };
             match result {
                 Err(err) if auth_attempt == 0 && err.status().is_some_and(|f| f.status == 401) => {
                     self.tokens.invalidate(&token).await;

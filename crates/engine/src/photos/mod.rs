@@ -12,7 +12,10 @@ mod error;
 mod quota;
 mod upload;
 
-pub use client::{NewItem, PhotosClient, MAX_BATCH};
+pub use client::{NewItem, PhotosClient, CREATE_ANSWER_WAIT, MAX_BATCH};
 pub use error::{ItemFailure, ItemFailureClass, PhotosError};
 pub use quota::{classify as classify_failure, next_daily_reset};
-pub use upload::{UploadMeta, UploadSource, UploadToken, RAW_UPLOAD_MAX};
+pub use upload::{
+    SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource, UploadToken,
+    RAW_UPLOAD_MAX,
+};

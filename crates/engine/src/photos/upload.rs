@@ -11,6 +11,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -18,11 +19,13 @@ use futures_util::{Stream, StreamExt};
 use super::client::{error_message, map_error, PhotosClient};
 use super::error::PhotosError;
 use crate::config::join;
-use crate::http::{HttpError, Safety};
+use crate::http::{unless_stalled, watched_body, Activity, HttpError, Safety};
 use crate::secret::{Secret, SignedUrl};
 
 /// Files up to this size are sent with one raw request by default (8 MiB).
 pub const RAW_UPLOAD_MAX: u64 = 8 * 1024 * 1024;
+/// Wait before asking again when Google says another request is uploading to the session.
+const SESSION_BUSY_WAIT: Duration = Duration::from_secs(1);
 /// Attempts at one resumable upload (each continuing from where Google says it stopped).
 const UPLOAD_ATTEMPTS: u32 = 8;
 
@@ -81,16 +84,70 @@ pub struct UploadMeta {
     pub mime_type: String,
 }
 
-/// State of a resumable session, from a `query`.
-enum SessionState {
+/// A resumable upload session: Google's session URL (a credential: it prints redacted and is
+/// stored only encrypted) and the file's size.
+#[derive(Clone, Debug)]
+pub struct UploadSession {
+    url: SignedUrl,
+    total: u64,
+}
+
+impl UploadSession {
+    /// A session from its parts (one restored from the store after a restart).
+    pub fn from_parts(url: SignedUrl, total: u64) -> Self {
+        Self { url, total }
+    }
+
+    /// The session URL.
+    pub fn url(&self) -> &SignedUrl {
+        &self.url
+    }
+
+    /// The size of the file being uploaded.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Where a resumable session stands, from a `query`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    /// Open; Google holds this many bytes (continue from there).
     Active(u64),
+    /// Finalized already (its token cannot be asked again: start over).
     Final,
+    /// Expired or cancelled (404/410): start over.
     Lost,
 }
 
+/// Why sending the rest of a resumable upload stopped.
+#[derive(Debug)]
+pub enum UploadInterrupted {
+    /// Worth continuing from the offset Google reports. `network` is true when Google could
+    /// not be reached or the connection stalled (the run then waits for the network rather
+    /// than counting an attempt).
+    Retry {
+        /// What happened, for the log.
+        reason: String,
+        /// A network failure rather than an answer.
+        network: bool,
+        /// The shortest wait before asking again (Google still busy with a request it has not
+        /// noticed was abandoned).
+        at_least: Duration,
+    },
+    /// The session expired or was cancelled: start a new one.
+    SessionLost,
+    /// Not worth retrying this file's upload.
+    Fatal(PhotosError),
+}
+
 impl PhotosClient {
-    /// Uploads the source's bytes and returns the upload token. `progress` is called with the
-    /// number of bytes of the file sent so far (it can go back after a resume).
+    /// Uploads the source's bytes and returns the upload token, retrying within this call (a
+    /// resumable upload continues from what Google kept). `progress` is called with the number
+    /// of bytes of the file sent so far (it can go back after a resume). The sync's transfer
+    /// stage drives the steps itself ([`upload_raw`](Self::upload_raw),
+    /// [`start_upload`](Self::start_upload), [`upload_status`](Self::upload_status),
+    /// [`send_upload`](Self::send_upload)) to wait out network outages and resume across runs.
     pub async fn upload<S: UploadSource>(
         &self,
         source: &S,
@@ -100,19 +157,62 @@ impl PhotosClient {
         if source.is_empty() {
             return Err(PhotosError::EmptyPayload);
         }
-        if source.len() <= self.raw_upload_max {
-            self.upload_raw(source, meta, progress).await
-        } else {
-            self.upload_resumable(source, meta, progress).await
+        if !self.is_resumable(source.len()) {
+            return self.upload_raw(source, meta, progress).await;
+        }
+        let total = source.len();
+        let mut session = self.start_upload(total, meta).await?;
+        let mut offset = 0u64;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            match self.send_upload(&session, source, offset, progress).await {
+                Ok(token) => return Ok(token),
+                Err(UploadInterrupted::Fatal(e)) => return Err(e),
+                Err(UploadInterrupted::SessionLost) => {}
+                Err(UploadInterrupted::Retry {
+                    reason, at_least, ..
+                }) => {
+                    tracing::info!(file = %meta.file_name, offset, attempt, %reason, "upload interrupted; asking Google how much arrived");
+                    tokio::time::sleep(at_least).await;
+                }
+            }
+            if attempt >= UPLOAD_ATTEMPTS {
+                return Err(PhotosError::Network(HttpError::Transport {
+                    host: self.base.host_str().unwrap_or("?").to_string(),
+                    message: format!("the upload of {} kept failing", meta.file_name),
+                    maybe_sent: true,
+                    timeout: false,
+                }));
+            }
+            tokio::time::sleep(self.http.policy().backoff(attempt)).await;
+            match self.upload_status(&session).await? {
+                SessionState::Active(received) if received <= total => offset = received,
+                SessionState::Active(_) | SessionState::Final | SessionState::Lost => {
+                    // Final without the token we needed, or gone: start over.
+                    session = self.start_upload(total, meta).await?;
+                    offset = 0;
+                }
+            }
+            progress(offset);
         }
     }
 
-    async fn upload_raw<S: UploadSource>(
+    /// Whether a file of `size` bytes goes up resumably (else in one raw request).
+    pub fn is_resumable(&self, size: u64) -> bool {
+        size > self.raw_upload_max
+    }
+
+    /// Sends a small file in one raw request (retried whole: it is small).
+    pub async fn upload_raw<S: UploadSource>(
         &self,
         source: &S,
         meta: &UploadMeta,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<UploadToken, PhotosError> {
+        if source.is_empty() {
+            return Err(PhotosError::EmptyPayload);
+        }
         // Small by definition: read it once, so retries resend the same bytes.
         let mut stream = Box::pin(source.open(0).await?);
         let mut buf = BytesMut::with_capacity(source.len() as usize);
@@ -128,72 +228,36 @@ impl PhotosClient {
         }
         let body = buf.freeze();
         let url = join(&self.base, "v1/uploads");
+        let activity = Activity::new();
         let result = self
-            .authorized(Safety::Idempotent, false, |token| {
+            .authorized_with(Safety::Idempotent, Some(&activity), false, |token| {
+                let once = futures_util::stream::iter([Ok::<_, std::io::Error>(body.clone())]);
                 self.http
-                    .client()
+                    .streaming_client()
                     .post(url.clone())
                     .bearer_auth(token.expose())
                     .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .header(reqwest::header::CONTENT_LENGTH, body.len().to_string())
                     .header("X-Goog-Upload-Content-Type", &meta.mime_type)
                     .header("X-Goog-Upload-Protocol", "raw")
                     .header("X-Goog-Upload-File-Name", &meta.file_name)
-                    .body(body.clone())
+                    .body(reqwest::Body::wrap_stream(watched_body(
+                        once,
+                        activity.clone(),
+                    )))
             })
             .await?;
         let response = result.map_err(|err| map_error(err, false))?;
         progress(source.len());
-        read_token(response).await
+        self.read_token(response).await
     }
 
-    async fn upload_resumable<S: UploadSource>(
+    /// Opens a resumable upload session for a file of `total` bytes.
+    pub async fn start_upload(
         &self,
-        source: &S,
+        total: u64,
         meta: &UploadMeta,
-        progress: &(dyn Fn(u64) + Send + Sync),
-    ) -> Result<UploadToken, PhotosError> {
-        let total = source.len();
-        let mut session = self.start_session(total, meta).await?;
-        let mut offset = 0u64;
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let failure = match self
-                .send_rest(&session, source, offset, total, progress)
-                .await
-            {
-                Ok(token) => return Ok(token),
-                Err(failure) => failure,
-            };
-            match failure {
-                SendFailure::Fatal(e) => return Err(e),
-                SendFailure::SessionLost => {}
-                SendFailure::Retry(reason) => {
-                    tracing::info!(file = %meta.file_name, offset, attempt, %reason, "upload interrupted; asking Google how much arrived");
-                }
-            }
-            if attempt >= UPLOAD_ATTEMPTS {
-                return Err(PhotosError::Network(HttpError::Transport {
-                    host: self.base.host_str().unwrap_or("?").to_string(),
-                    message: format!("the upload of {} kept failing", meta.file_name),
-                    maybe_sent: true,
-                    timeout: false,
-                }));
-            }
-            tokio::time::sleep(self.http.policy().backoff(attempt)).await;
-            match self.query(&session).await? {
-                SessionState::Active(received) if received <= total => offset = received,
-                SessionState::Active(_) | SessionState::Final | SessionState::Lost => {
-                    // Final without the token we needed, or gone: start over (same bytes dedupe).
-                    session = self.start_session(total, meta).await?;
-                    offset = 0;
-                }
-            }
-            progress(offset);
-        }
-    }
-
-    async fn start_session(&self, total: u64, meta: &UploadMeta) -> Result<SignedUrl, PhotosError> {
+    ) -> Result<UploadSession, PhotosError> {
         let url = join(&self.base, "v1/uploads");
         let result = self
             .authorized(Safety::Idempotent, false, |token| {
@@ -217,21 +281,30 @@ impl PhotosClient {
         }
         let session = header(&response, "x-goog-upload-url")
             .ok_or_else(|| PhotosError::Protocol("upload start gave no session URL".into()))?;
-        SignedUrl::parse(&session)
-            .map_err(|_| PhotosError::Protocol("upload session URL is not a URL".into()))
+        let url = SignedUrl::parse(&session)
+            .map_err(|_| PhotosError::Protocol("upload session URL is not a URL".into()))?;
+        Ok(UploadSession { url, total })
     }
 
-    /// Sends bytes `offset..total` as one `upload, finalize` request.
-    async fn send_rest<S: UploadSource>(
+    /// Sends bytes `offset..total` of the session's file as one `upload, finalize` request,
+    /// streamed from `source`; it fails only when the body stops being taken (or the answer
+    /// stops coming) for the stall timeout, never because it is long.
+    pub async fn send_upload<S: UploadSource>(
         &self,
-        session: &SignedUrl,
+        session: &UploadSession,
         source: &S,
         offset: u64,
-        total: u64,
         progress: &(dyn Fn(u64) + Send + Sync),
-    ) -> Result<UploadToken, SendFailure> {
-        let token = self.access_token().await.map_err(SendFailure::Fatal)?;
-        let stream = source.open(offset).await.map_err(SendFailure::Fatal)?;
+    ) -> Result<UploadToken, UploadInterrupted> {
+        let total = session.total;
+        let token = self
+            .access_token()
+            .await
+            .map_err(UploadInterrupted::Fatal)?;
+        let stream = source
+            .open(offset)
+            .await
+            .map_err(UploadInterrupted::Fatal)?;
         let sent = Arc::new(AtomicU64::new(offset));
         let counter = sent.clone();
         let counted = stream.map(move |chunk| {
@@ -240,11 +313,12 @@ impl PhotosClient {
             }
             chunk
         });
-        // Report progress while the body streams.
+        let activity = Activity::new();
         let request = self
             .http
-            .client()
-            .post(session.expose().clone())
+            .streaming_client()
+            .post(session.url.expose().clone())
+            // Google's own clients send the token on every request of a session.
             .bearer_auth(token.expose())
             .header(
                 reqwest::header::CONTENT_LENGTH,
@@ -252,57 +326,102 @@ impl PhotosClient {
             )
             .header("X-Goog-Upload-Command", "upload, finalize")
             .header("X-Goog-Upload-Offset", offset.to_string())
-            .body(reqwest::Body::wrap_stream(counted))
+            .body(reqwest::Body::wrap_stream(watched_body(
+                counted,
+                activity.clone(),
+            )))
             .send();
-        tokio::pin!(request);
+        let watched = unless_stalled(request, &activity, self.http.stall_timeout());
+        tokio::pin!(watched);
+        // Report progress while the body streams.
         let mut ticker = tokio::time::interval(std::time::Duration::from_millis(200));
         let result = loop {
             tokio::select! {
-                result = &mut request => break result,
+                result = &mut watched => break result,
                 _ = ticker.tick() => progress(sent.load(Ordering::Relaxed).min(total)),
             }
         };
         let response = match result {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(SendFailure::Retry(
-                    HttpError::from_reqwest(e, "upload").to_string(),
-                ))
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                // A failed source also ends here; the caller knows its own source's failures.
+                return Err(UploadInterrupted::Retry {
+                    reason: HttpError::from_reqwest(e, "upload").to_string(),
+                    network: true,
+                    at_least: Duration::ZERO,
+                });
+            }
+            Err(stalled) => {
+                return Err(UploadInterrupted::Retry {
+                    reason: format!("the upload made {stalled}"),
+                    network: true,
+                    at_least: Duration::ZERO,
+                })
             }
         };
         let status = response.status().as_u16();
         if response.status().is_success() {
             progress(total);
-            return read_token(response).await.map_err(SendFailure::Fatal);
+            return self.read_token(response).await.map_err(|e| match e {
+                PhotosError::Network(e) => UploadInterrupted::Retry {
+                    reason: e.to_string(),
+                    network: true,
+                    at_least: Duration::ZERO,
+                },
+                other => UploadInterrupted::Fatal(other),
+            });
         }
-        let body = response.text().await.unwrap_or_default();
-        let message = error_message(&body);
+        let body = self.http.read_body(response).await.unwrap_or_default();
+        let message = error_message(&String::from_utf8_lossy(&body));
         Err(match status {
             401 => {
                 self.invalidate(&token).await;
-                SendFailure::Retry("access token expired".into())
+                UploadInterrupted::Retry {
+                    reason: "access token expired".into(),
+                    network: false,
+                    at_least: Duration::ZERO,
+                }
             }
-            404 | 410 => SendFailure::SessionLost,
-            413 => SendFailure::Fatal(PhotosError::TooLarge(message)),
+            404 | 410 => UploadInterrupted::SessionLost,
+            413 => UploadInterrupted::Fatal(PhotosError::TooLarge(message)),
             400 if message
                 .to_ascii_lowercase()
                 .contains("payload must not be empty") =>
             {
-                SendFailure::Fatal(PhotosError::EmptyPayload)
+                UploadInterrupted::Fatal(PhotosError::EmptyPayload)
             }
             // Offset disagreements and transient failures: ask Google where it stands.
-            400 | 408 | 409 | 429 => SendFailure::Retry(format!("HTTP {status}: {message}")),
-            s if s >= 500 => SendFailure::Retry(format!("HTTP {s}")),
-            s => SendFailure::Fatal(PhotosError::Rejected(format!("HTTP {s}: {message}"))),
+            // 409: Google still reads an earlier request of the session (one this client gave
+            // up on); give it time to notice.
+            409 => UploadInterrupted::Retry {
+                reason: format!("HTTP {status}: {message}"),
+                network: false,
+                at_least: SESSION_BUSY_WAIT,
+            },
+            400 | 408 | 429 => UploadInterrupted::Retry {
+                reason: format!("HTTP {status}: {message}"),
+                network: false,
+                at_least: Duration::ZERO,
+            },
+            s if s >= 500 => UploadInterrupted::Retry {
+                reason: format!("HTTP {s}"),
+                network: false,
+                at_least: Duration::ZERO,
+            },
+            s => UploadInterrupted::Fatal(PhotosError::Rejected(format!("HTTP {s}: {message}"))),
         })
     }
 
-    async fn query(&self, session: &SignedUrl) -> Result<SessionState, PhotosError> {
+    /// Asks Google how many bytes of the session it holds.
+    pub async fn upload_status(
+        &self,
+        session: &UploadSession,
+    ) -> Result<SessionState, PhotosError> {
         let result = self
             .authorized(Safety::Idempotent, false, |token| {
                 self.http
                     .client()
-                    .post(session.expose().clone())
+                    .post(session.url.expose().clone())
                     .bearer_auth(token.expose())
                     .header(reqwest::header::CONTENT_LENGTH, "0")
                     .header("X-Goog-Upload-Command", "query")
@@ -325,12 +444,22 @@ impl PhotosClient {
             _ => SessionState::Lost,
         })
     }
-}
 
-enum SendFailure {
-    Retry(String),
-    SessionLost,
-    Fatal(PhotosError),
+    async fn read_token(&self, response: reqwest::Response) -> Result<UploadToken, PhotosError> {
+        let body = self
+            .http
+            .read_body(response)
+            .await
+            .map_err(PhotosError::Network)?;
+        let text = String::from_utf8_lossy(&body);
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(PhotosError::Protocol(
+                "Google returned an empty upload token".into(),
+            ));
+        }
+        Ok(UploadToken::new(token))
+    }
 }
 
 /// A response header as text.
@@ -340,17 +469,4 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-async fn read_token(response: reqwest::Response) -> Result<UploadToken, PhotosError> {
-    let text = response.text().await.map_err(|e| {
-        PhotosError::Protocol(format!("upload answer unreadable: {}", e.without_url()))
-    })?;
-    let token = text.trim();
-    if token.is_empty() {
-        return Err(PhotosError::Protocol(
-            "Google returned an empty upload token".into(),
-        ));
-    }
-    Ok(UploadToken::new(token))
 }

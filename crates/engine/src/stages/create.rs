@@ -13,10 +13,11 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::sync::mpsc;
 
+use super::network::{NetworkGate, Waited};
 use super::transfer::Uploaded;
 use super::{description_for, CreateBatchResult, Run, Stop};
 use crate::events::SyncEvent;
-use crate::model::{FailureClass, FileKey, ItemState, SkipReason};
+use crate::model::{Cloud, FailureClass, FileKey, ItemState, SkipReason};
 use crate::photos::api::MediaItem;
 use crate::photos::{ItemFailureClass, NewItem, PhotosError, UploadToken};
 use crate::store::StateChange;
@@ -205,6 +206,13 @@ async fn send_batch(
             for (u, _) in &batch {
                 back_to_uploaded(run, u)?;
             }
+            if matches!(err, PhotosError::Network(_))
+                && wait_for_google(run).await? == Waited::Restored
+            {
+                // The request never reached Google (else the outcome would be unknown): send
+                // the same batch again, no attempt spent.
+                return Ok(batch);
+            }
             if let Some(stop) = Stop::from_photos(&err) {
                 return Err(stop);
             }
@@ -283,6 +291,7 @@ pub(crate) async fn reconcile(
     let mut found = HashMap::new();
     let album = run.session().album_id;
     let mut page_token: Option<String> = None;
+    let mut outages = 0;
     while !wanted.is_empty() {
         let page = match &album {
             Some(album) => {
@@ -296,6 +305,14 @@ pub(crate) async fn reconcile(
                     .await
             }
         };
+        if let Err(PhotosError::Network(_)) = &page {
+            if outages < NetworkGate::MAX_UNEXPLAINED {
+                outages += 1;
+                wait_for_google(run).await?;
+                continue;
+            }
+        }
+        outages = 0;
         let page = page.map_err(|e| {
             Stop::from_photos(&e).unwrap_or_else(|| Stop::Paused {
                 reason: format!(
@@ -386,7 +403,7 @@ async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
     };
     let album = match existing {
         Some(album) => album,
-        None => match run.photos.create_album(&title).await {
+        None => match create_album(run, &title).await? {
             Ok(album) => album,
             Err(PhotosError::OutcomeUnknown(_)) => match find_album(run, &title).await? {
                 Some(album) => album,
@@ -409,12 +426,16 @@ async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
 async fn find_album(run: &Run, title: &str) -> Result<Option<crate::photos::api::Album>, Stop> {
     let mut token: Option<String> = None;
     let mut found = None;
+    let mut outages = 0;
     loop {
-        let page = run
-            .photos
-            .list_albums(token.as_deref())
-            .await
-            .map_err(|e| album_stop(&e))?;
+        let page = match run.photos.list_albums(token.as_deref()).await {
+            Err(PhotosError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
+                outages += 1;
+                wait_for_google(run).await?;
+                continue;
+            }
+            other => other.map_err(|e| album_stop(&e))?,
+        };
         // Titles are not unique; the newest one with our title is the one just created.
         if let Some(a) = page
             .albums
@@ -429,6 +450,30 @@ async fn find_album(run: &Run, title: &str) -> Result<Option<crate::photos::api:
             return Ok(found);
         }
     }
+}
+
+/// Creates the album, waiting out a lost network (a connection that never reached Google
+/// cannot have created it; one that may have is an unknown outcome, handled by the caller).
+async fn create_album(
+    run: &Run,
+    title: &str,
+) -> Result<Result<crate::photos::api::Album, PhotosError>, Stop> {
+    let mut outages = 0;
+    loop {
+        match run.photos.create_album(title).await {
+            Err(PhotosError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
+                outages += 1;
+                wait_for_google(run).await?;
+            }
+            other => return Ok(other),
+        }
+    }
+}
+
+/// Waits until Google Photos answers again (see [`super::network`]).
+async fn wait_for_google(run: &Run) -> Result<Waited, Stop> {
+    let google = run.photos.base_url().clone();
+    run.network.wait(run, Cloud::Google, &google).await
 }
 
 fn album_stop(err: &PhotosError) -> Stop {

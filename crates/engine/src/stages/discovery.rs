@@ -10,12 +10,13 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 
+use super::network::{NetworkGate, Waited};
 use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::select::{precheck, select_originals};
 use crate::gopro::{CaptureRange, Choice, FileKey, GoProError, SelectOptions};
-use crate::model::DiscoveredItem;
+use crate::model::{Cloud, DiscoveredItem};
 
 /// How many media are resolved at once.
 const RESOLVE_CONCURRENCY: usize = 4;
@@ -38,14 +39,21 @@ pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
     let mut walk = run.gopro.search_from(range, session.discovery_cursor);
     let mut cursor = walk.cursor();
     let mut page: Vec<Medium> = Vec::new();
+    let mut outages = 0;
     loop {
         if let Some(stop) = run.stopping() {
             return Err(stop);
         }
         let next = match walk.next().await {
             Ok(next) => next,
+            // The walk asks the same page again after a failure.
+            Err(GoProError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
+                outages += count(wait_for_gopro(run).await?);
+                continue;
+            }
             Err(err) => return Err(discovery_stop(&err)),
         };
+        outages = 0;
         let moved = walk.cursor() != cursor;
         if moved || next.is_none() {
             // `page` holds every medium of the pages before the one just fetched.
@@ -63,6 +71,20 @@ pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
         s.discovery_done = true;
     })?;
     Ok(())
+}
+
+/// Waits until GoPro answers again (see [`super::network`]).
+async fn wait_for_gopro(run: &Run) -> Result<Waited, Stop> {
+    let gopro = run.gopro.base_url().clone();
+    run.network.wait(run, Cloud::Gopro, &gopro).await
+}
+
+/// A wait that found GoPro reachable counts toward giving up; an outage waited out does not.
+fn count(waited: Waited) -> u32 {
+    match waited {
+        Waited::WasReachable => 1,
+        Waited::Restored => 0,
+    }
 }
 
 fn discovery_stop(err: &GoProError) -> Stop {
@@ -139,11 +161,17 @@ async fn expand(
             skip: Some(reason),
         }]);
     }
-    let info = match run.gopro.download_info(&medium.id).await {
-        Ok(info) => info,
-        // Deleted between the listing and now: nothing to move.
-        Err(GoProError::NotFound { .. }) => return Ok(Vec::new()),
-        Err(err) => return Err(discovery_stop(&err)),
+    let mut outages = 0;
+    let info = loop {
+        match run.gopro.download_info(&medium.id).await {
+            Ok(info) => break info,
+            // Deleted between the listing and now: nothing to move.
+            Err(GoProError::NotFound { .. }) => return Ok(Vec::new()),
+            Err(GoProError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
+                outages += count(wait_for_gopro(run).await?);
+            }
+            Err(err) => return Err(discovery_stop(&err)),
+        }
     };
     let now = Instant::now();
     let mut out = Vec::new();

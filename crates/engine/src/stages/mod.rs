@@ -8,6 +8,7 @@
 
 pub(crate) mod create;
 pub(crate) mod discovery;
+pub(crate) mod network;
 pub(crate) mod transfer;
 
 use std::collections::HashMap;
@@ -108,6 +109,8 @@ pub(crate) struct Run {
     pub bytes_moved: std::sync::atomic::AtomicU64,
     /// Whether the session existed before this run (an earlier run may have left work behind).
     pub resumed: bool,
+    /// Where tasks wait out a lost network.
+    pub network: network::NetworkGate,
 }
 
 impl Run {

@@ -6,7 +6,7 @@
 //! failed file is recorded with a human reason; a login, quota or fail-fast stop ends the run.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -14,13 +14,17 @@ use chrono::Utc;
 use futures_util::{Stream, StreamExt};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
+use url::Url;
 
+use super::network::{NetworkGate, Waited};
 use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
 use crate::gopro::{GoProError, Original, SelectOptions};
-use crate::model::{FailureClass, FileKey, ItemRecord, ItemState};
-use crate::photos::{PhotosError, UploadMeta, UploadSource};
+use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState};
+use crate::photos::{
+    PhotosError, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
+};
 use crate::secret::SignedUrl;
 use crate::store::StateChange;
 
@@ -83,6 +87,17 @@ pub(crate) async fn run(
                 Err(FileError::Failed { class, reason }) => {
                     record_failure(&run, &key, &filename, class, reason, prior_attempts + 1);
                 }
+                // move_file waits out outages itself; none reaches here.
+                Err(FileError::Network { reason, .. }) => {
+                    record_failure(
+                        &run,
+                        &key,
+                        &filename,
+                        FailureClass::Upload,
+                        reason,
+                        prior_attempts + 1,
+                    );
+                }
             }
         });
         // Reap finished tasks as we go so the set stays small.
@@ -136,21 +151,93 @@ pub(crate) fn record_failure(
 
 pub(crate) enum FileError {
     Stop(Stop),
-    Failed { class: FailureClass, reason: String },
+    Failed {
+        class: FailureClass,
+        reason: String,
+    },
+    /// A cloud could not be reached: wait for the network, then go on from where the file is.
+    Network {
+        cloud: Cloud,
+        probe: Url,
+        reason: String,
+    },
 }
 
-/// Moves one file: resolve, size, stream, checkpoint the token.
+/// Upload attempts in a row that fail with an answer from Google (5xx, offset disagreement)
+/// before the file is recorded as failed. Network failures do not count: they are waited out.
+const UPLOAD_ATTEMPTS: u32 = 8;
+
+/// Moves one file: resolve, size, stream, checkpoint the token. A lost network is waited out
+/// here, keeping the upload session, so the file continues from the byte Google holds.
 async fn move_file(
     run: &Arc<Run>,
     item: ItemRecord,
     limiter: Option<Arc<RateLimiter>>,
+) -> Result<Option<Uploaded>, FileError> {
+    let mut progress = FileProgress {
+        started: false,
+        upload: None,
+        answered_failures: 0,
+    };
+    let mut unexplained = 0u32;
+    loop {
+        match try_move(run, &item, limiter.clone(), &mut progress).await {
+            Err(FileError::Network {
+                cloud,
+                probe,
+                reason,
+            }) => {
+                tracing::info!(file = %item.key, %cloud, %reason, "network failure; waiting for it");
+                match run
+                    .network
+                    .wait(run, cloud, &probe)
+                    .await
+                    .map_err(FileError::Stop)?
+                {
+                    Waited::Restored => unexplained = 0,
+                    Waited::WasReachable => {
+                        unexplained += 1;
+                        if unexplained >= NetworkGate::MAX_UNEXPLAINED {
+                            return Err(FileError::Failed {
+                                class: match cloud {
+                                    Cloud::Gopro => FailureClass::Download,
+                                    Cloud::Google => FailureClass::Upload,
+                                },
+                                reason,
+                            });
+                        }
+                        let pause = run.settings.retry.backoff(unexplained);
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+            }
+            other => return other,
+        }
+    }
+}
+
+/// What one file's transfer keeps across network waits.
+struct FileProgress {
+    /// `ItemStarted` was emitted.
+    started: bool,
+    /// The resumable session, once opened.
+    upload: Option<UploadSession>,
+    /// Upload attempts answered with a failure, in a row.
+    answered_failures: u32,
+}
+
+async fn try_move(
+    run: &Arc<Run>,
+    item: &ItemRecord,
+    limiter: Option<Arc<RateLimiter>>,
+    state: &mut FileProgress,
 ) -> Result<Option<Uploaded>, FileError> {
     let original = resolve(run, &item.key).await?;
     let size = run
         .gopro
         .head_size(&original.key, original.head.as_ref())
         .await
-        .map_err(|e| gopro_error(&e, FailureClass::Download))?;
+        .map_err(|e| gopro_error(&e, FailureClass::Download, &original.url.origin()))?;
     if let Some(reason) = size_check(original.kind, size) {
         let change = StateChange {
             key: item.key.clone(),
@@ -168,11 +255,15 @@ async fn move_file(
         });
         return Ok(None);
     }
-    run.emit(SyncEvent::ItemStarted {
-        key: item.key.clone(),
-        filename: item.filename.clone(),
-        size,
-    });
+    if !state.started {
+        state.started = true;
+        run.emit(SyncEvent::ItemStarted {
+            key: item.key.clone(),
+            filename: item.filename.clone(),
+            size,
+        });
+    }
+    let failure = Arc::new(Mutex::new(None));
     let source = CdnSource {
         run: run.clone(),
         key: original.key.clone(),
@@ -180,6 +271,7 @@ async fn move_file(
         size,
         chunk: run.settings.download_chunk_size_bytes,
         limiter,
+        failure: failure.clone(),
     };
     let meta = UploadMeta {
         file_name: item.filename.clone(),
@@ -206,26 +298,20 @@ async fn move_file(
         }
     };
     let started = Instant::now();
-    let token =
-        run.photos.upload(&source, &meta, &progress).await.map_err(
-            |e| match Stop::from_photos(&e) {
-                Some(stop) => FileError::Stop(stop),
-                None => match e {
-                    PhotosError::TooLarge(message) => FileError::Failed {
-                        class: FailureClass::Upload,
-                        reason: format!("Google Photos refused the file as too large ({message})."),
-                    },
-                    PhotosError::Source(message) => FileError::Failed {
-                        class: FailureClass::Download,
-                        reason: format!("Reading the file from GoPro failed: {message}"),
-                    },
-                    other => FileError::Failed {
-                        class: FailureClass::Upload,
-                        reason: other.to_string(),
-                    },
-                },
-            },
-        )?;
+    let google = run.photos.base_url().clone();
+    let token = if run.photos.is_resumable(size) {
+        upload_resumable(run, &source, &meta, size, state, &progress).await
+    } else {
+        run.photos
+            .upload_raw(&source, &meta, &progress)
+            .await
+            .map_err(|e| photos_error(e, &google))
+    };
+    let token = match token {
+        Ok(token) => token,
+        // The download feeding the upload failed: that is the file's real problem.
+        Err(err) => return Err(source_failure(&failure, &original.url).unwrap_or(err)),
+    };
     drop(in_flight);
     // Checkpoint the token before anything else can fail.
     let uploaded_at = Utc::now();
@@ -245,11 +331,123 @@ async fn move_file(
         key: item.key.clone(),
     });
     Ok(Some(Uploaded {
-        key: item.key,
-        filename: item.filename,
+        key: item.key.clone(),
+        filename: item.filename.clone(),
         upload_token: token.expose().to_string(),
         uploaded_at,
     }))
+}
+
+/// Sends the file through its resumable session, continuing from the byte Google holds.
+async fn upload_resumable(
+    run: &Run,
+    source: &CdnSource,
+    meta: &UploadMeta,
+    size: u64,
+    state: &mut FileProgress,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<crate::photos::UploadToken, FileError> {
+    let google = run.photos.base_url().clone();
+    loop {
+        let (session, offset) = match state.upload.take() {
+            Some(session) => match run
+                .photos
+                .upload_status(&session)
+                .await
+                .map_err(|e| photos_error(e, &google))
+            {
+                Ok(SessionState::Active(held)) if held <= size => (session, held),
+                Ok(_) => (start(run, size, meta, &google).await?, 0),
+                Err(err) => {
+                    // Keep the session for the next try (the query is what failed).
+                    state.upload = Some(session);
+                    return Err(err);
+                }
+            },
+            None => (start(run, size, meta, &google).await?, 0),
+        };
+        progress(offset);
+        state.upload = Some(session.clone());
+        match run
+            .photos
+            .send_upload(&session, source, offset, progress)
+            .await
+        {
+            Ok(token) => {
+                state.upload = None;
+                return Ok(token);
+            }
+            Err(UploadInterrupted::Fatal(e)) => return Err(photos_error(e, &google)),
+            Err(UploadInterrupted::SessionLost) => state.upload = None,
+            Err(UploadInterrupted::Retry {
+                reason,
+                network,
+                at_least,
+            }) => {
+                if network {
+                    return Err(FileError::Network {
+                        cloud: Cloud::Google,
+                        probe: google,
+                        reason: format!("the upload to Google Photos was interrupted ({reason})"),
+                    });
+                }
+                state.answered_failures += 1;
+                if state.answered_failures >= UPLOAD_ATTEMPTS {
+                    return Err(FileError::Failed {
+                        class: FailureClass::Upload,
+                        reason: format!("Google Photos kept refusing the upload ({reason})."),
+                    });
+                }
+                tracing::info!(file = %meta.file_name, %reason, "upload interrupted; asking Google how much arrived");
+                let wait = run.settings.retry.backoff(state.answered_failures);
+                tokio::time::sleep(wait.max(at_least)).await;
+            }
+        }
+    }
+}
+
+async fn start(
+    run: &Run,
+    size: u64,
+    meta: &UploadMeta,
+    google: &Url,
+) -> Result<UploadSession, FileError> {
+    run.photos
+        .start_upload(size, meta)
+        .await
+        .map_err(|e| photos_error(e, google))
+}
+
+/// What a Photos error means for the file: a stop, an outage to wait out, or its failure.
+fn photos_error(err: PhotosError, google: &Url) -> FileError {
+    if let Some(stop) = Stop::from_photos(&err) {
+        return FileError::Stop(stop);
+    }
+    match err {
+        PhotosError::Network(e) => FileError::Network {
+            cloud: Cloud::Google,
+            probe: google.clone(),
+            reason: format!("could not reach Google Photos: {e}"),
+        },
+        PhotosError::TooLarge(message) => FileError::Failed {
+            class: FailureClass::Upload,
+            reason: format!("Google Photos refused the file as too large ({message})."),
+        },
+        PhotosError::Source(message) => FileError::Failed {
+            class: FailureClass::Download,
+            reason: format!("Reading the file from GoPro failed: {message}"),
+        },
+        other => FileError::Failed {
+            class: FailureClass::Upload,
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// The GoPro failure that ended an upload's source, if that is what ended it.
+fn source_failure(slot: &Mutex<Option<GoProError>>, cdn: &SignedUrl) -> Option<FileError> {
+    let err = slot.lock().expect("source failure lock").take()?;
+    Some(gopro_error(&err, FailureClass::Download, &cdn.origin()))
 }
 
 /// Bytes of one unfinished upload counted in the metrics' in-flight total.
@@ -283,7 +481,7 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
         .gopro
         .download_info(&key.media_id)
         .await
-        .map_err(|e| gopro_error(&e, FailureClass::Download))?;
+        .map_err(|e| gopro_error(&e, FailureClass::Download, run.gopro.base_url()))?;
     let medium = crate::gopro::api::Medium {
         id: key.media_id.clone(),
         play_as: Some(
@@ -319,11 +517,17 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
     })
 }
 
-fn gopro_error(err: &GoProError, class: FailureClass) -> FileError {
+/// What a GoPro error means for the file; `probe` is an address of the host that failed.
+fn gopro_error(err: &GoProError, class: FailureClass, probe: &Url) -> FileError {
     if let Some(stop) = Stop::from_gopro(err) {
         return FileError::Stop(stop);
     }
     match err {
+        GoProError::Network(_) | GoProError::Truncated { .. } => FileError::Network {
+            cloud: Cloud::Gopro,
+            probe: probe.clone(),
+            reason: err.to_string(),
+        },
         GoProError::NotFound { .. } => FileError::Failed {
             class: FailureClass::Gone,
             reason: "GoPro no longer has this file (deleted or in the trash).".into(),
@@ -343,6 +547,8 @@ struct CdnSource {
     size: u64,
     chunk: usize,
     limiter: Option<Arc<RateLimiter>>,
+    /// The download's own failure, when it is what ended an upload.
+    failure: Arc<Mutex<Option<GoProError>>>,
 }
 
 impl UploadSource for CdnSource {
@@ -362,33 +568,38 @@ impl UploadSource for CdnSource {
         let metrics = self.run.metrics.clone();
         let limiter = self.limiter.clone();
         let chunk = self.chunk;
+        let failure = self.failure.clone();
         let state = (stream, metrics, limiter, Bytes::new());
         Ok(futures_util::stream::unfold(
             state,
-            move |(mut stream, metrics, limiter, mut pending)| async move {
-                if pending.is_empty() {
-                    let waited = Instant::now();
-                    let next = stream.next_chunk().await;
-                    metrics.add_downloading(waited.elapsed());
-                    match next {
-                        None => return None,
-                        Some(Err(err)) => {
-                            let err = std::io::Error::other(err.to_string());
-                            return Some((Err(err), (stream, metrics, limiter, pending)));
-                        }
-                        Some(Ok(bytes)) => {
-                            metrics.add_downloaded(bytes.len() as u64);
-                            pending = bytes;
+            move |(mut stream, metrics, limiter, mut pending)| {
+                let failure = failure.clone();
+                async move {
+                    if pending.is_empty() {
+                        let waited = Instant::now();
+                        let next = stream.next_chunk().await;
+                        metrics.add_downloading(waited.elapsed());
+                        match next {
+                            None => return None,
+                            Some(Err(err)) => {
+                                let io = std::io::Error::other(err.to_string());
+                                *failure.lock().expect("source failure lock") = Some(err);
+                                return Some((Err(io), (stream, metrics, limiter, pending)));
+                            }
+                            Some(Ok(bytes)) => {
+                                metrics.add_downloaded(bytes.len() as u64);
+                                pending = bytes;
+                            }
                         }
                     }
+                    // Hand the upload chunks of at most `chunk` bytes.
+                    let take = pending.len().min(chunk);
+                    let out = pending.split_to(take);
+                    if let Some(limiter) = &limiter {
+                        limiter.take(out.len() as u64).await;
+                    }
+                    Some((Ok(out), (stream, metrics, limiter, pending)))
                 }
-                // Hand the upload chunks of at most `chunk` bytes.
-                let take = pending.len().min(chunk);
-                let out = pending.split_to(take);
-                if let Some(limiter) = &limiter {
-                    limiter.take(out.len() as u64).await;
-                }
-                Some((Ok(out), (stream, metrics, limiter, pending)))
             },
         )
         .boxed())

@@ -26,22 +26,29 @@ pub fn fast_policy() -> RetryPolicy {
 }
 
 pub fn http() -> HttpCore {
-    HttpCore::new(
-        fast_policy(),
-        Duration::from_secs(5),
-        Duration::from_secs(20),
-    )
+    http_with_stall(Duration::from_secs(20))
 }
 
-pub fn gopro_client(fake: &FakeGoPro) -> GoProClient {
+/// A core whose requests fail after `stall` without progress (a short setting for tests of
+/// slow links: a transfer that takes many times `stall` must still complete).
+pub fn http_with_stall(stall: Duration) -> HttpCore {
+    HttpCore::new(fast_policy(), Duration::from_secs(5), stall)
+}
+
+/// A GoPro client over `http`.
+pub fn gopro_client_over(fake: &FakeGoPro, http: HttpCore) -> GoProClient {
     GoProClient::new(
-        http(),
+        http,
         Url::parse(&fake.api_url()).unwrap(),
         GoProCredentials {
             access_token: Secret::new(fake.issue_token()),
             user_id: Some(fake.user_id().to_string()),
         },
     )
+}
+
+pub fn gopro_client(fake: &FakeGoPro) -> GoProClient {
+    gopro_client_over(fake, http())
 }
 
 pub fn oauth(fake: &FakeGoogle) -> GoogleOAuth {
@@ -58,6 +65,11 @@ pub fn oauth(fake: &FakeGoogle) -> GoogleOAuth {
 
 /// A Photos client logged in with `scopes` (a refresh token issued by the fake).
 pub fn photos_client_with(fake: &FakeGoogle, scopes: &[&str]) -> PhotosClient {
+    photos_client_over(fake, scopes, http())
+}
+
+/// A Photos client with every scope over `http`.
+pub fn photos_client_over(fake: &FakeGoogle, scopes: &[&str], http: HttpCore) -> PhotosClient {
     let issued = fake.issue_tokens(scopes);
     let cache = AccessTokenCache::new(
         oauth(fake),
@@ -66,12 +78,8 @@ pub fn photos_client_with(fake: &FakeGoogle, scopes: &[&str]) -> PhotosClient {
             access_token: None,
         },
     );
-    PhotosClient::new(
-        http(),
-        Url::parse(&fake.base_url()).unwrap(),
-        Arc::new(cache),
-    )
-    .with_rate_limit_wait(Duration::from_millis(200))
+    PhotosClient::new(http, Url::parse(&fake.base_url()).unwrap(), Arc::new(cache))
+        .with_rate_limit_wait(Duration::from_millis(200))
 }
 
 pub fn photos_client(fake: &FakeGoogle) -> PhotosClient {
