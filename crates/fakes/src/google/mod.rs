@@ -34,6 +34,12 @@
 //! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
 //!   extension) fail per item with `NOT_IMAGE`.
 //! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
+//! - Outages ([`FakeGoogle::outage`], a runtime control, not a scenario option): `silent`
+//!   accepts connections but answers nothing and stalls bodies, then drops every request it
+//!   touched when it ends; `refuse` closes the port (`ECONNREFUSED`) and resets open
+//!   connections, then listens on the same port again. Upload sessions and the bytes they
+//!   committed survive both; requests that arrive during one are counted
+//!   ([`FakeGoogle::requests_during_outage`]). See [`crate::outage`].
 //!
 //! Tokens live in the fake's memory, so a restarted fake rejects them; with a scenario
 //! `stable_secret` access and refresh tokens are self-validating and a fake restarted with the
@@ -67,7 +73,7 @@ pub use scenario::{
 };
 pub use state::{AlbumRecord, MediaItemRecord, QuotaUsage, SessionStatus, UploadSessionRecord};
 
-use crate::{Clock, ServerHandle, Shaping};
+use crate::{Clock, Outage, OutageControl, ServerHandle, Shaping};
 use state::Shared;
 
 type SharedState = Arc<Shared>;
@@ -337,6 +343,31 @@ impl FakeGoogle {
     /// Changes upload latency and read bandwidth.
     pub fn set_upload_shaping(&self, shaping: Shaping) {
         self.shared.lock().scenario.upload_shaping = shaping;
+    }
+
+    /// Cuts the fake off the network (see [`Outage`]) until [`restore`](Self::restore).
+    pub fn outage(&self, kind: Outage) {
+        self.server.outages().outage(kind);
+    }
+
+    /// Cuts the fake off the network for `duration` of real time.
+    pub fn outage_for(&self, kind: Outage, duration: std::time::Duration) {
+        self.server.outages().outage_for(kind, duration);
+    }
+
+    /// Ends an outage: stalled requests are dropped, new ones are served on the same port.
+    pub fn restore(&self) {
+        self.server.outages().restore();
+    }
+
+    /// Requests that arrived during outages (refused connections never arrive).
+    pub fn requests_during_outage(&self) -> u64 {
+        self.server.outages().requests_during_outage()
+    }
+
+    /// The fake's outage control, to share with other code.
+    pub fn outages(&self) -> &OutageControl {
+        self.server.outages()
     }
 
     /// Changes any scenario setting while the server runs.
