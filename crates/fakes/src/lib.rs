@@ -25,4 +25,4 @@ pub use clock::Clock;
 pub use content::{Content, Format};
 pub use outage::{Outage, OutageControl};
 pub use server::ServerHandle;
-pub use shaping::Shaping;
+pub use shaping::{Shaping, SharedLink};

@@ -34,6 +34,10 @@
 //! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
 //!   extension) fail per item with `NOT_IMAGE`.
 //! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
+//! - Upload bodies are read no faster than `upload_shaping` allows per connection and than
+//!   `upload_shared_bytes_per_sec` allows for all connections together (one home uplink, shared
+//!   fairly); both are read when a body starts and change at run time
+//!   ([`FakeGoogle::set_upload_shaping`], [`FakeGoogle::set_upload_shared_cap`]).
 //! - Outages ([`FakeGoogle::outage`], a runtime control, not a scenario option): `silent`
 //!   accepts connections but answers nothing and stalls bodies, then drops every request it
 //!   touched when it ends; `refuse` closes the port (`ECONNREFUSED`) and resets open
@@ -343,6 +347,12 @@ impl FakeGoogle {
     /// Changes upload latency and read bandwidth.
     pub fn set_upload_shaping(&self, shaping: Shaping) {
         self.shared.lock().scenario.upload_shaping = shaping;
+    }
+
+    /// Changes the bandwidth all upload bodies share (`None`: unlimited), for bodies that
+    /// start from now on.
+    pub fn set_upload_shared_cap(&self, bytes_per_sec: Option<u64>) {
+        self.shared.lock().scenario.upload_shared_bytes_per_sec = bytes_per_sec;
     }
 
     /// Cuts the fake off the network (see [`Outage`]) until [`restore`](Self::restore).

@@ -232,6 +232,10 @@ pub struct GoogleScenario {
     pub upload_faults: Vec<UploadFault>,
     /// Latency and read bandwidth applied to byte uploads (default none).
     pub upload_shaping: Shaping,
+    /// Read bandwidth in bytes per second shared by every upload body at once, like one home
+    /// uplink, on top of `upload_shaping`'s per-connection cap (default `None`: unlimited).
+    /// Read when each body starts.
+    pub upload_shared_bytes_per_sec: Option<u64>,
 }
 
 impl Default for GoogleScenario {
@@ -265,6 +269,7 @@ impl Default for GoogleScenario {
             request_faults: Vec::new(),
             upload_faults: Vec::new(),
             upload_shaping: Shaping::default(),
+            upload_shared_bytes_per_sec: None,
         }
     }
 }
@@ -403,6 +408,12 @@ impl GoogleScenario {
     /// Shapes byte uploads (latency, read bandwidth).
     pub fn with_upload_shaping(mut self, shaping: Shaping) -> Self {
         self.upload_shaping = shaping;
+        self
+    }
+
+    /// Caps all upload bodies together at `bytes_per_sec` (a home uplink).
+    pub fn with_upload_shared_cap(mut self, bytes_per_sec: u64) -> Self {
+        self.upload_shared_bytes_per_sec = Some(bytes_per_sec);
         self
     }
 }

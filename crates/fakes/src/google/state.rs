@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::distr::Alphanumeric;
@@ -19,7 +19,7 @@ use super::scenario::GoogleScenario;
 use super::stable;
 use super::RequestKind;
 use crate::gopro::sealed::SealKey;
-use crate::Clock;
+use crate::{Clock, SharedLink};
 
 /// State shared by every handler.
 pub(crate) struct Shared {
@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) inner: Mutex<Inner>,
     /// Set while a batchCreate runs (the "concurrent write request" quota).
     pub(crate) batch_in_flight: AtomicBool,
+    /// The uplink every upload body shares (`upload_shared_bytes_per_sec`).
+    pub(crate) uplink: Arc<SharedLink>,
 }
 
 impl Shared {
@@ -38,6 +40,7 @@ impl Shared {
             base_url: OnceLock::new(),
             inner: Mutex::new(Inner::new(scenario, now)),
             batch_in_flight: AtomicBool::new(false),
+            uplink: Arc::default(),
         }
     }
 

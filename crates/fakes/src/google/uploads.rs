@@ -88,9 +88,16 @@ async fn read_body(
     fault: Option<UploadFault>,
     sink: &mut impl Sink,
 ) -> (u64, ReadEnd) {
-    let shaping = shared.lock().scenario.upload_shaping;
+    let (shaping, shared_cap) = {
+        let inner = shared.lock();
+        (
+            inner.scenario.upload_shaping,
+            inner.scenario.upload_shared_bytes_per_sec,
+        )
+    };
     let stream = body.into_data_stream().map(|r| r.map_err(io::Error::other));
-    let mut stream = Box::pin(shaping.throttle(stream));
+    let stream = shared.uplink.throttle(shaping.throttle(stream), shared_cap);
+    let mut stream = Box::pin(stream);
     let mut read = 0u64;
     while let Some(item) = stream.next().await {
         let Ok(mut chunk) = item else {

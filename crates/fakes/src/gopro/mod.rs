@@ -23,6 +23,10 @@
 //! `stable_secret` they are self-validating instead and a fake restarted with the same secret
 //! accepts them until they expire (see `GoProScenario::stable_secret`).
 //!
+//! CDN bodies flow no faster than `cdn_shaping` allows per connection and than
+//! `cdn_shared_bytes_per_sec` allows for all downloads together (one home link, shared fairly);
+//! both are read when a download starts ([`FakeGoPro::set_cdn_shared_cap`] changes the latter).
+//!
 //! Outages ([`FakeGoPro::outage`], [`FakeGoPro::outage_for`]) cut the API and the CDN off the
 //! network together, the way a router reboot would: `silent` accepts connections but answers
 //! nothing and stalls bodies mid-download, dropping them when it ends; `refuse` closes both
@@ -279,6 +283,12 @@ impl FakeGoPro {
     /// Replaces every fault; their counters restart (so `Trigger::First(k)` means the next k).
     pub fn set_faults(&self, faults: GoProFaults) {
         self.shared.lock_faults().replace(faults);
+    }
+
+    /// Changes the bandwidth all CDN downloads share (`None`: unlimited), for downloads that
+    /// start from now on; unlike [`set_faults`](Self::set_faults) it keeps fault counters.
+    pub fn set_cdn_shared_cap(&self, bytes_per_sec: Option<u64>) {
+        self.shared.lock_faults().faults.cdn_shared_bytes_per_sec = bytes_per_sec;
     }
 
     /// Cuts the API and the CDN off the network (see [`Outage`]) until
