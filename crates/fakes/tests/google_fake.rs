@@ -1,5 +1,6 @@
 //! Raw-HTTP tests of the Google fake: the places where a wrong fake would go unnoticed.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -843,6 +844,71 @@ async fn identical_bytes_give_the_same_item_and_keep_the_first_filename() {
         (all[0].filename.as_str(), all[0].sha256.clone(), all[0].size),
         ("first.jpg", sha256_hex(&bytes(5, 300)), 300)
     );
+}
+
+/// Creates from the same bytes three times: twice with one description, once with another.
+async fn create_the_same_bytes_three_times(g: &FakeGoogle) -> Vec<String> {
+    let token = g.issue_tokens(ALL).access_token;
+    let first = upload_raw(g, &token, bytes(5, 300), "a.jpg").await;
+    let second = upload_raw(g, &token, bytes(5, 300), "a.jpg").await;
+    let item = |t: &str, name: &str, description: &str| {
+        json!({ "description": description,
+                "simpleMediaItem": { "uploadToken": t, "fileName": name } })
+    };
+    let mut ids = Vec::new();
+    for batch in [
+        json!({ "newMediaItems": [item(&first, "a.jpg", "gopro:1")] }),
+        json!({ "newMediaItems": [item(&second, "a.jpg", "gopro:1"),
+                                  item(&first, "b.jpg", "gopro:2")] }),
+    ] {
+        let (status, body) = post_json(g, &token, "/v1/mediaItems:batchCreate", batch).await;
+        assert_eq!(status, StatusCode::OK);
+        for result in body["newMediaItemResults"].as_array().unwrap() {
+            assert_eq!(result["status"]["message"], "Success");
+            ids.push(result["mediaItem"]["id"].as_str().unwrap().to_owned());
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_same_bytes_merge_is_an_option() {
+    let counts = |pairs: &[(&str, usize)]| {
+        pairs
+            .iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    // Default: one item, with the first create's description and filename.
+    let g = FakeGoogle::start(quick()).unwrap();
+    let ids = create_the_same_bytes_three_times(&g).await;
+    assert!(ids.iter().all(|id| *id == ids[0]));
+    assert_eq!(g.items_by_description(), counts(&[("gopro:1", 1)]));
+    assert_eq!(g.items_by_filename(), counts(&[("a.jpg", 1)]));
+    assert_eq!(g.storage_used(), 300);
+
+    // Without it every create is a new item, and the duplicate shows.
+    let g = FakeGoogle::start(quick().with_merge_same_bytes(false)).unwrap();
+    let ids = create_the_same_bytes_three_times(&g).await;
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 3);
+    assert_eq!(
+        g.items_by_description(),
+        counts(&[("gopro:1", 2), ("gopro:2", 1)])
+    );
+    assert_eq!(g.items_by_filename(), counts(&[("a.jpg", 2), ("b.jpg", 1)]));
+    assert_eq!(g.storage_used(), 900);
+    assert!(g
+        .media_items()
+        .iter()
+        .all(|i| i.sha256 == sha256_hex(&bytes(5, 300))));
+    let listed = get_json(&g, &g.issue_tokens(ALL).access_token, "/v1/mediaItems")
+        .await
+        .1;
+    assert_eq!(listed["mediaItems"].as_array().unwrap().len(), 3);
+
+    let scenario: GoogleScenario = serde_json::from_str(r#"{"merge_same_bytes": false}"#).unwrap();
+    assert!(!scenario.merge_same_bytes);
+    assert!(GoogleScenario::default().merge_same_bytes);
 }
 
 #[tokio::test]

@@ -18,6 +18,10 @@
 //!
 //! Choices where the real behaviour is unknown (§8), all scenario options unless noted:
 //! - Upload tokens live 1 h and are reusable until then (dedup makes reuse harmless).
+//! - Creating an item from bytes already in the library (app-created or foreign) returns that
+//!   item, with its id and first filename and description, across batchCreates; with the
+//!   scenario's `merge_same_bytes: false` every successful create is a new item instead, so
+//!   a duplicate shows ([`FakeGoogle::items_by_description`], `items_by_filename`).
 //! - An invalid upload token fails the whole batchCreate (400) by default, or only its item.
 //! - Sessions live a week; an expired session answers 404 (or 410) to every request.
 //! - A wrong `X-Goog-Upload-Offset` or a misaligned non-final chunk is a 400 (not an option).
@@ -63,6 +67,7 @@ mod stable;
 mod state;
 mod uploads;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::routing::{get, post};
@@ -263,6 +268,26 @@ impl FakeGoogle {
                 item
             })
             .collect()
+    }
+
+    /// How many app-created items carry each description (`""` for none): a client that
+    /// creates nothing twice leaves every count at 1 (see `merge_same_bytes`).
+    pub fn items_by_description(&self) -> HashMap<String, usize> {
+        self.count_items(|item| &item.description)
+    }
+
+    /// How many app-created items carry each filename.
+    pub fn items_by_filename(&self) -> HashMap<String, usize> {
+        self.count_items(|item| &item.filename)
+    }
+
+    fn count_items(&self, key: impl Fn(&MediaItemRecord) -> &String) -> HashMap<String, usize> {
+        let inner = self.shared.lock();
+        let mut counts = HashMap::new();
+        for item in inner.items.values().filter(|i| i.app_created) {
+            *counts.entry(key(item).clone()).or_default() += 1;
+        }
+        counts
     }
 
     /// Every album (app-created and foreign) in creation order.

@@ -186,8 +186,14 @@ pub struct GoogleScenario {
     /// memory: a restarted fake forgets them.
     pub stable_secret: Option<String>,
     /// Upload-token lifetime in seconds (default 3600; §8 question 1). Tokens are reusable
-    /// until then: reuse creates nothing new because the bytes deduplicate.
+    /// until then: reuse creates nothing new because the bytes deduplicate (unless
+    /// `merge_same_bytes` is off).
     pub upload_token_ttl_secs: u64,
+    /// Whether creating an item from bytes already in the library returns that item (its id and
+    /// first filename) instead of a new one, as Google does (default `true`). With `false`
+    /// every successful create is a new item, so a client that creates twice leaves a duplicate
+    /// to find.
+    pub merge_same_bytes: bool,
     /// Resumable-session lifetime in seconds (default 604800, one week; §8 question 2).
     pub upload_session_ttl_secs: u64,
     /// HTTP status of any request to an expired session (default 404; 410 is the other guess).
@@ -249,6 +255,7 @@ impl Default for GoogleScenario {
             refresh_token_ttl_days: None,
             stable_secret: None,
             upload_token_ttl_secs: 3600,
+            merge_same_bytes: true,
             upload_session_ttl_secs: 7 * 24 * 3600,
             expired_session_status: 404,
             chunk_granularity: 262_144,
@@ -303,6 +310,13 @@ impl GoogleScenario {
     /// Upload tokens live `secs` seconds.
     pub fn with_upload_token_ttl(mut self, secs: u64) -> Self {
         self.upload_token_ttl_secs = secs;
+        self
+    }
+
+    /// Chooses whether identical bytes merge into one item (see
+    /// [`merge_same_bytes`](Self::merge_same_bytes)).
+    pub fn with_merge_same_bytes(mut self, merge: bool) -> Self {
+        self.merge_same_bytes = merge;
         self
     }
 
