@@ -23,13 +23,20 @@
 //!   scenario's `merge_same_bytes: false` every successful create is a new item instead, so
 //!   a duplicate shows ([`FakeGoogle::items_by_description`], `items_by_filename`).
 //! - An invalid upload token fails the whole batchCreate (400) by default, or only its item.
-//! - Sessions live a week; an expired session answers 404 (or 410) to every request.
+//! - Sessions live a week; an expired session answers 404 (or 410) to every request. A test can
+//!   also kill live sessions now ([`FakeGoogle::kill_upload_sessions`]): they answer 410, as
+//!   a session ended another way does on Google Cloud Storage.
+//! - Sessions and the bytes they committed live in the fake, not in any connection: a
+//!   restarted client can `query` a session and go on from its offset.
 //! - A wrong `X-Goog-Upload-Offset` or a misaligned non-final chunk is a 400 (not an option).
 //! - A dropped connection (or a 5xx fault, or a chunked-encoding body that ends unaligned or
 //!   short of a finalize) keeps the granularity-aligned prefix of what was read; a finalize
 //!   whose `Content-Length` cannot complete the file is rejected before any byte is read.
 //! - `finalize` on an already-final session returns the same token again (not an option).
-//! - Session URLs need no bearer token: the URL is the capability (not an option).
+//! - Session URLs need no bearer token by default: the URL is the capability and an
+//!   `Authorization` header is ignored. With the scenario's `session_requires_bearer` every
+//!   session request needs a valid access token with the upload scope (the same 401/403 as
+//!   other calls), as Google's own client always sends one.
 //! - Resumable `query`/chunk POSTs count against the daily quota (default yes); only
 //!   batchCreate, albums.create and batchAddMediaItems count as per-minute writes by default.
 //! - The daily quota resets at midnight UTC−8 (daylight saving ignored; not an option).
@@ -244,6 +251,34 @@ impl FakeGoogle {
         }
     }
 
+    /// Kills every live (not expired, not yet killed) resumable session now, as Google's
+    /// servers sometimes do: every later request to one, and a chunk in flight, gets 410.
+    /// Returns how many were killed.
+    pub fn kill_upload_sessions(&self) -> usize {
+        let now = self.shared.now();
+        let mut inner = self.shared.lock();
+        let ttl = Duration::seconds(inner.scenario.upload_session_ttl_secs as i64);
+        let mut killed = 0;
+        for session in inner.sessions.values_mut() {
+            if !(session.killed || session.expired || now > session.created + ttl) {
+                session.killed = true;
+                killed += 1;
+            }
+        }
+        killed
+    }
+
+    /// Kills the session with this `upload_id` (see
+    /// [`kill_upload_sessions`](Self::kill_upload_sessions)); `false` if it is unknown.
+    pub fn kill_upload_session(&self, upload_id: &str) -> bool {
+        let mut inner = self.shared.lock();
+        let Some(session) = inner.sessions.get_mut(upload_id) else {
+            return false;
+        };
+        session.killed = true;
+        true
+    }
+
     /// Expires every upload token (batchCreate then treats them as invalid).
     pub fn expire_upload_tokens(&self) {
         let past = self.shared.now() - Duration::seconds(1);
@@ -316,6 +351,7 @@ impl FakeGoogle {
                 received: s.received,
                 status: s.status,
                 expired: s.expired || now > s.created + ttl,
+                killed: s.killed,
                 filename: s.filename.clone(),
             })
             .collect()

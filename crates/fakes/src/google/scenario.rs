@@ -198,6 +198,11 @@ pub struct GoogleScenario {
     pub upload_session_ttl_secs: u64,
     /// HTTP status of any request to an expired session (default 404; 410 is the other guess).
     pub expired_session_status: u16,
+    /// Whether session URL requests (`query`, `upload`, `finalize`, `cancel`) need a valid
+    /// access token with the upload scope, answering the same 401 (or 403) as other API calls
+    /// without one (default `false`: the URL is the capability and any `Authorization` header
+    /// is ignored). Google's own client sends the bearer on every session request.
+    pub session_requires_bearer: bool,
     /// `X-Goog-Upload-Chunk-Granularity` (default 262144).
     pub chunk_granularity: u64,
     /// Largest upload in bytes; more gets 413 at the upload step (default 20 GB = 20·2³⁰).
@@ -258,6 +263,7 @@ impl Default for GoogleScenario {
             merge_same_bytes: true,
             upload_session_ttl_secs: 7 * 24 * 3600,
             expired_session_status: 404,
+            session_requires_bearer: false,
             chunk_granularity: 262_144,
             max_upload_bytes: 20 << 30,
             max_photo_bytes: 200 << 20,
@@ -324,6 +330,13 @@ impl GoogleScenario {
     pub fn with_session_ttl(mut self, secs: u64, status: u16) -> Self {
         self.upload_session_ttl_secs = secs;
         self.expired_session_status = status;
+        self
+    }
+
+    /// Chooses whether session URL requests need a valid bearer token (see
+    /// [`session_requires_bearer`](Self::session_requires_bearer)).
+    pub fn with_session_requires_bearer(mut self, required: bool) -> Self {
+        self.session_requires_bearer = required;
         self
     }
 

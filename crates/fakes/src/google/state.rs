@@ -258,6 +258,8 @@ pub(crate) struct Session {
     pub(crate) filename: Option<String>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) expired: bool,
+    /// Killed by the test (`kill_upload_sessions`): every request gets 410.
+    pub(crate) killed: bool,
     pub(crate) busy: bool,
     pub(crate) token: Option<String>,
     pub(crate) order: u64,
@@ -327,6 +329,8 @@ pub struct UploadSessionRecord {
     pub status: SessionStatus,
     /// Whether it has expired.
     pub expired: bool,
+    /// Whether a test killed it (every request then gets 410).
+    pub killed: bool,
     /// Filename given at start.
     pub filename: Option<String>,
 }

@@ -168,6 +168,11 @@ fn dropped_connection() -> Response {
     Response::new(Body::from_stream(stream))
 }
 
+/// The answer of a session a test killed.
+fn killed() -> Response {
+    upload_error(StatusCode::GONE, 5, "The upload session was terminated.")
+}
+
 fn server_error() -> Response {
     upload_error(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -294,6 +299,7 @@ async fn start(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
             filename: header_str(headers, "x-goog-upload-file-name").map(str::to_string),
             created: now,
             expired: false,
+            killed: false,
             busy: false,
             token: None,
             order,
@@ -380,7 +386,7 @@ impl Sink for SessionSink<'_> {
             if self.pending.len() == self.granularity {
                 self.hasher.update(&self.pending);
                 let mut inner = self.shared.lock();
-                if let Some(session) = inner.sessions.get_mut(self.id) {
+                if let Some(session) = inner.sessions.get_mut(self.id).filter(|s| !s.killed) {
                     session.hasher = self.hasher.clone();
                     session.received += self.granularity as u64;
                 }
@@ -396,7 +402,12 @@ async fn session_request(shared: &Shared, id: &str, headers: &HeaderMap, body: B
         Some(Command::Query) => RequestKind::UploadQuery,
         _ => RequestKind::UploadChunk,
     };
-    if let Err(response) = admit(shared, kind, headers, Need::Nothing) {
+    let need = if shared.lock().scenario.session_requires_bearer {
+        Need::Append
+    } else {
+        Need::Nothing
+    };
+    if let Err(response) = admit(shared, kind, headers, need) {
         return drained(body, response).await;
     }
     let Some(command) = command else {
@@ -454,6 +465,9 @@ fn prepare(
             "The upload session was not found.",
         ));
     };
+    if session.killed {
+        return Err(killed());
+    }
     if session.expired || now > session.created + ttl {
         session.expired = true;
         return Err(upload_error(
@@ -579,6 +593,13 @@ fn complete(
         );
     };
     session.busy = false;
+    let dropped = matches!(
+        end,
+        ReadEnd::Fault(UploadFaultKind::Drop) | ReadEnd::ClientGone
+    );
+    if session.killed && !dropped {
+        return killed();
+    }
     match end {
         ReadEnd::Fault(UploadFaultKind::Drop) | ReadEnd::ClientGone => dropped_connection(),
         ReadEnd::Fault(UploadFaultKind::ServerError) => server_error(),
