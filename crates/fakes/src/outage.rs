@@ -105,21 +105,13 @@ impl OutageControl {
     /// Starts `kind` now (or switches to it), until [`restore`](Self::restore). Returns once
     /// every listener is closed (`Refuse`) or listening (`Silent`).
     pub fn outage(&self, kind: Outage) {
-        self.control.state.send_modify(|s| {
-            s.kind = Some(kind);
-            s.outages += 1;
-            if kind == Outage::Refuse {
-                s.refusals += 1;
-            }
-        });
-        self.settle();
+        self.start(kind);
     }
 
     /// Starts `kind` now and ends it after `duration` of real time, unless another outage or a
     /// restore came first. Returns at once (after the listeners settled).
     pub fn outage_for(&self, kind: Outage, duration: Duration) {
-        self.outage(kind);
-        let started = self.control.state.borrow().outages;
+        let started = self.start(kind);
         let control = self.clone();
         let spawned = std::thread::Builder::new()
             .name("fake-outage".into())
@@ -149,6 +141,21 @@ impl OutageControl {
     /// Requests that arrived during an outage, over the fake's lifetime.
     pub fn requests_during_outage(&self) -> u64 {
         self.control.requests.load(Ordering::SeqCst)
+    }
+
+    /// Starts `kind` and waits for the listeners; returns the outage's number.
+    fn start(&self, kind: Outage) -> u64 {
+        let mut started = 0;
+        self.control.state.send_modify(|s| {
+            s.kind = Some(kind);
+            s.outages += 1;
+            if kind == Outage::Refuse {
+                s.refusals += 1;
+            }
+            started = s.outages;
+        });
+        self.settle();
+        started
     }
 
     /// Ends the outage without waiting for listeners (a server shutting down).
