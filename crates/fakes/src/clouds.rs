@@ -3,7 +3,7 @@
 use crate::google::FakeGoogle;
 use crate::gopro::FakeGoPro;
 use crate::scenario::Scenario;
-use crate::Clock;
+use crate::{Clock, Outage};
 
 /// The GoPro and Google fakes running side by side.
 pub struct FakeClouds {
@@ -33,5 +33,29 @@ impl FakeClouds {
     /// The clock both fakes read; advance it to expire tokens and URLs.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// Cuts both fakes off the network (the home router reboots) until
+    /// [`restore`](Self::restore).
+    pub fn outage(&self, kind: Outage) {
+        self.gopro.outage(kind);
+        self.google.outage(kind);
+    }
+
+    /// Cuts both fakes off the network for `duration` of real time.
+    pub fn outage_for(&self, kind: Outage, duration: std::time::Duration) {
+        self.gopro.outage_for(kind, duration);
+        self.google.outage_for(kind, duration);
+    }
+
+    /// Ends an outage of both fakes.
+    pub fn restore(&self) {
+        self.gopro.restore();
+        self.google.restore();
+    }
+
+    /// Requests that reached either fake during outages.
+    pub fn requests_during_outage(&self) -> u64 {
+        self.gopro.requests_during_outage() + self.google.requests_during_outage()
     }
 }

@@ -8,18 +8,21 @@
 //! Both start on `127.0.0.1:0` from a scenario, shut down on drop, and expose an inspection API
 //! for tests. Behaviour follows `shared/design/gopro-api.md` and `google-photos-api.md`; where
 //! the real behaviour is unknown, the scenario chooses. [`clouds::FakeClouds`] runs both with the
-//! seeded demo library; the `fake-clouds` binary serves it from a scenario file.
+//! seeded demo library; the `fake-clouds` binary serves it from a scenario file. Every server
+//! can be cut off the network with an [`Outage`] (see [`outage`]).
 
 pub mod clock;
 pub mod clouds;
 pub mod content;
 pub mod google;
 pub mod gopro;
+pub mod outage;
 pub mod scenario;
 pub mod server;
 pub mod shaping;
 
 pub use clock::Clock;
 pub use content::{Content, Format};
+pub use outage::{Outage, OutageControl};
 pub use server::ServerHandle;
-pub use shaping::Shaping;
+pub use shaping::{Shaping, SharedLink};

@@ -4,6 +4,9 @@
 //! `fake-clouds` binary), serves an axum [`Router`], and shuts down gracefully when dropped.
 //! Running on a private runtime keeps the fake independent of the test's runtime flavour, so a
 //! `#[tokio::test]` on a current-thread runtime cannot starve it, and plain `#[test]`s can use it.
+//!
+//! Every server runs its listener, connections and bodies through an [`OutageControl`] (see
+//! the `outage` module), so a test can cut any fake off the network the same way.
 
 use std::net::{SocketAddr, TcpListener};
 use std::thread::JoinHandle;
@@ -11,9 +14,12 @@ use std::thread::JoinHandle;
 use axum::Router;
 use tokio::sync::oneshot;
 
+use crate::outage::{self, OutageControl};
+
 /// A running fake HTTP server; dropping it stops the server and joins its thread.
 pub struct ServerHandle {
     addr: SocketAddr,
+    outages: OutageControl,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -26,9 +32,25 @@ impl ServerHandle {
 
     /// Serves `router` on `addr` (port 0 picks a free port).
     pub fn start_on(name: &str, addr: SocketAddr, router: Router) -> std::io::Result<Self> {
+        Self::start_with_outages(name, addr, router, OutageControl::default())
+    }
+
+    /// Serves `router` on `addr`, cut off by the outages of `outages` (which other servers of
+    /// the same fake may share).
+    pub fn start_with_outages(
+        name: &str,
+        addr: SocketAddr,
+        router: Router,
+        outages: OutageControl,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let listener = outages.listener(listener)?;
+        let router = router.layer(axum::middleware::from_fn_with_state(
+            outages.clone(),
+            outage::gate,
+        ));
         let (tx, rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(format!("fake-{name}"))
@@ -39,8 +61,6 @@ impl ServerHandle {
                     .build()
                     .expect("fake server runtime");
                 runtime.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("fake server listener");
                     let served = axum::serve(listener, router).with_graceful_shutdown(async {
                         let _ = rx.await;
                     });
@@ -54,6 +74,7 @@ impl ServerHandle {
             })?;
         Ok(Self {
             addr,
+            outages,
             shutdown: Some(tx),
             thread: Some(thread),
         })
@@ -68,10 +89,17 @@ impl ServerHandle {
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// The outages this server obeys.
+    pub fn outages(&self) -> &OutageControl {
+        &self.outages
+    }
 }
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
+        // Requests a silent outage holds would keep the graceful shutdown waiting.
+        self.outages.end();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

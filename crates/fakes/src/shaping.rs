@@ -1,9 +1,12 @@
 //! Traffic shaping and body faults shared by both fakes.
 //!
 //! [`Shaping`] adds latency before a response and caps the bandwidth of every body stream
-//! (per connection, as a slow link would). [`cut_after`] makes a body stream fail after N bytes,
-//! which hyper turns into a connection dropped mid-body.
+//! (per connection, as a slow link would). A [`SharedLink`] caps the bandwidth of all the body
+//! streams that draw from it together (one home uplink for every connection), fairly: N busy
+//! streams get about 1/N each. [`cut_after`] makes a body stream fail after N bytes, which hyper
+//! turns into a connection dropped mid-body.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -54,6 +57,57 @@ impl Shaping {
                 }
                 Some(item)
             }
+        })
+    }
+}
+
+/// A bandwidth cap shared by every body stream of one fake (the rate is given per stream, when
+/// it starts, by the scenario). Each piece of a body books the next free slot of the link and
+/// waits for it, so busy streams take turns.
+#[derive(Debug, Default)]
+pub struct SharedLink {
+    /// When the link is next free; `None` before any use.
+    next_free: Mutex<Option<tokio::time::Instant>>,
+}
+
+impl SharedLink {
+    /// Books `bytes` at `bytes_per_sec`: the instant they may pass.
+    fn book(&self, bytes: u64, bytes_per_sec: u64) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        let mut next = self.next_free.lock().unwrap_or_else(|e| e.into_inner());
+        let start = next.map_or(now, |free| free.max(now));
+        let due = start + Duration::from_secs_f64(bytes as f64 / bytes_per_sec as f64);
+        *next = Some(due);
+        due
+    }
+
+    /// Wraps `body` so that it draws from this link at `bytes_per_sec` (`None` or 0: unlimited).
+    /// Chunks are cut into pieces of about 50 ms of the link, so streams interleave finely.
+    pub fn throttle<S>(
+        self: &Arc<Self>,
+        body: S,
+        bytes_per_sec: Option<u64>,
+    ) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        let rate = bytes_per_sec.filter(|&b| b > 0);
+        let state = (Box::pin(body), None::<Bytes>, self.clone());
+        futures_util::stream::unfold(state, move |(mut body, pending, link)| async move {
+            let mut chunk = match pending {
+                Some(chunk) => chunk,
+                None => match body.next().await? {
+                    Ok(chunk) => chunk,
+                    Err(err) => return Some((Err(err), (body, None, link))),
+                },
+            };
+            let Some(rate) = rate else {
+                return Some((Ok(chunk), (body, None, link)));
+            };
+            let piece = usize::try_from((rate / 20).clamp(1024, 64 * 1024)).unwrap_or(1024);
+            let rest = (chunk.len() > piece).then(|| chunk.split_off(piece));
+            tokio::time::sleep_until(link.book(chunk.len() as u64, rate)).await;
+            Some((Ok(chunk), (body, rest, link)))
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Raw-HTTP tests of the Google fake: the places where a wrong fake would go unnoticed.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -709,6 +710,183 @@ async fn sessions_expire() {
     assert!(g.upload_sessions().iter().all(|s| s.expired));
 }
 
+/// A session `query` from a fresh client, with `bearer` if given: status and received.
+async fn query_as(url: &str, bearer: Option<&str>) -> (StatusCode, Option<u64>, Value) {
+    let mut request = client()
+        .post(url)
+        .header("Content-Length", "0")
+        .header("X-Goog-Upload-Command", "query");
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("query");
+    let status = response.status();
+    let received = response
+        .headers()
+        .get("x-goog-upload-size-received")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, received, body)
+}
+
+#[tokio::test]
+async fn session_urls_take_a_bearer_and_can_require_one() {
+    // By default the URL is the capability: with or without a token, even a wrong one.
+    let g = FakeGoogle::start(quick()).unwrap();
+    let token = g.issue_tokens(ALL).access_token;
+    let url = session_url(&g, &token, 10, "a.mp4").await;
+    for bearer in [None, Some(token.as_str()), Some("ya29.not-a-token")] {
+        assert_eq!(query_as(&url, bearer).await.0, StatusCode::OK, "{bearer:?}");
+    }
+
+    let g = FakeGoogle::start(quick().with_session_requires_bearer(true)).unwrap();
+    let token = g.issue_tokens(ALL).access_token;
+    let url = session_url(&g, &token, 10, "a.mp4").await;
+    assert_eq!(query_as(&url, Some(&token)).await.0, StatusCode::OK);
+    let other_401 = client()
+        .get(format!("{}/v1/albums", g.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_401.status(), StatusCode::UNAUTHORIZED);
+    let www = other_401.headers()["www-authenticate"].clone();
+    let other_401: Value = other_401.json().await.unwrap();
+    for bearer in [None, Some("ya29.not-a-token")] {
+        let (status, _, body) = query_as(&url, bearer).await;
+        assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &other_401));
+    }
+    let response = chunk(&url, "upload, finalize", 0, vec![1; 10])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["www-authenticate"], www);
+    g.expire_access_tokens();
+    assert_eq!(
+        query_as(&url, Some(&token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // A fresh token (the client refreshed) finishes the upload.
+    let fresh = g.issue_tokens(ALL).access_token;
+    let response = client()
+        .post(&url)
+        .bearer_auth(&fresh)
+        .header("X-Goog-Upload-Command", "upload, finalize")
+        .header("X-Goog-Upload-Offset", "0")
+        .body(vec![1u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // Without the upload scope: the same 403 as the start request.
+    let reader = g.issue_tokens(&[SCOPE_READONLY_APPCREATED]).access_token;
+    assert_eq!(query_as(&url, Some(&reader)).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn sessions_survive_the_client_restarting() {
+    let g = FakeGoogle::start(
+        quick()
+            .with_chunk_granularity(1024)
+            .with_session_requires_bearer(true),
+    )
+    .unwrap();
+    let data = bytes(3, 3000);
+    let url = {
+        // The first run: its own client and token, gone after two chunks.
+        let first = Client::new();
+        let token = g.issue_tokens(ALL).access_token;
+        let url = session_url(&g, &token, data.len() as u64, "GX010009.MP4").await;
+        for offset in [0usize, 1024] {
+            let response = first
+                .post(&url)
+                .bearer_auth(&token)
+                .header("X-Goog-Upload-Command", "upload")
+                .header("X-Goog-Upload-Offset", offset.to_string())
+                .body(data[offset..offset + 1024].to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        url
+    };
+    // The second run: a new client and token query the stored URL and go on.
+    let token = g.issue_tokens(ALL).access_token;
+    let (status, received, _) = query_as(&url, Some(&token)).await;
+    assert_eq!((status, received), (StatusCode::OK, Some(2048)));
+    let response = Client::new()
+        .post(&url)
+        .bearer_auth(&token)
+        .header("X-Goog-Upload-Command", "upload, finalize")
+        .header("X-Goog-Upload-Offset", "2048")
+        .body(data[2048..].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let upload_token = response.text().await.unwrap();
+    let (status, _) = post_json(
+        &g,
+        &token,
+        "/v1/mediaItems:batchCreate",
+        items(&[(&upload_token, "GX010009.MP4")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(g.media_items()[0].sha256, sha256_hex(&data));
+}
+
+#[tokio::test]
+async fn killed_sessions_answer_410() {
+    let g = FakeGoogle::start(quick().with_chunk_granularity(1024)).unwrap();
+    let token = g.issue_tokens(ALL).access_token;
+    let one = session_url(&g, &token, 4096, "one.mp4").await;
+    let two = session_url(&g, &token, 4096, "two.mp4").await;
+    let id = |url: &str| {
+        url.split("upload_id=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(!g.kill_upload_session("no-such-session"));
+    assert!(g.kill_upload_session(&id(&one)));
+    let (status, _, body) = query_as(&one, None).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(body["code"], 5);
+    assert_eq!(query_as(&two, None).await.0, StatusCode::OK);
+    assert_eq!(g.kill_upload_sessions(), 1);
+    assert_eq!(
+        chunk(&two, "upload", 0, vec![0; 1024])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::GONE
+    );
+    assert_eq!(g.kill_upload_sessions(), 0);
+    let sessions = g.upload_sessions();
+    assert!(sessions
+        .iter()
+        .all(|s| s.killed && !s.expired && s.received == 0));
+
+    // A chunk in flight when its session is killed gets 410 too.
+    let three = session_url(&g, &token, 4096, "three.mp4").await;
+    g.set_upload_shaping(fakes::Shaping {
+        latency_ms: 0,
+        bytes_per_sec: Some(8192),
+    });
+    let in_flight = {
+        let url = three.clone();
+        tokio::spawn(async move { chunk(&url, "upload", 0, vec![0; 2048]).await })
+    };
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert!(g.kill_upload_session(&id(&three)));
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::GONE);
+}
+
 #[tokio::test]
 async fn batch_create_limits_and_per_item_statuses() {
     let g = FakeGoogle::start(quick().with_item_fault(ItemFault {
@@ -843,6 +1021,71 @@ async fn identical_bytes_give_the_same_item_and_keep_the_first_filename() {
         (all[0].filename.as_str(), all[0].sha256.clone(), all[0].size),
         ("first.jpg", sha256_hex(&bytes(5, 300)), 300)
     );
+}
+
+/// Creates from the same bytes three times: twice with one description, once with another.
+async fn create_the_same_bytes_three_times(g: &FakeGoogle) -> Vec<String> {
+    let token = g.issue_tokens(ALL).access_token;
+    let first = upload_raw(g, &token, bytes(5, 300), "a.jpg").await;
+    let second = upload_raw(g, &token, bytes(5, 300), "a.jpg").await;
+    let item = |t: &str, name: &str, description: &str| {
+        json!({ "description": description,
+                "simpleMediaItem": { "uploadToken": t, "fileName": name } })
+    };
+    let mut ids = Vec::new();
+    for batch in [
+        json!({ "newMediaItems": [item(&first, "a.jpg", "gopro:1")] }),
+        json!({ "newMediaItems": [item(&second, "a.jpg", "gopro:1"),
+                                  item(&first, "b.jpg", "gopro:2")] }),
+    ] {
+        let (status, body) = post_json(g, &token, "/v1/mediaItems:batchCreate", batch).await;
+        assert_eq!(status, StatusCode::OK);
+        for result in body["newMediaItemResults"].as_array().unwrap() {
+            assert_eq!(result["status"]["message"], "Success");
+            ids.push(result["mediaItem"]["id"].as_str().unwrap().to_owned());
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_same_bytes_merge_is_an_option() {
+    let counts = |pairs: &[(&str, usize)]| {
+        pairs
+            .iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    // Default: one item, with the first create's description and filename.
+    let g = FakeGoogle::start(quick()).unwrap();
+    let ids = create_the_same_bytes_three_times(&g).await;
+    assert!(ids.iter().all(|id| *id == ids[0]));
+    assert_eq!(g.items_by_description(), counts(&[("gopro:1", 1)]));
+    assert_eq!(g.items_by_filename(), counts(&[("a.jpg", 1)]));
+    assert_eq!(g.storage_used(), 300);
+
+    // Without it every create is a new item, and the duplicate shows.
+    let g = FakeGoogle::start(quick().with_merge_same_bytes(false)).unwrap();
+    let ids = create_the_same_bytes_three_times(&g).await;
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 3);
+    assert_eq!(
+        g.items_by_description(),
+        counts(&[("gopro:1", 2), ("gopro:2", 1)])
+    );
+    assert_eq!(g.items_by_filename(), counts(&[("a.jpg", 2), ("b.jpg", 1)]));
+    assert_eq!(g.storage_used(), 900);
+    assert!(g
+        .media_items()
+        .iter()
+        .all(|i| i.sha256 == sha256_hex(&bytes(5, 300))));
+    let listed = get_json(&g, &g.issue_tokens(ALL).access_token, "/v1/mediaItems")
+        .await
+        .1;
+    assert_eq!(listed["mediaItems"].as_array().unwrap().len(), 3);
+
+    let scenario: GoogleScenario = serde_json::from_str(r#"{"merge_same_bytes": false}"#).unwrap();
+    assert!(!scenario.merge_same_bytes);
+    assert!(GoogleScenario::default().merge_same_bytes);
 }
 
 #[tokio::test]

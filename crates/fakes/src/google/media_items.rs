@@ -298,12 +298,13 @@ fn create_items(
             upload,
         });
     }
-    // Storage: only bytes not already in the library take space.
+    // Storage: only bytes not already in the library take space (when they merge).
+    let merge = inner.scenario.merge_same_bytes;
     let mut seen = HashSet::new();
     let new_bytes: u64 = resolved
         .iter()
         .filter_map(|r| r.upload.as_ref())
-        .filter(|(sha, ..)| !inner.by_sha.contains_key(sha) && seen.insert(sha.clone()))
+        .filter(|(sha, ..)| !merge || (!inner.by_sha.contains_key(sha) && seen.insert(sha.clone())))
         .map(|(_, size, ..)| *size)
         .sum();
     let over_quota = inner
@@ -341,7 +342,7 @@ fn create_items(
             results.push(json!({ "uploadToken": item.token, "status": status }));
             continue;
         };
-        let id = match inner.by_sha.get(&sha) {
+        let id = match inner.by_sha.get(&sha).filter(|_| merge) {
             Some(id) => id.clone(),
             None => {
                 let id = random_id(40);
@@ -363,7 +364,7 @@ fn create_items(
                     },
                 );
                 inner.item_order.push(id.clone());
-                inner.by_sha.insert(sha, id.clone());
+                inner.by_sha.entry(sha).or_insert_with(|| id.clone());
                 inner.storage_used += size;
                 id
             }

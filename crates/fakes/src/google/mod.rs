@@ -18,14 +18,25 @@
 //!
 //! Choices where the real behaviour is unknown (§8), all scenario options unless noted:
 //! - Upload tokens live 1 h and are reusable until then (dedup makes reuse harmless).
+//! - Creating an item from bytes already in the library (app-created or foreign) returns that
+//!   item, with its id and first filename and description, across batchCreates; with the
+//!   scenario's `merge_same_bytes: false` every successful create is a new item instead, so
+//!   a duplicate shows ([`FakeGoogle::items_by_description`], `items_by_filename`).
 //! - An invalid upload token fails the whole batchCreate (400) by default, or only its item.
-//! - Sessions live a week; an expired session answers 404 (or 410) to every request.
+//! - Sessions live a week; an expired session answers 404 (or 410) to every request. A test can
+//!   also kill live sessions now ([`FakeGoogle::kill_upload_sessions`]): they answer 410, as
+//!   a session ended another way does on Google Cloud Storage.
+//! - Sessions and the bytes they committed live in the fake, not in any connection: a
+//!   restarted client can `query` a session and go on from its offset.
 //! - A wrong `X-Goog-Upload-Offset` or a misaligned non-final chunk is a 400 (not an option).
 //! - A dropped connection (or a 5xx fault, or a chunked-encoding body that ends unaligned or
 //!   short of a finalize) keeps the granularity-aligned prefix of what was read; a finalize
 //!   whose `Content-Length` cannot complete the file is rejected before any byte is read.
 //! - `finalize` on an already-final session returns the same token again (not an option).
-//! - Session URLs need no bearer token: the URL is the capability (not an option).
+//! - Session URLs need no bearer token by default: the URL is the capability and an
+//!   `Authorization` header is ignored. With the scenario's `session_requires_bearer` every
+//!   session request needs a valid access token with the upload scope (the same 401/403 as
+//!   other calls), as Google's own client always sends one.
 //! - Resumable `query`/chunk POSTs count against the daily quota (default yes); only
 //!   batchCreate, albums.create and batchAddMediaItems count as per-minute writes by default.
 //! - The daily quota resets at midnight UTC−8 (daylight saving ignored; not an option).
@@ -34,6 +45,16 @@
 //! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
 //!   extension) fail per item with `NOT_IMAGE`.
 //! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
+//! - Upload bodies are read no faster than `upload_shaping` allows per connection and than
+//!   `upload_shared_bytes_per_sec` allows for all connections together (one home uplink, shared
+//!   fairly); both are read when a body starts and change at run time
+//!   ([`FakeGoogle::set_upload_shaping`], [`FakeGoogle::set_upload_shared_cap`]).
+//! - Outages ([`FakeGoogle::outage`], a runtime control, not a scenario option): `silent`
+//!   accepts connections but answers nothing and stalls bodies, then drops every request it
+//!   touched when it ends; `refuse` closes the port (`ECONNREFUSED`) and resets open
+//!   connections, then listens on the same port again. Upload sessions and the bytes they
+//!   committed survive both; requests that arrive during one are counted
+//!   ([`FakeGoogle::requests_during_outage`]). See [`crate::outage`].
 //!
 //! Tokens live in the fake's memory, so a restarted fake rejects them; with a scenario
 //! `stable_secret` access and refresh tokens are self-validating and a fake restarted with the
@@ -53,6 +74,7 @@ mod stable;
 mod state;
 mod uploads;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::routing::{get, post};
@@ -67,7 +89,7 @@ pub use scenario::{
 };
 pub use state::{AlbumRecord, MediaItemRecord, QuotaUsage, SessionStatus, UploadSessionRecord};
 
-use crate::{Clock, ServerHandle, Shaping};
+use crate::{Clock, Outage, OutageControl, ServerHandle, Shaping};
 use state::Shared;
 
 type SharedState = Arc<Shared>;
@@ -229,6 +251,34 @@ impl FakeGoogle {
         }
     }
 
+    /// Kills every live (not expired, not yet killed) resumable session now, as Google's
+    /// servers sometimes do: every later request to one, and a chunk in flight, gets 410.
+    /// Returns how many were killed.
+    pub fn kill_upload_sessions(&self) -> usize {
+        let now = self.shared.now();
+        let mut inner = self.shared.lock();
+        let ttl = Duration::seconds(inner.scenario.upload_session_ttl_secs as i64);
+        let mut killed = 0;
+        for session in inner.sessions.values_mut() {
+            if !(session.killed || session.expired || now > session.created + ttl) {
+                session.killed = true;
+                killed += 1;
+            }
+        }
+        killed
+    }
+
+    /// Kills the session with this `upload_id` (see
+    /// [`kill_upload_sessions`](Self::kill_upload_sessions)); `false` if it is unknown.
+    pub fn kill_upload_session(&self, upload_id: &str) -> bool {
+        let mut inner = self.shared.lock();
+        let Some(session) = inner.sessions.get_mut(upload_id) else {
+            return false;
+        };
+        session.killed = true;
+        true
+    }
+
     /// Expires every upload token (batchCreate then treats them as invalid).
     pub fn expire_upload_tokens(&self) {
         let past = self.shared.now() - Duration::seconds(1);
@@ -253,6 +303,26 @@ impl FakeGoogle {
                 item
             })
             .collect()
+    }
+
+    /// How many app-created items carry each description (`""` for none): a client that
+    /// creates nothing twice leaves every count at 1 (see `merge_same_bytes`).
+    pub fn items_by_description(&self) -> HashMap<String, usize> {
+        self.count_items(|item| &item.description)
+    }
+
+    /// How many app-created items carry each filename.
+    pub fn items_by_filename(&self) -> HashMap<String, usize> {
+        self.count_items(|item| &item.filename)
+    }
+
+    fn count_items(&self, key: impl Fn(&MediaItemRecord) -> &String) -> HashMap<String, usize> {
+        let inner = self.shared.lock();
+        let mut counts = HashMap::new();
+        for item in inner.items.values().filter(|i| i.app_created) {
+            *counts.entry(key(item).clone()).or_default() += 1;
+        }
+        counts
     }
 
     /// Every album (app-created and foreign) in creation order.
@@ -281,6 +351,7 @@ impl FakeGoogle {
                 received: s.received,
                 status: s.status,
                 expired: s.expired || now > s.created + ttl,
+                killed: s.killed,
                 filename: s.filename.clone(),
             })
             .collect()
@@ -337,6 +408,37 @@ impl FakeGoogle {
     /// Changes upload latency and read bandwidth.
     pub fn set_upload_shaping(&self, shaping: Shaping) {
         self.shared.lock().scenario.upload_shaping = shaping;
+    }
+
+    /// Changes the bandwidth all upload bodies share (`None`: unlimited), for bodies that
+    /// start from now on.
+    pub fn set_upload_shared_cap(&self, bytes_per_sec: Option<u64>) {
+        self.shared.lock().scenario.upload_shared_bytes_per_sec = bytes_per_sec;
+    }
+
+    /// Cuts the fake off the network (see [`Outage`]) until [`restore`](Self::restore).
+    pub fn outage(&self, kind: Outage) {
+        self.server.outages().outage(kind);
+    }
+
+    /// Cuts the fake off the network for `duration` of real time.
+    pub fn outage_for(&self, kind: Outage, duration: std::time::Duration) {
+        self.server.outages().outage_for(kind, duration);
+    }
+
+    /// Ends an outage: stalled requests are dropped, new ones are served on the same port.
+    pub fn restore(&self) {
+        self.server.outages().restore();
+    }
+
+    /// Requests that arrived during outages (refused connections never arrive).
+    pub fn requests_during_outage(&self) -> u64 {
+        self.server.outages().requests_during_outage()
+    }
+
+    /// The fake's outage control, to share with other code.
+    pub fn outages(&self) -> &OutageControl {
+        self.server.outages()
     }
 
     /// Changes any scenario setting while the server runs.

@@ -186,12 +186,23 @@ pub struct GoogleScenario {
     /// memory: a restarted fake forgets them.
     pub stable_secret: Option<String>,
     /// Upload-token lifetime in seconds (default 3600; §8 question 1). Tokens are reusable
-    /// until then: reuse creates nothing new because the bytes deduplicate.
+    /// until then: reuse creates nothing new because the bytes deduplicate (unless
+    /// `merge_same_bytes` is off).
     pub upload_token_ttl_secs: u64,
+    /// Whether creating an item from bytes already in the library returns that item (its id and
+    /// first filename) instead of a new one, as Google does (default `true`). With `false`
+    /// every successful create is a new item, so a client that creates twice leaves a duplicate
+    /// to find.
+    pub merge_same_bytes: bool,
     /// Resumable-session lifetime in seconds (default 604800, one week; §8 question 2).
     pub upload_session_ttl_secs: u64,
     /// HTTP status of any request to an expired session (default 404; 410 is the other guess).
     pub expired_session_status: u16,
+    /// Whether session URL requests (`query`, `upload`, `finalize`, `cancel`) need a valid
+    /// access token with the upload scope, answering the same 401 (or 403) as other API calls
+    /// without one (default `false`: the URL is the capability and any `Authorization` header
+    /// is ignored). Google's own client sends the bearer on every session request.
+    pub session_requires_bearer: bool,
     /// `X-Goog-Upload-Chunk-Granularity` (default 262144).
     pub chunk_granularity: u64,
     /// Largest upload in bytes; more gets 413 at the upload step (default 20 GB = 20·2³⁰).
@@ -232,6 +243,10 @@ pub struct GoogleScenario {
     pub upload_faults: Vec<UploadFault>,
     /// Latency and read bandwidth applied to byte uploads (default none).
     pub upload_shaping: Shaping,
+    /// Read bandwidth in bytes per second shared by every upload body at once, like one home
+    /// uplink, on top of `upload_shaping`'s per-connection cap (default `None`: unlimited).
+    /// Read when each body starts.
+    pub upload_shared_bytes_per_sec: Option<u64>,
 }
 
 impl Default for GoogleScenario {
@@ -245,8 +260,10 @@ impl Default for GoogleScenario {
             refresh_token_ttl_days: None,
             stable_secret: None,
             upload_token_ttl_secs: 3600,
+            merge_same_bytes: true,
             upload_session_ttl_secs: 7 * 24 * 3600,
             expired_session_status: 404,
+            session_requires_bearer: false,
             chunk_granularity: 262_144,
             max_upload_bytes: 20 << 30,
             max_photo_bytes: 200 << 20,
@@ -265,6 +282,7 @@ impl Default for GoogleScenario {
             request_faults: Vec::new(),
             upload_faults: Vec::new(),
             upload_shaping: Shaping::default(),
+            upload_shared_bytes_per_sec: None,
         }
     }
 }
@@ -301,10 +319,24 @@ impl GoogleScenario {
         self
     }
 
+    /// Chooses whether identical bytes merge into one item (see
+    /// [`merge_same_bytes`](Self::merge_same_bytes)).
+    pub fn with_merge_same_bytes(mut self, merge: bool) -> Self {
+        self.merge_same_bytes = merge;
+        self
+    }
+
     /// Resumable sessions live `secs` seconds and then answer `status`.
     pub fn with_session_ttl(mut self, secs: u64, status: u16) -> Self {
         self.upload_session_ttl_secs = secs;
         self.expired_session_status = status;
+        self
+    }
+
+    /// Chooses whether session URL requests need a valid bearer token (see
+    /// [`session_requires_bearer`](Self::session_requires_bearer)).
+    pub fn with_session_requires_bearer(mut self, required: bool) -> Self {
+        self.session_requires_bearer = required;
         self
     }
 
@@ -403,6 +435,12 @@ impl GoogleScenario {
     /// Shapes byte uploads (latency, read bandwidth).
     pub fn with_upload_shaping(mut self, shaping: Shaping) -> Self {
         self.upload_shaping = shaping;
+        self
+    }
+
+    /// Caps all upload bodies together at `bytes_per_sec` (a home uplink).
+    pub fn with_upload_shared_cap(mut self, bytes_per_sec: u64) -> Self {
+        self.upload_shared_bytes_per_sec = Some(bytes_per_sec);
         self
     }
 }

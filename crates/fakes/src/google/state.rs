@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::distr::Alphanumeric;
@@ -19,7 +19,7 @@ use super::scenario::GoogleScenario;
 use super::stable;
 use super::RequestKind;
 use crate::gopro::sealed::SealKey;
-use crate::Clock;
+use crate::{Clock, SharedLink};
 
 /// State shared by every handler.
 pub(crate) struct Shared {
@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) inner: Mutex<Inner>,
     /// Set while a batchCreate runs (the "concurrent write request" quota).
     pub(crate) batch_in_flight: AtomicBool,
+    /// The uplink every upload body shares (`upload_shared_bytes_per_sec`).
+    pub(crate) uplink: Arc<SharedLink>,
 }
 
 impl Shared {
@@ -38,6 +40,7 @@ impl Shared {
             base_url: OnceLock::new(),
             inner: Mutex::new(Inner::new(scenario, now)),
             batch_in_flight: AtomicBool::new(false),
+            uplink: Arc::default(),
         }
     }
 
@@ -255,6 +258,8 @@ pub(crate) struct Session {
     pub(crate) filename: Option<String>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) expired: bool,
+    /// Killed by the test (`kill_upload_sessions`): every request gets 410.
+    pub(crate) killed: bool,
     pub(crate) busy: bool,
     pub(crate) token: Option<String>,
     pub(crate) order: u64,
@@ -324,6 +329,8 @@ pub struct UploadSessionRecord {
     pub status: SessionStatus,
     /// Whether it has expired.
     pub expired: bool,
+    /// Whether a test killed it (every request then gets 410).
+    pub killed: bool,
     /// Filename given at start.
     pub filename: Option<String>,
 }

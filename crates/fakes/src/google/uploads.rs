@@ -88,9 +88,16 @@ async fn read_body(
     fault: Option<UploadFault>,
     sink: &mut impl Sink,
 ) -> (u64, ReadEnd) {
-    let shaping = shared.lock().scenario.upload_shaping;
+    let (shaping, shared_cap) = {
+        let inner = shared.lock();
+        (
+            inner.scenario.upload_shaping,
+            inner.scenario.upload_shared_bytes_per_sec,
+        )
+    };
     let stream = body.into_data_stream().map(|r| r.map_err(io::Error::other));
-    let mut stream = Box::pin(shaping.throttle(stream));
+    let stream = shared.uplink.throttle(shaping.throttle(stream), shared_cap);
+    let mut stream = Box::pin(stream);
     let mut read = 0u64;
     while let Some(item) = stream.next().await {
         let Ok(mut chunk) = item else {
@@ -159,6 +166,11 @@ fn dropped_connection() -> Response {
         ))
     });
     Response::new(Body::from_stream(stream))
+}
+
+/// The answer of a session a test killed.
+fn killed() -> Response {
+    upload_error(StatusCode::GONE, 5, "The upload session was terminated.")
 }
 
 fn server_error() -> Response {
@@ -287,6 +299,7 @@ async fn start(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
             filename: header_str(headers, "x-goog-upload-file-name").map(str::to_string),
             created: now,
             expired: false,
+            killed: false,
             busy: false,
             token: None,
             order,
@@ -373,7 +386,7 @@ impl Sink for SessionSink<'_> {
             if self.pending.len() == self.granularity {
                 self.hasher.update(&self.pending);
                 let mut inner = self.shared.lock();
-                if let Some(session) = inner.sessions.get_mut(self.id) {
+                if let Some(session) = inner.sessions.get_mut(self.id).filter(|s| !s.killed) {
                     session.hasher = self.hasher.clone();
                     session.received += self.granularity as u64;
                 }
@@ -389,7 +402,12 @@ async fn session_request(shared: &Shared, id: &str, headers: &HeaderMap, body: B
         Some(Command::Query) => RequestKind::UploadQuery,
         _ => RequestKind::UploadChunk,
     };
-    if let Err(response) = admit(shared, kind, headers, Need::Nothing) {
+    let need = if shared.lock().scenario.session_requires_bearer {
+        Need::Append
+    } else {
+        Need::Nothing
+    };
+    if let Err(response) = admit(shared, kind, headers, need) {
         return drained(body, response).await;
     }
     let Some(command) = command else {
@@ -447,6 +465,9 @@ fn prepare(
             "The upload session was not found.",
         ));
     };
+    if session.killed {
+        return Err(killed());
+    }
     if session.expired || now > session.created + ttl {
         session.expired = true;
         return Err(upload_error(
@@ -572,6 +593,13 @@ fn complete(
         );
     };
     session.busy = false;
+    let dropped = matches!(
+        end,
+        ReadEnd::Fault(UploadFaultKind::Drop) | ReadEnd::ClientGone
+    );
+    if session.killed && !dropped {
+        return killed();
+    }
     match end {
         ReadEnd::Fault(UploadFaultKind::Drop) | ReadEnd::ClientGone => dropped_connection(),
         ReadEnd::Fault(UploadFaultKind::ServerError) => server_error(),

@@ -150,9 +150,12 @@ pub(crate) async fn serve(
         RequestKind::CdnGet
     };
     shared.hit(kind);
-    let shaping = shared.lock_faults().faults.cdn_shaping;
+    let (shaping, shared_cap) = {
+        let f = shared.lock_faults();
+        (f.faults.cdn_shaping, f.faults.cdn_shared_bytes_per_sec)
+    };
     shaping.delay().await;
-    let res = respond(&shared, &method, &uri, &headers, shaping);
+    let res = respond(&shared, &method, &uri, &headers, (shaping, shared_cap));
     shared.lock_counters().cdn.push(CdnRequest {
         method: method.to_string(),
         path: uri.path().to_owned(),
@@ -171,7 +174,7 @@ fn respond(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-    shaping: crate::Shaping,
+    (shaping, shared_cap): (crate::Shaping, Option<u64>),
 ) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return xml_error(
@@ -299,6 +302,7 @@ fn respond(
         (f.fire(FaultKind::CdnDrop), after)
     };
     let stream = shaping.throttle(content.stream(start, end, CHUNK));
+    let stream = shared.downlink.throttle(stream, shared_cap);
     let body = if drop {
         // hyper queues ready chunks before flushing; pausing before the error lets the bytes
         // sent so far reach the client before the connection drops (otherwise a small

@@ -23,6 +23,16 @@
 //! `stable_secret` they are self-validating instead and a fake restarted with the same secret
 //! accepts them until they expire (see `GoProScenario::stable_secret`).
 //!
+//! CDN bodies flow no faster than `cdn_shaping` allows per connection and than
+//! `cdn_shared_bytes_per_sec` allows for all downloads together (one home link, shared fairly);
+//! both are read when a download starts ([`FakeGoPro::set_cdn_shared_cap`] changes the latter).
+//!
+//! Outages ([`FakeGoPro::outage`], [`FakeGoPro::outage_for`]) cut the API and the CDN off the
+//! network together, the way a router reboot would: `silent` accepts connections but answers
+//! nothing and stalls bodies mid-download, dropping them when it ends; `refuse` closes both
+//! ports and resets open connections, then listens on the same ports again (signed URLs stay
+//! valid). See [`crate::outage`].
+//!
 //! Time (token TTL, URL expiry) reads the [`Clock`]; faults can be changed while running with
 //! [`FakeGoPro::set_faults`] / [`FakeGoPro::set_fault`]. Every file is a generated [`Content`]:
 //! [`FakeGoPro::content`] and [`FakeGoPro::expected_sha256`] tell a test what the original's
@@ -57,7 +67,7 @@ pub use scenario::{
     CdnDrop, CdnError, GoProAccount, GoProFaults, GoProScenario, RateLimit, ShortPages, Trigger,
 };
 
-use crate::{Clock, Content, ServerHandle};
+use crate::{Clock, Content, Outage, OutageControl, ServerHandle};
 use state::Shared;
 
 /// A JSON API response with the vendor content type.
@@ -126,11 +136,15 @@ impl FakeGoPro {
     /// Starts the fake reading `clock` for token and URL expiry.
     pub fn start_with_clock(scenario: GoProScenario, clock: Clock) -> std::io::Result<Self> {
         let shared = Shared::new(scenario, clock);
-        let cdn = ServerHandle::start(
+        let outages = OutageControl::default();
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let cdn = ServerHandle::start_with_outages(
             "gopro-cdn",
+            loopback,
             Router::new()
                 .fallback(cdn::serve)
                 .with_state(shared.clone()),
+            outages.clone(),
         )?;
         let _ = shared.cdn_base.set(cdn.base_url());
         let router = Router::new()
@@ -149,7 +163,7 @@ impl FakeGoPro {
                 shape_api,
             ))
             .with_state(shared.clone());
-        let api = ServerHandle::start("gopro-api", router)?;
+        let api = ServerHandle::start_with_outages("gopro-api", loopback, router, outages)?;
         Ok(Self { shared, api, cdn })
     }
 
@@ -269,6 +283,38 @@ impl FakeGoPro {
     /// Replaces every fault; their counters restart (so `Trigger::First(k)` means the next k).
     pub fn set_faults(&self, faults: GoProFaults) {
         self.shared.lock_faults().replace(faults);
+    }
+
+    /// Changes the bandwidth all CDN downloads share (`None`: unlimited), for downloads that
+    /// start from now on; unlike [`set_faults`](Self::set_faults) it keeps fault counters.
+    pub fn set_cdn_shared_cap(&self, bytes_per_sec: Option<u64>) {
+        self.shared.lock_faults().faults.cdn_shared_bytes_per_sec = bytes_per_sec;
+    }
+
+    /// Cuts the API and the CDN off the network (see [`Outage`]) until
+    /// [`restore`](Self::restore).
+    pub fn outage(&self, kind: Outage) {
+        self.api.outages().outage(kind);
+    }
+
+    /// Cuts the API and the CDN off the network for `duration` of real time.
+    pub fn outage_for(&self, kind: Outage, duration: std::time::Duration) {
+        self.api.outages().outage_for(kind, duration);
+    }
+
+    /// Ends an outage: stalled requests are dropped, new ones are served on the same ports.
+    pub fn restore(&self) {
+        self.api.outages().restore();
+    }
+
+    /// Requests (API and CDN) that arrived during outages (refused connections never arrive).
+    pub fn requests_during_outage(&self) -> u64 {
+        self.api.outages().requests_during_outage()
+    }
+
+    /// The outage control both hosts share.
+    pub fn outages(&self) -> &OutageControl {
+        self.api.outages()
     }
 
     /// Changes some faults, e.g. `fake.set_fault(|f| f.cdn_drop.trigger = Trigger::First(1))`;

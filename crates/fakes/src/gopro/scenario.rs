@@ -107,6 +107,10 @@ pub struct GoProFaults {
     pub api_shaping: Shaping,
     /// Latency and bandwidth of the CDN.
     pub cdn_shaping: Shaping,
+    /// Bandwidth in bytes per second shared by every CDN download body at once, like one home
+    /// link, on top of `cdn_shaping`'s per-connection cap (default `None`: unlimited). Read when
+    /// each body starts.
+    pub cdn_shared_bytes_per_sec: Option<u64>,
 }
 
 /// The seeded account: the login page credentials and the user id behind every token.
@@ -309,6 +313,12 @@ impl GoProScenario {
     /// Latency and bandwidth of the CDN.
     pub fn cdn_shaping(mut self, shaping: Shaping) -> Self {
         self.faults.cdn_shaping = shaping;
+        self
+    }
+
+    /// Caps all CDN downloads together at `bytes_per_sec` (a home link).
+    pub fn cdn_shared_cap(mut self, bytes_per_sec: u64) -> Self {
+        self.faults.cdn_shared_bytes_per_sec = Some(bytes_per_sec);
         self
     }
 }

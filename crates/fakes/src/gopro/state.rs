@@ -10,7 +10,7 @@ use super::auth::TokenInfo;
 use super::faults::{Counters, FaultState, RequestKind};
 use super::library::Media;
 use super::scenario::GoProScenario;
-use crate::Clock;
+use crate::{Clock, SharedLink};
 
 /// State behind both servers.
 pub(crate) struct Shared {
@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) secret: [u8; 32],
     /// CDN path prefix `/{uuid}/{numeric}` → index in the library.
     pub(crate) by_prefix: HashMap<String, usize>,
+    /// The link every CDN download shares (`cdn_shared_bytes_per_sec`).
+    pub(crate) downlink: Arc<SharedLink>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
     faults: Mutex<FaultState>,
     counters: Mutex<Counters>,
@@ -65,6 +67,7 @@ impl Shared {
             cdn_base: OnceLock::new(),
             secret,
             by_prefix,
+            downlink: Arc::default(),
             tokens: Mutex::new(HashMap::new()),
             faults: Mutex::new(faults),
             counters: Mutex::new(Counters::default()),
