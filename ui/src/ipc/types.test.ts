@@ -1,12 +1,15 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AppState as GeneratedAppState } from "../bindings/AppState";
 import type { ErrorCode as GeneratedErrorCode } from "../bindings/ErrorCode";
+import type { NetworkEvent as GeneratedNetworkEvent } from "../bindings/NetworkEvent";
 import type { Settings as GeneratedSettings } from "../bindings/Settings";
 import type { SessionView as GeneratedSessionView } from "../bindings/SessionView";
 import {
   ERROR_CODES,
   type AppState,
   type CannotMove,
+  type Cloud,
+  type EventMap,
   type ErrorCode,
   type ItemKind,
   type ItemView,
@@ -29,6 +32,8 @@ describe("types.ts re-exports the generated bindings", () => {
     expectTypeOf<SessionView["stages"]>().toEqualTypeOf<Stages>();
     expectTypeOf<ItemView["kind"]>().toEqualTypeOf<ItemKind | null>();
     expectTypeOf<RangePreview["cannotMove"]>().toEqualTypeOf<CannotMove[]>();
+    expectTypeOf<EventMap["sync://network"]>().toEqualTypeOf<GeneratedNetworkEvent>();
+    expectTypeOf<EventMap["sync://network"]["cloud"]>().toEqualTypeOf<Cloud>();
   });
 
   it("ERROR_CODES lists every generated ErrorCode exactly once", () => {

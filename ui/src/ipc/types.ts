@@ -10,6 +10,7 @@ import type { AuthEvent } from "../bindings/AuthEvent";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ItemEvent } from "../bindings/ItemEvent";
 import type { MetricsEvent } from "../bindings/MetricsEvent";
+import type { NetworkEvent } from "../bindings/NetworkEvent";
 import type { SessionEvent } from "../bindings/SessionEvent";
 import type { StageEvent } from "../bindings/StageEvent";
 
@@ -27,6 +28,7 @@ export type { ItemState } from "../bindings/ItemState";
 export type { ItemView } from "../bindings/ItemView";
 export type { Metrics } from "../bindings/Metrics";
 export type { MetricsEvent } from "../bindings/MetricsEvent";
+export type { NetworkEvent } from "../bindings/NetworkEvent";
 export type { RangePreview } from "../bindings/RangePreview";
 export type { SessionEvent } from "../bindings/SessionEvent";
 export type { SessionStatus } from "../bindings/SessionStatus";
@@ -68,6 +70,7 @@ export type EventMap = {
   "sync://item": ItemEvent;
   "sync://metrics": MetricsEvent;
   "sync://session": SessionEvent;
+  "sync://network": NetworkEvent;
   "auth://changed": AuthEvent;
 };
 
