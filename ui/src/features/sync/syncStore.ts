@@ -4,17 +4,25 @@
  * one notification per `flushMs`, so a busy sync does not re-render on every item.
  */
 import type { Backend, Unsubscribe } from "../../ipc/backend";
-import type { Counts, ItemView, Metrics, SessionView } from "../../ipc/types";
+import type { Cloud, Counts, ItemView, Metrics, NetworkEvent, SessionView } from "../../ipc/types";
+
+/** A cloud the running session cannot reach right now (`sync://network`), and since when. */
+export type NetworkWait = { cloud: Cloud; since: string | null };
 
 export type LiveSnapshot = {
   session: SessionView | null;
   items: ReadonlyMap<string, ItemView>;
   itemsLoaded: boolean;
   metrics: Metrics | null;
+  /** The clouds the session is waiting for, GoPro first; empty when it is not waiting. */
+  waiting: readonly NetworkWait[];
 };
 
+const NOT_WAITING: readonly NetworkWait[] = [];
+const CLOUD_ORDER: readonly Cloud[] = ["gopro", "google"];
+
 export class SyncStore {
-  private snapshot: LiveSnapshot = { session: null, items: new Map(), itemsLoaded: false, metrics: null };
+  private snapshot: LiveSnapshot = { session: null, items: new Map(), itemsLoaded: false, metrics: null, waiting: NOT_WAITING };
   private items = new Map<string, ItemView>();
   private listeners = new Set<() => void>();
   private statusListeners = new Set<(s: SessionView, prev: SessionView | null) => void>();
@@ -46,6 +54,7 @@ export class SyncStore {
         this.snapshot = { ...this.snapshot, session: { ...s, stages: { ...s.stages, [stage]: state } } };
         this.schedule();
       }),
+      b.on("sync://network", (e) => this.setNetwork(e)),
     ];
     return () => {
       this.subs.forEach((u) => u());
@@ -55,20 +64,39 @@ export class SyncStore {
     };
   }
 
-  /** A session view from a command result or an event; a new id resets items and metrics. */
+  /**
+   * A session view from a command result or an event; a new id resets items, metrics and
+   * waiting. A session that is not running (paused, finished…) waits for nothing.
+   */
   setSession(session: SessionView | null) {
     const prev = this.snapshot.session;
     if (session && prev?.id !== session.id) {
       this.items = new Map();
-      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null };
+      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null, waiting: NOT_WAITING };
       void this.loadItems(session.id);
     } else {
-      this.snapshot = { ...this.snapshot, session };
+      const waiting = session?.status === "running" ? this.snapshot.waiting : NOT_WAITING;
+      this.snapshot = { ...this.snapshot, session, waiting };
     }
     this.emitNow();
     if (session && (prev?.id !== session.id || prev.status !== session.status)) {
       this.statusListeners.forEach((cb) => cb(session, prev?.id === session.id ? prev : null));
     }
+  }
+
+  /** `sync://network`: a cloud of the running session is out of reach (`waiting`) or back. */
+  private setNetwork({ sessionId, cloud, waiting, since }: NetworkEvent) {
+    const s = this.snapshot.session;
+    if (!s || sessionId !== s.id) return;
+    if (waiting && s.status !== "running") return;
+    const prev = this.snapshot.waiting.find((w) => w.cloud === cloud);
+    if (!waiting && !prev) return;
+    // A repeated waiting event without an instant keeps the one we have.
+    const next = this.snapshot.waiting.filter((w) => w.cloud !== cloud);
+    if (waiting) next.push({ cloud, since: since ?? prev?.since ?? null });
+    next.sort((a, b) => CLOUD_ORDER.indexOf(a.cloud) - CLOUD_ORDER.indexOf(b.cloud));
+    this.snapshot = { ...this.snapshot, waiting: next.length > 0 ? next : NOT_WAITING };
+    this.emitNow();
   }
 
   private async loadItems(id: string) {
