@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "./backend";
 import { createMockBackend, mockOptionsFromUrl, type MockOptions } from "./mock";
-import type { EventMap, Metrics, SessionView, StageEvent } from "./types";
+import type { EventMap, Metrics, NetworkEvent, SessionView, StageEvent } from "./types";
 
 function make(opts: MockOptions = {}): Backend {
   return createMockBackend({ latencyMs: 0, tickMs: 250, speed: 10, connected: true, ...opts });
@@ -202,6 +202,59 @@ describe("mock backend", () => {
     expect(mockOptionsFromUrl(new URLSearchParams("mock=1&notice=1")).notice).toMatch(/could not be opened/);
     const state = await createMockBackend({ latencyMs: 0, notice: "The database is damaged." }).appState();
     expect(state).toMatchObject({ notice: "The database is damaged.", demo: true, firstRun: false });
+  });
+
+  it("offline scenario: waits for Google (nothing moves, nothing fails), then goes on by itself", async () => {
+    expect(mockOptionsFromUrl(new URLSearchParams("scenario=offline&offline=both&outage=3000"))).toEqual({
+      scenario: "offline",
+      offline: ["gopro", "google"],
+      outageMs: 3000,
+    });
+    const b = make({ scenario: "offline", outageMs: 5000 });
+    const ev = record(b);
+    const network: NetworkEvent[] = [];
+    b.on("sync://network", (e) => network.push(e));
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => network.length > 0);
+    expect(network).toEqual([{ sessionId: s.id, cloud: "google", waiting: true, since: expect.any(String) as string }]);
+    expect(Math.abs(Date.parse(network[0]!.since!) - Date.now())).toBeLessThan(1000);
+    const inflight = new Map(ev.items.map((e) => [e.item.key, e.item]));
+    const uploaded = ev.metrics.at(-1)!.bytesUploaded;
+    const nMetrics = ev.metrics.length;
+    const nItems = ev.items.length;
+    await vi.advanceTimersByTimeAsync(4000);
+    // Still running, metrics still ticking, but no byte moves, no file changes, none fails.
+    expect(ev.sessions.at(-1)!.status).toBe("running");
+    expect(ev.metrics.length).toBeGreaterThan(nMetrics + 10);
+    const stalled = ev.metrics.slice(nMetrics);
+    expect(stalled.every((m) => m.bytesUploaded === uploaded && m.throughputBps === 0 && m.etaSecs === null)).toBe(true);
+    expect(ev.items.length).toBe(nItems);
+    expect([...inflight.values()].some((it) => it.state === "uploading" && (it.progress ?? 0) > 0)).toBe(true);
+    await runUntil(() => network.length > 1);
+    expect(network[1]).toEqual({ sessionId: s.id, cloud: "google", waiting: false, since: null });
+    // The files in flight go on from where they were (not back to the start).
+    const next = ev.items.slice(nItems).find((e) => inflight.get(e.item.key)?.state === "uploading");
+    expect(next?.item.progress).toBeGreaterThanOrEqual(inflight.get(next!.item.key)!.progress!);
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+    expect(network).toHaveLength(2);
+  });
+
+  it("offline scenario with both clouds; pausing meanwhile ends the waiting without an event", async () => {
+    const b = make({ scenario: "offline", offline: ["gopro", "google"], outageMs: 60_000 });
+    const ev = record(b);
+    const network: NetworkEvent[] = [];
+    b.on("sync://network", (e) => network.push(e));
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => network.length === 2);
+    expect(network.map((e) => [e.cloud, e.waiting])).toEqual([
+      ["gopro", true],
+      ["google", true],
+    ]);
+    await b.pauseSync();
+    await runUntil(() => ev.sessions.at(-1)?.status === "paused");
+    await b.resumeSession(s.id);
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+    expect(network).toHaveLength(2); // once per session, and the pause ended it
   });
 
   it("storage scenario: start is refused with StorageFull", async () => {

@@ -2,14 +2,17 @@
  * An in-memory backend that simulates the whole app for the browser, the demo and the tests:
  * logins, range previews from a fake library (2026-01..2026-05), a sync whose stages progress,
  * items moving through their states, metrics ticks with a realistic throughput curve,
- * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login,
- * history (a resumable session in demo mode) and settings.
+ * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login, a network
+ * outage the session waits out by itself (`sync://network`), history (a resumable session in demo
+ * mode) and settings.
  *
  * Time: one timer per running session ticks every `tickMs` (4 per second, the contract's
  * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
  * makes a session take about `40 / speed` real seconds while bytes, throughput and time left
  * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
- * `demo=1`, `scenario=quota|expire|storage`, `speed=N`, `latency=MS`, `notice=1`.
+ * `demo=1`, `scenario=quota|expire|storage|offline`, `offline=google|gopro|both` (which cloud the
+ * offline scenario loses; Google by default), `outage=MS` (how long, in real time; 8000 by
+ * default), `speed=N`, `latency=MS`, `notice=1`.
  *
  * Links (`open_url`): like the real backend, only Google Photos links are accepted; the mock
  * opens nothing (its album and photo links are made up).
@@ -44,7 +47,13 @@ import {
 } from "./mock/library";
 import { BASE_BPS, throughputAt } from "./mock/throughput";
 
-export type Scenario = "normal" | "quota" | "expire" | "storage";
+/**
+ * `quota`: Google's daily limit pauses the session at 40 %. `expire`: the GoPro login expires at
+ * 30 %. `storage`: Google storage is full, start is refused. `offline`: at 30 % a cloud stops
+ * answering (`sync://network` waiting); nothing moves for `outageMs`, then it answers again and
+ * the session goes on by itself.
+ */
+export type Scenario = "normal" | "quota" | "expire" | "storage" | "offline";
 
 export type MockOptions = {
   firstRun?: boolean;
@@ -53,6 +62,10 @@ export type MockOptions = {
   /** Start in demo mode (connected, with a seeded history). */
   demo?: boolean;
   scenario?: Scenario;
+  /** The clouds the `offline` scenario cannot reach (Google by default). */
+  offline?: Cloud[];
+  /** How long the `offline` scenario's outage lasts, in real ms (8000 by default). */
+  outageMs?: number;
   /**
    * A whole-app problem reported by app_state (as when the session database cannot be opened);
    * like the real backend, the app then runs in demo mode meanwhile.
@@ -73,7 +86,12 @@ export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
   if (params.get("connected") === "1") opts.connected = true;
   if (params.get("demo") === "1") opts.demo = true;
   const scenario = params.get("scenario");
-  if (scenario === "quota" || scenario === "expire" || scenario === "storage") opts.scenario = scenario;
+  if (scenario === "quota" || scenario === "expire" || scenario === "storage" || scenario === "offline") opts.scenario = scenario;
+  const offline = params.get("offline");
+  if (offline === "google" || offline === "gopro") opts.offline = [offline];
+  if (offline === "both") opts.offline = ["gopro", "google"];
+  const outage = Number(params.get("outage"));
+  if (Number.isFinite(outage) && outage > 0) opts.outageMs = outage;
   const speed = Number(params.get("speed"));
   if (Number.isFinite(speed) && speed > 0) opts.speed = speed;
   const latency = params.get("latency");
@@ -125,6 +143,8 @@ type Run = {
   pauseRequested: boolean;
   cancelRequested: boolean;
   scenarioFired: boolean;
+  /** The clouds out of reach (the `offline` scenario) and for how many more ticks. */
+  outage: { clouds: Cloud[]; ticksLeft: number } | null;
   timer: ReturnType<typeof setInterval> | null;
   noise: () => number;
 };
@@ -154,6 +174,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const opts = {
     firstRun: options.firstRun ?? !(options.connected || options.demo || options.notice !== undefined),
     scenario: options.scenario ?? "normal",
+    offline: options.offline ?? (["google"] satisfies Cloud[]),
+    outageMs: options.outageMs ?? 8000,
     speed: options.speed ?? 1,
     latencyMs: options.latencyMs ?? 300,
     tickMs: options.tickMs ?? 250,
@@ -253,6 +275,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       pauseRequested: false,
       cancelRequested: false,
       scenarioFired: false,
+      outage: null,
       timer: null,
       noise: prng(opts.seed + nextId),
     };
@@ -339,6 +362,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
 
   function halt(run: Run, status: SessionView["status"], reason: string | null, resumable: boolean) {
     stopTimer(run);
+    // Like the real backend: a session that stops running ends its waiting, with no event of its own.
+    run.outage = null;
     settleInFlight(run);
     run.view.status = status;
     run.view.statusReason = reason;
@@ -374,6 +399,19 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       if (run.revealed >= run.items.length) setStage(run, "discovery", "done");
       emitMetrics(run, 0);
       return;
+    }
+
+    // Out of reach (the offline scenario): nothing moves, files in flight keep their progress, the
+    // throughput curve waits too; then the clouds answer again and it goes on by itself.
+    if (run.outage) {
+      run.outage.ticksLeft--;
+      if (run.outage.ticksLeft > 0) {
+        run.runStartT += dt;
+        emitMetrics(run, 0, true);
+        return;
+      }
+      for (const cloud of run.outage.clouds) emit("sync://network", { sessionId: v.id, cloud, waiting: false, since: null });
+      run.outage = null;
     }
 
     // Create: a batch sent last tick has landed.
@@ -451,6 +489,12 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       setAccount({ ...gopro, connected: false, problem: "GoPro needs you to log in again" });
       return halt(run, "needs_login", EXPIRED_REASON, true);
     }
+    if (!run.scenarioFired && opts.scenario === "offline" && v.counts.uploaded >= Math.max(1, Math.floor(movable * 0.3))) {
+      run.scenarioFired = true;
+      run.outage = { clouds: [...opts.offline], ticksLeft: Math.max(1, Math.round(opts.outageMs / opts.tickMs)) };
+      for (const cloud of run.outage.clouds) emit("sync://network", { sessionId: v.id, cloud, waiting: true, since: iso() });
+      return;
+    }
 
     if (transferDone && run.batch.length === 0 && uploaded.length === 0) {
       setStage(run, "create", "done");
@@ -468,10 +512,11 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     return settings.bandwidthCapMbps === null ? null : settings.bandwidthCapMbps * 125_000;
   }
 
-  function emitMetrics(run: Run, bps: number) {
+  /** `stalled`: waiting for the network (a zero in the chart, no time left). */
+  function emitMetrics(run: Run, bps: number, stalled = false) {
     const t = run.simT;
-    run.smoothedBps = run.smoothedBps === 0 ? bps : run.smoothedBps * 0.7 + bps * 0.3;
-    if (bps > 0) {
+    run.smoothedBps = stalled ? 0 : run.smoothedBps === 0 ? bps : run.smoothedBps * 0.7 + bps * 0.3;
+    if (bps > 0 || stalled) {
       run.samples.push({ t: Math.round(t), bps: Math.round(bps) });
       if (run.samples.length > 600) run.samples.shift();
     }
