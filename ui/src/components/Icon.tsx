@@ -12,6 +12,7 @@ const PATHS = {
   skip: "M5 12h14 M13 6l6 6-6 6",
   lock: "M6 11h12v9H6z M9 11V8a3 3 0 0 1 6 0v3",
   cloud: "M7 18h10a4 4 0 0 0 .5-7.97A6 6 0 0 0 6 9.5 4.25 4.25 0 0 0 7 18z",
+  offline: "M2 8.8a15 15 0 0 1 20 0 M5 12.6a10 10 0 0 1 14 0 M8.5 16.4a5 5 0 0 1 7 0 M12 20h.01 M3 3l18 18",
   external: "M14 4h6v6 M20 4l-9 9 M18 14v6H4V6h6",
 } as const;
 

@@ -18,12 +18,16 @@ const ICONS: Record<SessionStatus, IconName> = {
   cancelled: "cross",
 };
 
-/** Status as an icon plus a word (never colour alone). */
-export function StatusBadge({ status }: { status: SessionStatus }) {
+/**
+ * Status as an icon plus a word (never colour alone). `waiting`: a running session waiting for
+ * the network (it goes on by itself), calm like running.
+ */
+export function StatusBadge({ status, waiting = false }: { status: SessionStatus; waiting?: boolean }) {
+  const w = waiting && status === "running";
   return (
-    <span className={`badge badge-${status}`}>
-      <Icon name={ICONS[status]} className="icon-inline" />
-      {WORDS[status]}
+    <span className={`badge badge-${status}${w ? " badge-waiting" : ""}`}>
+      <Icon name={w ? "offline" : ICONS[status]} className="icon-inline" />
+      {w ? "Waiting for the network" : WORDS[status]}
     </span>
   );
 }

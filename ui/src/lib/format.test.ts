@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatElapsed,
   formatQuotaReset,
+  formatSince,
   formatSpeed,
   formatTimeLeft,
 } from "./format";
@@ -69,5 +70,20 @@ describe("formatQuotaReset (local time; tests run in America/New_York)", () => {
   it("uses the local day, not the UTC day", () => {
     // 02:00 UTC on the 21st is 22:00 on the 20th in New York: today.
     expect(formatQuotaReset("2026-05-21T02:00:00Z", now, "en-GB")).toBe("today at 22:00");
+  });
+});
+
+describe("formatSince (local time; tests run in America/New_York)", () => {
+  const now = new Date("2026-05-20T14:00:00-04:00");
+  it("today: the time only", () => {
+    expect(formatSince("2026-05-20T18:02:00Z", now, "en-GB")).toBe("14:02");
+    // 02:00 UTC on the 20th is 22:00 on the 19th in New York: yesterday.
+    expect(formatSince("2026-05-20T02:00:00Z", now, "en-GB")).toBe("yesterday at 22:00");
+  });
+  it("an earlier day, a clock a little ahead, and nonsense", () => {
+    expect(formatSince("2026-05-17T13:10:00Z", now, "en-GB")).toBe("17 May at 09:10");
+    expect(formatSince("2026-05-20T18:01:00Z", new Date("2026-05-20T14:00:30-04:00"), "en-GB")).toBe("14:01");
+    expect(formatSince("2026-05-20T18:00:40Z", new Date("2026-05-20T14:00:30-04:00"), "en-GB")).toBe("14:00");
+    expect(formatSince("soon", now, "en-GB")).toBeNull();
   });
 });

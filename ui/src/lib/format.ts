@@ -97,3 +97,20 @@ export function formatQuotaReset(iso: string, now: Date, locale?: string): strin
   const date = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long" }).format(at);
   return `on ${date} at ${time}`;
 }
+
+/**
+ * Since when something has been so, in the person's local time: "14:02" today, "yesterday at
+ * 23:10", or "3 March at 23:10" (for "since …"); null when `iso` is no instant. An instant in the
+ * future (a clock that differs a little from the backend's) counts as today.
+ */
+export function formatSince(iso: string, now: Date, locale?: string): string | null {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return null;
+  const time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(at);
+  const day = dayOf(at);
+  const today = dayOf(now);
+  if (day >= today) return time;
+  if (day === addDays(today, -1)) return `yesterday at ${time}`;
+  const date = new Intl.DateTimeFormat(locale, { day: "numeric", month: "long" }).format(at);
+  return `${date} at ${time}`;
+}

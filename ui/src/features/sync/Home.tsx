@@ -62,7 +62,14 @@ export function Home({ now = new Date() }: { now?: Date }) {
         Pick the days your photos and videos were taken. They're copied to Google Photos — nothing is deleted from
         GoPro.
       </p>
-      {running ? <SessionCard session={session} onResume={() => undefined} resuming={false} /> : null}
+      {running ? (
+        <SessionCard
+          session={session}
+          onResume={() => undefined}
+          resuming={false}
+          waiting={live.session?.id === session.id ? live.waiting : []}
+        />
+      ) : null}
       <div className="home-grid">
         <section className="card" aria-labelledby="dates-title">
           <h2 id="dates-title" className="card-title">

@@ -70,6 +70,42 @@ describe("Session screen", () => {
     expect(screen.getByText(/daily upload limit/)).toBeTruthy();
   }, 20000);
 
+  it("waiting for the network: a calm notice in words, then it goes on by itself", async () => {
+    const b = mockBackend({ connected: true, scenario: "offline", outageMs: 1500, speed: 20 });
+    await startMarch(b);
+    const notice = await screen.findByTestId("network-waiting", undefined, { timeout: 10000 });
+    expect(notice.getAttribute("role")).toBe("status");
+    expect(notice.textContent).toMatch(/^Waiting for the network/);
+    expect(notice.textContent).toMatch(/Google Photos can't be reached right now \(since [^)]+\)\. q2google keeps trying and will continue by itself; nothing is lost\./);
+    expect(notice.textContent).toMatch(/You can leave this window open or come back later\./);
+    expect(notice.textContent).not.toMatch(/GoPro/);
+    expect(notice.className).not.toMatch(/error|warn/);
+    // The badge and the notice say it; the line of state keeps its counts.
+    expect(screen.getByTestId("status-line").textContent).toMatch(/^Moving \d+ of \d+ videos and photos$/);
+    expect(screen.getByTestId("time-left").textContent).toBe("Goes on when the network is back");
+    expect(screen.getByText("Waiting for the network", { selector: ".badge" })).toBeTruthy();
+    expect(screen.getByText(/Safe to close — you can resume later/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: /Pause/ })).toHaveProperty("disabled", false);
+    await waitFor(() => expect(screen.queryByTestId("network-waiting")).toBeNull(), { timeout: 5000 });
+    expect(screen.queryByText("Waiting for the network", { selector: ".badge" })).toBeNull();
+    await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
+  }, 30000);
+
+  it("waiting for both clouds, on Home too; pausing meanwhile ends the waiting", async () => {
+    const b = mockBackend({ connected: true, scenario: "offline", offline: ["gopro", "google"], outageMs: 60_000, speed: 20 });
+    await startMarch(b);
+    const notice = await screen.findByTestId("network-waiting", undefined, { timeout: 10000 });
+    expect(notice.textContent).toMatch(/GoPro and Google Photos can't be reached right now/);
+    await userEvent.click(screen.getByRole("button", { name: "Home" }));
+    expect((await screen.findByTestId("card-network-waiting")).textContent).toMatch(/^GoPro and Google Photos can't be reached/);
+    await userEvent.click(screen.getByRole("button", { name: "Show progress" }));
+    await screen.findByTestId("network-waiting");
+    await userEvent.click(screen.getByRole("button", { name: /Pause/ }));
+    await screen.findByText(/You paused moving/, undefined, { timeout: 5000 });
+    expect(screen.queryByTestId("network-waiting")).toBeNull();
+    expect(screen.getByTestId("status-line").textContent).toMatch(/^Paused after moving/);
+  }, 30000);
+
   it("needs login: Log in again, then Resume", async () => {
     const b = mockBackend({ connected: true, scenario: "expire", speed: 20 });
     await startMarch(b);

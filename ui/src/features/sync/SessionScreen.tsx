@@ -14,6 +14,7 @@ import { formatBytes, formatQuotaReset, formatSpeed, formatTimeLeft } from "../.
 import { MetricsPanel } from "../metrics/MetricsPanel";
 import { DoneSummary } from "./DoneSummary";
 import { ItemList } from "./ItemList";
+import { NetworkNotice } from "./NetworkNotice";
 import { sessionTitle, statusLine } from "./sessionText";
 import { liveCounts } from "./syncStore";
 import { useResume } from "./useResume";
@@ -28,7 +29,8 @@ function steps(s: SessionView, c: Counts): Step[] {
   ];
 }
 
-function Progress({ s, c, metrics }: { s: SessionView; c: Counts; metrics: Metrics | null }) {
+/** `offline`: waiting for the network, so no time left or speed (nothing is wrong, it waits). */
+function Progress({ s, c, metrics, offline }: { s: SessionView; c: Counts; metrics: Metrics | null; offline: boolean }) {
   const total = metrics?.bytesTotal ?? c.bytesTotal;
   const done = metrics ? metrics.bytesUploaded : c.bytesCreated;
   const running = s.status === "running";
@@ -41,7 +43,9 @@ function Progress({ s, c, metrics }: { s: SessionView; c: Counts; metrics: Metri
         <span>
           <strong>{formatBytes(done)}</strong> of {formatBytes(total)}
         </span>
-        {running ? (
+        {running && offline ? (
+          <span data-testid="time-left">Goes on when the network is back</span>
+        ) : running ? (
           <span data-testid="time-left">
             {s.stages.discovery !== "done" ? "Counting…" : formatTimeLeft(metrics?.etaSecs ?? null)}
             {metrics && metrics.throughputBps > 0 ? <span className="muted"> · {formatSpeed(metrics.throughputBps)}</span> : null}
@@ -128,6 +132,8 @@ export function SessionScreen({ id }: { id: string }) {
   const c = liveCounts(s, data.items, data.itemsLoaded);
   const running = s.status === "running";
   const finished = s.status === "completed";
+  // The store clears waiting when a session stops running; the check keeps a stale one off.
+  const offline = running && data.waiting.length > 0;
 
   const act = async (what: "pause" | "cancel") => {
     setPending(what);
@@ -147,18 +153,19 @@ export function SessionScreen({ id }: { id: string }) {
     <div className="session">
       <div className="session-head">
         <ScreenHeading>{running ? `Moving ${sessionTitle(s)}` : sessionTitle(s)}</ScreenHeading>
-        <StatusBadge status={s.status} />
+        <StatusBadge status={s.status} waiting={offline} />
       </div>
       <p className="status-line" data-testid="status-line">
         {statusLine(s, c)}
       </p>
+      {offline ? <NetworkNotice waiting={data.waiting} /> : null}
 
       {finished ? (
         <DoneSummary session={s} counts={c} items={data.items} onResume={() => void resume(s.id)} resuming={resuming === s.id} />
       ) : (
         <>
           <Stepper steps={steps(s, c)} paused={!running} />
-          <Progress s={s} c={c} metrics={data.metrics} />
+          <Progress s={s} c={c} metrics={data.metrics} offline={offline} />
           {running ? (
             <>
               <p className="safe-note">

@@ -1,4 +1,4 @@
-import type { Counts, SessionStatus, SessionView } from "../../ipc/types";
+import type { Cloud, Counts, SessionStatus, SessionView } from "../../ipc/types";
 import { describeRange } from "./range";
 
 export const STATUS_WORDS: Record<SessionStatus, string> = {
@@ -12,6 +12,13 @@ export const STATUS_WORDS: Record<SessionStatus, string> = {
 
 export function sessionTitle(s: Pick<SessionView, "rangeFrom" | "rangeTo">): string {
   return describeRange({ from: s.rangeFrom, to: s.rangeTo });
+}
+
+export const CLOUD_NAMES: Record<Cloud, string> = { gopro: "GoPro", google: "Google Photos" };
+
+/** "GoPro", "Google Photos", "GoPro and Google Photos". */
+export function cloudList(clouds: readonly Cloud[]): string {
+  return clouds.map((c) => CLOUD_NAMES[c]).join(" and ");
 }
 
 /** One line of state, in plain words: "Moving 37 of 212 videos and photos". */

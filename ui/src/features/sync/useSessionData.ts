@@ -2,12 +2,17 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import { useApp } from "../../app/AppContext";
 import { toCommandError } from "../../ipc/backend";
 import type { CommandError, ItemView, Metrics, SessionView } from "../../ipc/types";
+import type { NetworkWait } from "./syncStore";
+
+const NOT_WAITING: readonly NetworkWait[] = [];
 
 export type SessionData = {
   session: SessionView | null;
   items: ReadonlyMap<string, ItemView>;
   itemsLoaded: boolean;
   metrics: Metrics | null;
+  /** The clouds the live session is waiting for (empty when not live). */
+  waiting: readonly NetworkWait[];
   live: boolean;
   error: CommandError | null;
 };
@@ -40,7 +45,17 @@ export function useSessionData(id: string): SessionData {
     };
   }, [backend, id, live]);
 
-  if (live) return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, live, error: null };
+  if (live) {
+    return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, waiting: snap.waiting, live, error: null };
+  }
   const l = loaded?.id === id ? loaded : null;
-  return { session: l?.session ?? null, items: l?.items ?? new Map(), itemsLoaded: l !== null, metrics: null, live: false, error: l?.error ?? null };
+  return {
+    session: l?.session ?? null,
+    items: l?.items ?? new Map(),
+    itemsLoaded: l !== null,
+    metrics: null,
+    waiting: NOT_WAITING,
+    live: false,
+    error: l?.error ?? null,
+  };
 }
