@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use common::{fast_policy, gopro_client, photos_client};
+use common::fast_policy;
 use engine::events::{CollectEvents, SyncEvent};
-use engine::model::{ItemState, SessionId, SessionStatus, SkipReason, Stage};
+use engine::model::{Cloud, ItemState, SessionId, SessionStatus, SkipReason, Stage};
 use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncOutcome};
 use engine::settings::Settings;
 use engine::store::{MemoryStore, SessionStore};
@@ -17,7 +17,7 @@ use fakes::google::{
     FakeGoogle, GoogleScenario, InjectedError, ItemFailure, ItemFault, RequestFault, RequestKind,
 };
 use fakes::gopro::{FakeGoPro, GoProScenario, Media, ProcessingState};
-use fakes::Clock;
+use fakes::{Clock, Outage};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -90,11 +90,14 @@ struct World {
 }
 
 impl World {
+    /// Both fakes on one clock; Google's same-bytes merge is off, so a file created twice
+    /// shows as two items.
     fn new(gopro: GoProScenario, google: GoogleScenario) -> Self {
         let clock = Clock::default();
         Self {
             gopro: FakeGoPro::start_with_clock(gopro, clock.clone()).unwrap(),
-            google: FakeGoogle::start_with_clock(google, clock).unwrap(),
+            google: FakeGoogle::start_with_clock(google.with_merge_same_bytes(false), clock)
+                .unwrap(),
             store: Arc::new(MemoryStore::new()),
             events: Arc::new(CollectEvents::default()),
             per_page: 50,
@@ -119,10 +122,13 @@ impl World {
         }
     }
 
+    /// An engine whose clients follow `settings` (stall timeout, create wait, raw size).
     fn engine(&self, settings: Settings) -> GoProToPhotosSync {
+        let http = || common::http_with_stall(settings.stall_timeout);
         GoProToPhotosSync::new(
-            gopro_client(&self.gopro).with_per_page(self.per_page),
-            photos_client(&self.google),
+            common::gopro_client_over(&self.gopro, http()).with_per_page(self.per_page),
+            common::photos_client_over(&self.google, &engine::auth::SCOPES, http())
+                .with_settings(&settings),
             self.store.clone(),
             settings,
         )
@@ -149,14 +155,21 @@ impl World {
             .unwrap()
     }
 
-    /// Every created item's bytes, by file name, checked against the GoPro originals.
+    /// Every GoPro file is one item in Google Photos (counted by the description naming the
+    /// GoPro file, with the merge of identical bytes off), and its bytes are the original's.
     fn assert_created_exactly_once(&self) {
         let created = self.google.media_items();
+        let twice: Vec<_> = self
+            .google
+            .items_by_description()
+            .into_iter()
+            .filter(|(_, n)| *n != 1)
+            .collect();
+        assert!(twice.is_empty(), "created more than once: {twice:?}");
         let mut by_sha: HashMap<String, usize> = HashMap::new();
         for item in &created {
             *by_sha.entry(item.sha256.clone()).or_default() += 1;
         }
-        assert!(by_sha.values().all(|n| *n == 1), "nothing created twice");
         let expected: Vec<String> = self
             .gopro
             .expected_originals()
@@ -618,4 +631,247 @@ async fn resume_after_discovery_was_interrupted_continues_from_the_cursor() {
         second.session.status_reason
     );
     world.assert_created_exactly_once();
+}
+
+// ---------- outages: the run waits for the network; no file fails for it ----------
+
+/// A 40 MB video and three photos, in March 2026.
+fn outage_library() -> Vec<Media> {
+    vec![
+        Media::video(
+            "big",
+            "GX010100.MP4",
+            at("2026-03-04T10:00:00Z"),
+            100,
+            40_000_000,
+        ),
+        Media::photo(
+            "o1",
+            "GOPR0101.JPG",
+            at("2026-03-01T10:00:00Z"),
+            101,
+            40_000,
+        ),
+        Media::photo(
+            "o2",
+            "GOPR0102.JPG",
+            at("2026-03-02T10:00:00Z"),
+            102,
+            50_000,
+        ),
+        Media::photo(
+            "o3",
+            "GOPR0103.JPG",
+            at("2026-03-03T10:00:00Z"),
+            103,
+            60_000,
+        ),
+    ]
+}
+
+/// Short stall and probe settings, so outages of a few seconds test what nights do.
+fn outage_settings() -> Settings {
+    Settings {
+        stall_timeout: Duration::from_millis(500),
+        network_probe_max_interval: Duration::from_millis(200),
+        ..World::settings()
+    }
+}
+
+/// Waits (real time) until the run reports `bytes` of the big video sent.
+async fn wait_for_upload_bytes(events: &CollectEvents, bytes: u64) {
+    for _ in 0..4_000 {
+        let reached = events.0.lock().unwrap().iter().any(|(_, e)| {
+            matches!(e, SyncEvent::ItemProgress { key, bytes_done, .. }
+                if key.media_id == "big" && *bytes_done >= bytes)
+        });
+        if reached {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("the upload never reached {bytes} bytes");
+}
+
+fn network_events(events: &CollectEvents) -> Vec<SyncEvent> {
+    events
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, e)| e.clone())
+        .filter(|e| {
+            matches!(
+                e,
+                SyncEvent::WaitingForNetwork { .. } | SyncEvent::NetworkRestored { .. }
+            )
+        })
+        .collect()
+}
+
+fn assert_waited_once_for(events: &[SyncEvent], cloud: Cloud) {
+    assert!(
+        matches!(
+            events,
+            [
+                SyncEvent::WaitingForNetwork { cloud: a, .. },
+                SyncEvent::NetworkRestored { cloud: b, .. },
+            ] if *a == cloud && *b == cloud
+        ),
+        "{events:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn google_going_silent_mid_upload_is_waited_out_and_the_upload_continues() {
+    // 20 MB/s to Google, so the 40 MB video is mid-upload when Google goes silent for 2 s.
+    let world = World::new(
+        GoProScenario::default().with_library(outage_library()),
+        GoogleScenario::default().with_upload_shaping(fakes::Shaping {
+            bytes_per_sec: Some(20_000_000),
+            ..Default::default()
+        }),
+    );
+    let sync = world.sync_with("silent", outage_settings());
+    let outage = async {
+        wait_for_upload_bytes(&world.events, 10_000_000).await;
+        world
+            .google
+            .outage_for(Outage::Silent, Duration::from_secs(2));
+    };
+    let (outcome, ()) = tokio::join!(sync, outage);
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(outcome.counts.failed, 0);
+    assert_eq!(outcome.counts.created, 4);
+    assert_waited_once_for(&network_events(&world.events), Cloud::Google);
+    assert_eq!(
+        world.google.request_count(RequestKind::UploadStart),
+        1,
+        "one session for the video: it continued from Google's offset, not from zero"
+    );
+    assert!(world.google.request_count(RequestKind::UploadQuery) >= 1);
+    assert!(
+        world
+            .google
+            .upload_sessions()
+            .iter()
+            .any(|s| s.received == 40_000_000),
+        "the video's one session holds every byte"
+    );
+    let twice: Vec<_> = world
+        .google
+        .items_by_description()
+        .into_iter()
+        .filter(|(_, n)| *n != 1)
+        .collect();
+    assert!(twice.is_empty(), "{twice:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gopro_refusing_connections_mid_download_is_waited_out_and_the_file_resumes_at_its_byte() {
+    let world = World::new(
+        GoProScenario::default()
+            .with_library(outage_library())
+            .cdn_shaping(fakes::Shaping {
+                bytes_per_sec: Some(20_000_000),
+                ..Default::default()
+            }),
+        GoogleScenario::default(),
+    );
+    let sync = world.sync_with("refused", outage_settings());
+    let outage = async {
+        wait_for_upload_bytes(&world.events, 10_000_000).await;
+        world
+            .gopro
+            .outage_for(Outage::Refuse, Duration::from_secs(2));
+    };
+    let (outcome, ()) = tokio::join!(sync, outage);
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!((outcome.counts.failed, outcome.counts.created), (0, 4));
+    assert_waited_once_for(&network_events(&world.events), Cloud::Gopro);
+    assert_eq!(world.google.request_count(RequestKind::UploadStart), 1);
+    // The download resumed from where Google's bytes ended, with Range.
+    assert!(
+        world
+            .gopro
+            .cdn_requests()
+            .iter()
+            .any(|r| r.range.as_deref().is_some_and(|r| r != "bytes=0-")),
+        "resumed with Range"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_night_long_outage_is_waited_out_probing_about_once_a_minute() {
+    // GoPro is silent (connections accepted, nothing answered) from the start, for 8 hours of
+    // a paused clock, with the default stall and probe settings.
+    let world = World::new(
+        GoProScenario::default().with_library(outage_library()[1..].to_vec()),
+        GoogleScenario::default(),
+    );
+    world.gopro.outage(Outage::Silent);
+    let restored = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let events = world.events.clone();
+    let flag = restored.clone();
+    let sink = move |id: &SessionId, event: SyncEvent| {
+        if matches!(event, SyncEvent::NetworkRestored { .. }) {
+            // From here on the run moves real bytes: let the clock run again.
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::resume();
+        }
+        events.0.lock().unwrap().push((id.clone(), event));
+    };
+    let settings = Settings {
+        stall_timeout: Settings::default().stall_timeout,
+        network_probe_max_interval: Settings::default().network_probe_max_interval,
+        ..World::settings()
+    };
+    let engine = world.engine(settings).with_events(Arc::new(sink));
+    let id = SessionId::new("night").unwrap();
+    let run = tokio::spawn(async move {
+        engine
+            .sync_date_range(
+                day("2026-03-01"),
+                day("2026-03-31"),
+                &id,
+                None,
+                None,
+                StageHooks::default(),
+                None,
+            )
+            .await
+            .unwrap()
+    });
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(8 * 3600) {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
+    let probes_in_the_night = world.gopro.requests_during_outage();
+    world.gopro.restore();
+    // Freeze the clock (a blocking task stops auto-advance) so the next probe's own timeout
+    // cannot fire before the restored fake answers over real sockets; step to the next probe.
+    for _ in 0..100 {
+        if restored.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        tokio::time::advance(Duration::from_secs(61)).await;
+        tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(50)))
+            .await
+            .unwrap();
+    }
+    let outcome = run.await.unwrap();
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!((outcome.counts.failed, outcome.counts.created), (0, 3));
+    let network = network_events(&world.events);
+    assert_waited_once_for(&network, Cloud::Gopro);
+    let SyncEvent::NetworkRestored { waited_secs, .. } = network[1] else {
+        unreachable!()
+    };
+    // The wait began after two stalled listing attempts (two stall timeouts) of the 8 hours.
+    assert!(waited_secs >= 8 * 3600 - 5 * 60, "{waited_secs}");
+    // About one probe a minute (plus the two stalled listing attempts that started the wait).
+    assert!(
+        (440..=520).contains(&probes_in_the_night),
+        "{probes_in_the_night} probes in 8 h"
+    );
 }

@@ -11,7 +11,7 @@
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -115,13 +115,21 @@ where
         // Being polled means the connection took the previous slice.
         this.activity.touch();
         if this.pending.is_empty() {
-            match this.inner.as_mut().poll_next(cx) {
-                Poll::Pending => {
-                    this.activity
-                        .waiting_for_source
-                        .store(true, Ordering::Relaxed);
-                    return Poll::Pending;
-                }
+            // Waiting for the source is not a stall of this request, until the source has
+            // bytes: its waker ends the wait (the connection must then take them in time).
+            this.activity
+                .waiting_for_source
+                .store(true, Ordering::Relaxed);
+            let waker = Waker::from(Arc::new(SourceReady {
+                activity: this.activity.clone(),
+                inner: cx.waker().clone(),
+            }));
+            match this
+                .inner
+                .as_mut()
+                .poll_next(&mut Context::from_waker(&waker))
+            {
+                Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(bytes))) => {
                     this.activity
                         .waiting_for_source
@@ -140,6 +148,26 @@ where
         }
         let take = this.pending.len().min(SLICE);
         Poll::Ready(Some(Ok(this.pending.split_to(take))))
+    }
+}
+
+/// Wakes the request when its source has bytes, and starts the stall clock from then.
+struct SourceReady {
+    activity: Arc<Activity>,
+    inner: Waker,
+}
+
+impl Wake for SourceReady {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.activity
+            .waiting_for_source
+            .store(false, Ordering::Relaxed);
+        self.activity.touch();
+        self.inner.wake_by_ref();
     }
 }
 

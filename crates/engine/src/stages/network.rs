@@ -74,24 +74,27 @@ impl NetworkGate {
             // Another task waited this outage out while this one queued.
             return Ok(Waited::Restored);
         }
-        if reachable(run, probe).await {
+        let cap = run
+            .settings
+            .network_probe_max_interval
+            .max(Duration::from_millis(1));
+        if reachable(run, probe, cap).await {
             return Ok(Waited::WasReachable);
         }
         let since = Utc::now();
         let started = tokio::time::Instant::now();
         tracing::warn!(%cloud, "cannot reach the cloud; waiting for the network");
         run.emit(SyncEvent::WaitingForNetwork { cloud, since });
-        let cap = run
-            .settings
-            .network_probe_max_interval
-            .max(Duration::from_millis(1));
         let mut interval = (cap / 16).max(Duration::from_millis(1));
+        // Probes start `interval` apart, however long an unanswered probe takes.
+        let mut last_probe = started;
         loop {
             tokio::select! {
-                _ = tokio::time::sleep(interval) => {}
+                _ = tokio::time::sleep_until(last_probe + interval) => {}
                 request = run.control.stopped() => return Err(Stop::Requested(request)),
             }
-            if reachable(run, probe).await {
+            last_probe = tokio::time::Instant::now();
+            if reachable(run, probe, cap).await {
                 break;
             }
             interval = (interval * 2).min(cap);
@@ -104,11 +107,16 @@ impl NetworkGate {
     }
 }
 
-/// Whether anything answers HTTP at `probe`'s origin (any status will do).
-async fn reachable(run: &Run, probe: &Url) -> bool {
+/// Whether anything answers HTTP at `probe`'s origin within half the probe interval cap (and
+/// at most the stall timeout); any status will do.
+async fn reachable(run: &Run, probe: &Url, cap: Duration) -> bool {
     let origin = crate::secret::SignedUrl::new(probe.clone()).origin();
     let client = run.gopro.http_client();
-    let wait = run.settings.stall_timeout.min(Duration::from_secs(30));
+    let wait = run
+        .settings
+        .stall_timeout
+        .min(cap / 2)
+        .max(Duration::from_millis(100));
     matches!(
         tokio::time::timeout(wait, client.head(origin).send()).await,
         Ok(Ok(_))
