@@ -27,7 +27,8 @@ use crate::state::{AppCtx, Backend};
 pub fn run() {
     let demo_flag = std::env::args().any(|a| a == "--demo");
     let app = tauri::Builder::default()
-        // First, so a second launch only focuses this one: two engines never share a database.
+        // First, so a second launch only focuses this one. The CLI is kept out by the data
+        // folder's run lock, which every run takes.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();

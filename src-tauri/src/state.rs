@@ -11,6 +11,7 @@ use engine::config::Endpoints;
 use engine::control::SyncControl;
 use engine::gopro::{GoProClient, GoProCredentials};
 use engine::http::HttpCore;
+use engine::lock::{Holder, LockError, RunLock};
 use engine::model::{SessionId, SessionStatus};
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
@@ -47,7 +48,8 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Builds the backend for `settings` under `app_data` (demo mode uses `app_data/demo`).
+    /// Builds the backend for `settings`: real sessions in the data folder the CLI shares
+    /// ([`engine::config::data_dir`]), demo sessions apart in `app_data/demo`.
     pub fn build(app_data: &Path, settings: &Settings) -> Result<Self, CommandError> {
         if settings.demo_mode {
             return Self::demo(app_data);
@@ -59,11 +61,12 @@ impl Backend {
             Err(e) => (Box::new(MemoryTokenStore::new()), Some(e.to_string())),
         };
         let tokens = Arc::new(LayeredTokenStore::new(EnvOverrides::from_env(), inner));
-        let data_dir = std::env::var_os("Q2GOOGLE_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| app_data.to_path_buf());
-        let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
-        pause_interrupted(&store);
+        let data_dir = engine::config::data_dir(Holder::App)
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
+        let store = Arc::new(SqliteStore::open(
+            &data_dir.join(engine::config::DATABASE_FILE),
+        )?);
+        pause_interrupted(&store, &data_dir);
         let client_id = settings
             .google_client_id
             .clone()
@@ -108,8 +111,10 @@ impl Backend {
             Err(_) => (Arc::new(MemoryTokenStore::new()), None),
         };
         let data_dir = app_data.join("demo");
-        let store = Arc::new(SqliteStore::open(&data_dir.join("sessions.sqlite3"))?);
-        pause_interrupted(&store);
+        let store = Arc::new(SqliteStore::open(
+            &data_dir.join(engine::config::DATABASE_FILE),
+        )?);
+        pause_interrupted(&store, &data_dir);
         Ok(Self {
             endpoints,
             tokens,
@@ -119,6 +124,12 @@ impl Backend {
             demo: Some(clouds),
             data_dir,
         })
+    }
+
+    /// The right to run a session on this backend's data folder, for as long as the guard
+    /// lives; refused with [`ErrorCode::Busy`] and who holds it while the CLI runs one there.
+    pub fn run_lock(&self) -> Result<RunLock, CommandError> {
+        Ok(RunLock::acquire(&self.data_dir, Holder::App)?)
     }
 
     /// One HTTP core.
@@ -242,12 +253,19 @@ impl Backend {
     }
 }
 
-/// Sessions stored as running while no run is: the app was killed, crashed or lost power while
-/// they moved. They become paused, so History and Home offer Resume instead of showing them as
-/// moving forever. Called only when no run is active in this process (at start, and on a
-/// backend rebuild, which refuses while a run is active); the single-instance plugin keeps a
-/// second app away from the database.
-fn pause_interrupted(store: &SqliteStore) {
+/// Sessions stored as running while no run is: the app or the CLI was killed, crashed or lost
+/// power while they moved. They become paused, so History and Home offer Resume instead of
+/// showing them as moving forever. Called only when no run is active in this process (at start,
+/// and on a backend rebuild, which refuses while a run is active), and only with the data
+/// folder's run lock: while the CLI holds it, its session really is moving and is left alone.
+fn pause_interrupted(store: &SqliteStore, data_dir: &Path) {
+    let _lock = match RunLock::acquire(data_dir, Holder::App) {
+        Ok(lock) => lock,
+        Err(e) => {
+            tracing::info!(reason = %e, "not looking for interrupted sessions: a run holds the data folder");
+            return;
+        }
+    };
     let sessions = match store.list_sessions() {
         Ok(s) => s,
         Err(e) => {
@@ -269,6 +287,16 @@ fn pause_interrupted(store: &SqliteStore) {
         if let Err(e) = store.update_session(&session) {
             tracing::warn!(session = %session.id, error = %e, "cannot mark the session paused");
         }
+    }
+}
+
+impl From<LockError> for CommandError {
+    fn from(err: LockError) -> Self {
+        let code = match err {
+            LockError::Held { .. } => ErrorCode::Busy,
+            LockError::Io { .. } => ErrorCode::DiskFull,
+        };
+        Self::new(code, err.to_string())
     }
 }
 
@@ -335,5 +363,103 @@ impl AppCtx {
             .expect("problems lock")
             .get(key)
             .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::model::{SessionRecord, SessionSettings};
+
+    /// A fresh folder under the system's temporary folder, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "q2google-app-{name}-{}-{}",
+                std::process::id(),
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn running_session() -> SessionRecord {
+        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let at = chrono::Utc::now();
+        SessionRecord {
+            id: SessionId::new("moving").unwrap(),
+            range_from: day("2026-03-01"),
+            range_to: day("2026-03-31"),
+            settings: SessionSettings {
+                batch_size: 10,
+                create_batch_size: 50,
+                include_raw: false,
+                include_joined_video: false,
+                album_title: None,
+            },
+            status: SessionStatus::Running,
+            status_reason: None,
+            quota_resets_at: None,
+            discovery_cursor: 1,
+            discovery_done: false,
+            album_id: None,
+            album_url: None,
+            created_at: at,
+            updated_at: at,
+            finished_at: None,
+            bytes_transferred: 0,
+        }
+    }
+
+    /// A session the CLI is moving is not marked paused when the app starts beside it; one
+    /// left running by a dead process is.
+    #[test]
+    fn only_sessions_no_process_runs_are_marked_paused() {
+        let dir = Scratch::new("pause");
+        let store = SqliteStore::open(&dir.path().join("sessions.sqlite3")).unwrap();
+        let session = running_session();
+        store.create_session(&session).unwrap();
+        let cli = RunLock::acquire(dir.path(), Holder::CommandLine).unwrap();
+        pause_interrupted(&store, dir.path());
+        let status = |store: &SqliteStore| store.load_session(&session.id).unwrap().unwrap().status;
+        assert_eq!(status(&store), SessionStatus::Running);
+        drop(cli);
+        pause_interrupted(&store, dir.path());
+        assert_eq!(status(&store), SessionStatus::Paused);
+    }
+
+    #[test]
+    fn a_held_lock_is_busy_with_who_holds_it() {
+        let dir = Scratch::new("busy");
+        let _cli = RunLock::acquire(dir.path(), Holder::CommandLine).unwrap();
+        let err = CommandError::from(RunLock::acquire(dir.path(), Holder::App).unwrap_err());
+        assert_eq!(err.code, ErrorCode::Busy);
+        assert!(
+            err.message
+                .starts_with("A sync is already running in the q2google command line"),
+            "{}",
+            err.message
+        );
+    }
+
+    /// The shared data folder adopts the app's older database from the folder Tauri gave the
+    /// app, which is named by the app's identifier: the engine must know that name.
+    #[test]
+    fn the_engine_knows_the_apps_identifier() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(conf["identifier"], engine::config::LEGACY_APP_FOLDER);
     }
 }

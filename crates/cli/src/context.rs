@@ -1,7 +1,8 @@
 //! Everything a command needs, built from the environment: endpoints, the data folder, the
 //! session store, the token store and the two clients.
 //!
-//! Environment (all optional): `Q2GOOGLE_DATA_DIR`; `Q2GOOGLE_GOPRO_API_URL`,
+//! Environment (all optional): `Q2GOOGLE_DATA_DIR` (else the folder the app shares,
+//! [`engine::config::data_dir`]); `Q2GOOGLE_GOPRO_API_URL`,
 //! `Q2GOOGLE_PHOTOS_API_URL` (host roots), `Q2GOOGLE_GOOGLE_AUTH_URL`,
 //! `Q2GOOGLE_GOOGLE_TOKEN_URL` (full endpoint URLs); `Q2GOOGLE_GOOGLE_CLIENT_ID`,
 //! `Q2GOOGLE_GOOGLE_CLIENT_SECRET`; `Q2GOOGLE_GOPRO_TOKEN`, `Q2GOOGLE_GOOGLE_REFRESH_TOKEN`
@@ -15,6 +16,7 @@ use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient
 use engine::config::Endpoints;
 use engine::gopro::{GoProClient, GoProCredentials};
 use engine::http::HttpCore;
+use engine::lock::{Holder, LockError, RunLock};
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
 use engine::settings::Settings;
@@ -58,6 +60,16 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<LockError> for Failure {
+    fn from(err: LockError) -> Self {
+        let code = match err {
+            LockError::Held { .. } => exit::BAD_INPUT,
+            LockError::Io { .. } => exit::FAILURE,
+        };
+        Failure::new(code, err.to_string())
+    }
+}
+
 impl From<TokenStoreError> for Failure {
     fn from(err: TokenStoreError) -> Self {
         Failure::new(exit::FAILURE, err.to_string())
@@ -94,23 +106,21 @@ impl Context {
         } else {
             Box::new(KeyringTokenStore::new()?)
         };
-        Self::with_tokens(Arc::new(LayeredTokenStore::new(env, inner)))
+        Self::with_tokens(Arc::new(LayeredTokenStore::new(env, inner)), None)
     }
 
-    /// The context with a given token store (demo mode, tests).
-    pub fn with_tokens(tokens: Arc<dyn TokenStore>) -> Result<Self, Failure> {
+    /// The context with a given token store (demo mode, tests), keeping its data in `data_dir`
+    /// or, when `None`, in the folder the app shares.
+    pub fn with_tokens(
+        tokens: Arc<dyn TokenStore>,
+        data_dir: Option<PathBuf>,
+    ) -> Result<Self, Failure> {
         let endpoints =
             Endpoints::from_env().map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?;
-        let data_dir = match std::env::var_os("Q2GOOGLE_DATA_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => dirs::data_dir()
-                .ok_or_else(|| {
-                    Failure::new(
-                        exit::FAILURE,
-                        "cannot find a data folder for this user; set Q2GOOGLE_DATA_DIR",
-                    )
-                })?
-                .join("q2google"),
+        let data_dir = match data_dir {
+            Some(dir) => dir,
+            None => engine::config::data_dir(Holder::CommandLine)
+                .map_err(|e| Failure::new(exit::FAILURE, e.to_string()))?,
         };
         let client_id = std::env::var("Q2GOOGLE_GOOGLE_CLIENT_ID")
             .ok()
@@ -137,6 +147,12 @@ impl Context {
         Ok(Arc::new(SqliteStore::open(
             &self.data_dir.join("sessions.sqlite3"),
         )?))
+    }
+
+    /// The right to run a sync on the data folder, for as long as the guard lives; refused
+    /// (exit 2, naming the holder) while another q2google runs one there.
+    pub fn run_lock(&self) -> Result<RunLock, Failure> {
+        Ok(RunLock::acquire(&self.data_dir, Holder::CommandLine)?)
     }
 
     /// One HTTP core with the settings' budgets.

@@ -6,7 +6,8 @@ use engine::model::SessionStatus;
 pub const OK: i32 = 0;
 /// Failed files remain, or an unexpected error.
 pub const FAILURE: i32 = 1;
-/// Bad input (range, session id, corrupt or too-new database).
+/// Bad input (range, session id, corrupt or too-new database), or another sync already running
+/// on the data folder.
 pub const BAD_INPUT: i32 = 2;
 /// A login is needed.
 pub const LOGIN: i32 = 3;

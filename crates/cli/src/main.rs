@@ -1,8 +1,9 @@
 //! `q2google`: move a GoPro cloud capture-date range into Google Photos from a terminal.
 //!
 //! Commands: `sync`, `resume`, `sessions`, `show`, `login`, `logout`, `doctor`, `demo`. Exit
-//! codes: 0 done; 1 failed files remain or an unexpected error; 2 bad input; 3 a login is
-//! needed; 4 paused by Google's quota or full storage; 130 interrupted (resumable).
+//! codes: 0 done; 1 failed files remain or an unexpected error; 2 bad input (or another sync
+//! already running on the data folder); 3 a login is needed; 4 paused by Google's quota or full
+//! storage; 130 interrupted (resumable).
 
 mod args;
 mod commands;

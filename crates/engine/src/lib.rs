@@ -1,7 +1,9 @@
 //! The q2google engine: everything that moves media from the GoPro cloud to Google Photos,
 //! with no knowledge of Tauri or any UI.
 //!
-//! - [`config`]: base URLs of both clouds (real hosts by default, fakes by configuration).
+//! - [`config`]: base URLs of both clouds (real hosts by default, fakes by configuration) and
+//!   the data folder the app and the CLI share.
+//! - [`lock`]: [`RunLock`](lock::RunLock), one engine per data folder.
 //! - [`secret`]: redaction types for tokens and signed URLs.
 //! - [`http`]: the one HTTP core both clients share (retry policy, backoff, error shape).
 //! - [`auth`]: OAuth 2 with PKCE for Google and the access-token cache.
@@ -19,6 +21,7 @@ pub mod control;
 pub mod events;
 pub mod gopro;
 pub mod http;
+pub mod lock;
 pub mod metrics;
 pub mod model;
 pub mod orchestrator;

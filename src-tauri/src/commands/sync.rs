@@ -173,6 +173,10 @@ async fn launch(
         ));
     }
     let backend = ctx.backend();
+    // Held by the run task until the run ends: the CLI cannot start one meanwhile, and one the
+    // CLI has started is refused here with who runs it.
+    let mut lock = backend.run_lock()?;
+    lock.set_session(&id);
     let settings = ctx.settings().engine();
     let gopro = backend.gopro(&settings).await?;
     let photos = backend.photos(&settings).await?;
@@ -212,6 +216,8 @@ async fn launch(
         if let Err(err) = &result {
             tracing::error!(session = %task_id, error = %err, "the session could not run");
         }
+        // Released before the run handle clears, so a Start right after never finds it held.
+        drop(lock);
         let ctx = task_app.state::<AppCtx>();
         *ctx.run.lock().expect("run lock") = None;
         // Keep the backend (and demo clouds) alive for the whole run.

@@ -36,20 +36,9 @@ pub async fn run(args: DemoArgs) -> Result<i32, Failure> {
             Secret::new(google.refresh_token),
         ),
     ]);
-    let mut ctx = Context::with_tokens(Arc::new(tokens))?;
-    let url =
-        |s: String| url::Url::parse(&s).map_err(|e| Failure::new(exit::FAILURE, e.to_string()));
-    ctx.endpoints.gopro_api = url(clouds.gopro.api_url())?;
-    ctx.endpoints.gopro_login = url(clouds.gopro.login_url())?;
-    ctx.endpoints.photos_api = url(clouds.google.base_url())?;
-    ctx.endpoints.google_authorize = url(clouds.google.authorize_url())?;
-    ctx.endpoints.google_token = url(clouds.google.token_url())?;
-    ctx.google_client = Some(OAuthClient {
-        client_id: clouds.google.client_id(),
-        client_secret: Some(Secret::new(clouds.google.client_secret())),
-    });
+    // A temporary folder unless asked otherwise: the demo's sessions never mix with real ones.
     let _temp;
-    ctx.data_dir = match args.data_dir {
+    let data_dir = match args.data_dir {
         Some(dir) => dir,
         None => {
             let dir = tempfile::Builder::new()
@@ -66,12 +55,26 @@ pub async fn run(args: DemoArgs) -> Result<i32, Failure> {
             path
         }
     };
+    let mut ctx = Context::with_tokens(Arc::new(tokens), Some(data_dir))?;
+    let mut lock = ctx.run_lock()?;
+    let url =
+        |s: String| url::Url::parse(&s).map_err(|e| Failure::new(exit::FAILURE, e.to_string()));
+    ctx.endpoints.gopro_api = url(clouds.gopro.api_url())?;
+    ctx.endpoints.gopro_login = url(clouds.gopro.login_url())?;
+    ctx.endpoints.photos_api = url(clouds.google.base_url())?;
+    ctx.endpoints.google_authorize = url(clouds.google.authorize_url())?;
+    ctx.endpoints.google_token = url(clouds.google.token_url())?;
+    ctx.google_client = Some(OAuthClient {
+        client_id: clouds.google.client_id(),
+        client_secret: Some(Secret::new(clouds.google.client_secret())),
+    });
     if !args.json {
         eprintln!("Demo: a fake GoPro cloud ({}) and a fake Google Photos ({}) are running on this computer.", clouds.gopro.api_url(), clouds.google.base_url());
     }
     let from = chrono::NaiveDate::parse_from_str(DEMO_FROM, "%Y-%m-%d").expect("demo date");
     let to = chrono::NaiveDate::parse_from_str(DEMO_TO, "%Y-%m-%d").expect("demo date");
     let id = SessionId::generate(from, to, Utc::now());
+    lock.set_session(&id);
     let store = ctx.store()?;
     let gopro = ctx.gopro().await?;
     let photos = ctx.photos().await?;

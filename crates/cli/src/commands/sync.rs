@@ -21,12 +21,15 @@ use crate::output::{JsonLines, Terminal};
 pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
     let range = CaptureRange::parse(&args.from, &args.to)
         .map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?;
+    // Before the store is read: what it says may change under another run.
+    let mut lock = ctx.run_lock()?;
     let id = match &args.session_id {
         Some(id) => {
             SessionId::new(id.clone()).map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?
         }
         None => SessionId::generate(range.from(), range.to(), Utc::now()),
     };
+    lock.set_session(&id);
     let mut settings = ctx.settings.clone();
     if let Some(album) = args.album {
         settings.album_name_pattern = album;
@@ -60,6 +63,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
 
 /// `q2google resume`.
 pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
+    let mut lock = ctx.run_lock()?;
     let store = ctx.store()?;
     let id = match args.session_id {
         Some(id) => SessionId::new(id).map_err(|e| Failure::new(exit::BAD_INPUT, e.to_string()))?,
@@ -70,6 +74,7 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
             )
         })?,
     };
+    lock.set_session(&id);
     let session = store.load_session(&id)?.ok_or_else(|| {
         Failure::new(
             exit::BAD_INPUT,
@@ -99,6 +104,7 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
 }
 
 /// Runs one session to its end with progress, stopping cleanly on Ctrl-C; returns the exit code.
+/// The caller holds the data folder's [`RunLock`](engine::lock::RunLock) throughout.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_session(
     gopro: GoProClient,
