@@ -141,6 +141,27 @@ impl Backend {
         )
     }
 
+    /// The vault that lets an unfinished upload continue after a restart (its key lives in the
+    /// keyring). Without a usable keyring, uploads interrupted by a crash start again.
+    pub async fn upload_vault(&self) -> Option<engine::vault::UploadVault> {
+        if self.keyring_problem.is_some() {
+            return None;
+        }
+        let tokens = self.tokens.clone();
+        let vault = tokio::task::spawn_blocking(move || {
+            engine::vault::UploadVault::from_token_store(&*tokens)
+        })
+        .await;
+        match vault {
+            Ok(Ok(vault)) => Some(vault),
+            Ok(Err(err)) => {
+                tracing::warn!(%err, "no key for unfinished uploads; an interrupted file starts again");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
     /// A stored login value, read off the async threads (the keyring answers over IPC).
     pub async fn token(&self, account: Account) -> Result<Option<Secret>, CommandError> {
         let tokens = self.tokens.clone();

@@ -164,6 +164,24 @@ impl Context {
         )
     }
 
+    /// The vault that lets an unfinished upload continue after a restart (its key lives in the
+    /// keyring). Without a usable keyring, uploads interrupted by a crash start again.
+    pub async fn upload_vault(&self) -> Option<engine::vault::UploadVault> {
+        let tokens = self.tokens.clone();
+        let vault = tokio::task::spawn_blocking(move || {
+            engine::vault::UploadVault::from_token_store(&*tokens)
+        })
+        .await;
+        match vault {
+            Ok(Ok(vault)) => Some(vault),
+            Ok(Err(err)) => {
+                tracing::warn!(%err, "no key for unfinished uploads; an interrupted file starts again");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
     /// Reads a stored value (the keyring answers over IPC: off the async threads).
     pub async fn token(&self, account: Account) -> Result<Option<Secret>, Failure> {
         let tokens = self.tokens.clone();

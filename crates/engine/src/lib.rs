@@ -14,6 +14,7 @@
 //! - [`orchestrator`]: [`GoProToPhotosSync`](orchestrator::GoProToPhotosSync), running discovery → transfer → create.
 //! - [`store`]: the session store (SQLite on disk, in memory for tests).
 //! - [`tokens`]: where sign-in tokens are kept (OS keyring, memory, environment overrides).
+//! - [`vault`]: unfinished uploads' session URLs sealed for the session store.
 
 pub mod auth;
 pub mod config;
@@ -31,5 +32,6 @@ pub mod settings;
 mod stages;
 pub mod store;
 pub mod tokens;
+pub mod vault;
 
 pub use stages::{CreateBatchResult, Stop};

@@ -33,6 +33,26 @@ impl fmt::Display for Cloud {
     }
 }
 
+/// A file's unfinished resumable upload, as the session store keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredUpload {
+    /// The session URL sealed by the [`UploadVault`](crate::vault::UploadVault).
+    pub sealed_url: Vec<u8>,
+    /// The file's size when the upload started (a changed size means start again).
+    pub total: u64,
+    /// When the upload started.
+    pub started_at: DateTime<Utc>,
+}
+
+impl fmt::Debug for StoredUpload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredUpload")
+            .field("total", &self.total)
+            .field("started_at", &self.started_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A session id: 1–64 letters, digits, `.`, `_` or `-`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -277,6 +297,12 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    /// Whether the file's bytes no longer need an upload session: it has its upload token, is
+    /// being or was created, or is skipped.
+    pub fn has_token_or_is_final(&self) -> bool {
+        !matches!(self, ItemState::Discovered | ItemState::Failed { .. })
+    }
+
     /// The state's name as stored (`discovered`, `uploaded`, …).
     pub fn name(&self) -> &'static str {
         match self {

@@ -77,6 +77,7 @@ pub struct GoProToPhotosSync {
     settings: Settings,
     events: Arc<dyn EventSink>,
     control: SyncControl,
+    vault: Option<crate::vault::UploadVault>,
 }
 
 impl GoProToPhotosSync {
@@ -94,7 +95,16 @@ impl GoProToPhotosSync {
             settings: settings.normalized(),
             events: Arc::new(crate::events::NoEvents),
             control: SyncControl::new(),
+            vault: None,
         }
+    }
+
+    /// Keeps unfinished uploads' session URLs in the store, sealed by `vault`, so a run that
+    /// is killed, paused or rebooted mid-file continues it from the byte Google holds (without
+    /// a vault the file starts again).
+    pub fn with_upload_vault(mut self, vault: crate::vault::UploadVault) -> Self {
+        self.vault = Some(vault);
+        self
     }
 
     /// Sends events to `events`.
@@ -183,6 +193,7 @@ impl GoProToPhotosSync {
             bytes_moved: AtomicU64::new(0),
             resumed,
             network: Default::default(),
+            vault: self.vault.clone(),
         });
         run.emit(SyncEvent::SessionStarted {
             from: session.range_from,

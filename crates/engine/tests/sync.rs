@@ -875,3 +875,133 @@ async fn a_night_long_outage_is_waited_out_probing_about_once_a_minute() {
         "{probes_in_the_night} probes in 8 h"
     );
 }
+
+// ---------- resuming inside a file ----------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_a_1_gb_upload_at_90_percent_and_resuming_resends_at_most_one_chunk() {
+    const SIZE: u64 = 1_000_000_000;
+    let world = World::new(
+        GoProScenario::default().with_library(vec![Media::video(
+            "huge",
+            "GX010900.MP4",
+            at("2026-03-04T10:00:00Z"),
+            900,
+            SIZE,
+        )]),
+        GoogleScenario::default(),
+    );
+    // The key of unfinished uploads outlives the run (in the keyring, for a person).
+    let vault = engine::vault::UploadVault::ephemeral();
+    let engine = world
+        .engine(World::settings())
+        .with_upload_vault(vault.clone());
+    let control = engine.control().clone();
+    let id = SessionId::new("huge").unwrap();
+    let first = engine.sync_date_range(
+        day("2026-03-01"),
+        day("2026-03-31"),
+        &id,
+        None,
+        None,
+        StageHooks::default(),
+        None,
+    );
+    let pause = async {
+        for _ in 0..60_000 {
+            let reached = world.events.0.lock().unwrap().iter().any(|(_, e)| {
+                matches!(e, SyncEvent::ItemProgress { bytes_done, .. } if *bytes_done >= SIZE / 10 * 9)
+            });
+            if reached {
+                control.pause();
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        panic!("the upload never reached 90 %");
+    };
+    let (first, ()) = tokio::join!(first, pause);
+    assert_eq!(first.unwrap().session.status, SessionStatus::Paused);
+    let held = world.google.upload_sessions()[0].received;
+    assert!(held >= SIZE / 10 * 8, "Google holds {held} bytes");
+    let second = world
+        .engine(World::settings())
+        .with_upload_vault(vault)
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &id,
+            None,
+            None,
+            StageHooks::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.session.status, SessionStatus::Completed);
+    assert_eq!(second.counts.created, 1);
+    assert_eq!(
+        world.google.request_count(RequestKind::UploadStart),
+        1,
+        "the second run continued the first run's upload session"
+    );
+    let resent = world.google.upload_bytes_read() - SIZE;
+    eprintln!("paused at {held} of {SIZE} bytes; re-sent {resent} bytes");
+    assert!(resent <= 1024 * 1024, "re-sent {resent} bytes");
+    assert_eq!(
+        world.google.media_items()[0].sha256,
+        world.gopro.expected_sha256("huge", "source", None).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn without_the_key_an_unfinished_upload_starts_again_cleanly() {
+    // A run's vault key is gone (a new keyring): the sealed session cannot be opened, so the
+    // file starts a new upload session and is still created once.
+    let world = World::new(
+        GoProScenario::default().with_library(outage_library()[..1].to_vec()),
+        GoogleScenario::default(),
+    );
+    let engine = world
+        .engine(World::settings())
+        .with_upload_vault(engine::vault::UploadVault::ephemeral());
+    let control = engine.control().clone();
+    let id = SessionId::new("rekeyed").unwrap();
+    let first = engine.sync_date_range(
+        day("2026-03-01"),
+        day("2026-03-31"),
+        &id,
+        None,
+        None,
+        StageHooks::default(),
+        None,
+    );
+    let pause = async {
+        while world.google.upload_sessions().is_empty() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        control.pause();
+    };
+    let (first, ()) = tokio::join!(first, pause);
+    assert_eq!(first.unwrap().session.status, SessionStatus::Paused);
+    let second = world
+        .engine(World::settings())
+        .with_upload_vault(engine::vault::UploadVault::ephemeral())
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &id,
+            None,
+            None,
+            StageHooks::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.session.status, SessionStatus::Completed);
+    assert_eq!(world.google.request_count(RequestKind::UploadStart), 2);
+    assert_eq!(
+        world.google.items_by_description().values().sum::<usize>(),
+        1
+    );
+}

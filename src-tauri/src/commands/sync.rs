@@ -182,7 +182,11 @@ async fn launch(
     let photos = backend.photos(&settings).await?;
     let store: Arc<dyn SessionStore> = backend.store.clone();
     let sink = Arc::new(TauriSink::new(app.clone(), store.clone()));
-    let engine = GoProToPhotosSync::new(gopro, photos, store.clone(), settings).with_events(sink);
+    let mut engine =
+        GoProToPhotosSync::new(gopro, photos, store.clone(), settings).with_events(sink);
+    if let Some(vault) = backend.upload_vault().await {
+        engine = engine.with_upload_vault(vault);
+    }
     {
         let mut run = ctx.run.lock().expect("run lock");
         if run.is_some() {

@@ -81,6 +81,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, Failure> {
     let code = super::sync::run_session(
         gopro,
         photos,
+        ctx.upload_vault().await,
         store,
         ctx.settings.clone(),
         id,

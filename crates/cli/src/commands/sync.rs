@@ -50,6 +50,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
     run_session(
         gopro,
         photos,
+        ctx.upload_vault().await,
         store,
         settings,
         id,
@@ -92,6 +93,7 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
     run_session(
         gopro,
         photos,
+        ctx.upload_vault().await,
         store,
         ctx.settings.clone(),
         id,
@@ -109,6 +111,7 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
 pub async fn run_session(
     gopro: GoProClient,
     photos: PhotosClient,
+    vault: Option<engine::vault::UploadVault>,
     store: Arc<dyn SessionStore>,
     settings: Settings,
     id: SessionId,
@@ -122,7 +125,10 @@ pub async fn run_session(
     } else {
         Arc::new(Terminal::default())
     };
-    let engine = GoProToPhotosSync::new(gopro, photos, store, settings).with_events(events);
+    let mut engine = GoProToPhotosSync::new(gopro, photos, store, settings).with_events(events);
+    if let Some(vault) = vault {
+        engine = engine.with_upload_vault(vault);
+    }
     let control = engine.control().clone();
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();

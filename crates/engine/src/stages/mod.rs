@@ -111,6 +111,8 @@ pub(crate) struct Run {
     pub resumed: bool,
     /// Where tasks wait out a lost network.
     pub network: network::NetworkGate,
+    /// Seals unfinished uploads' session URLs for the store; `None` keeps them in memory only.
+    pub vault: Option<crate::vault::UploadVault>,
 }
 
 impl Run {

@@ -21,7 +21,7 @@ use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
 use crate::gopro::{GoProError, Original, SelectOptions};
-use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState};
+use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState, StoredUpload};
 use crate::photos::{
     PhotosError, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
 };
@@ -176,7 +176,7 @@ async fn move_file(
 ) -> Result<Option<Uploaded>, FileError> {
     let mut progress = FileProgress {
         started: false,
-        upload: None,
+        upload: stored_upload(run, &item.key),
         answered_failures: 0,
     };
     let mut unexplained = 0u32;
@@ -349,22 +349,27 @@ async fn upload_resumable(
 ) -> Result<crate::photos::UploadToken, FileError> {
     let google = run.photos.base_url().clone();
     loop {
-        let (session, offset) = match state.upload.take() {
+        let (session, offset) = match state.upload.take().filter(|s| s.total() == size) {
             Some(session) => match run
                 .photos
                 .upload_status(&session)
                 .await
                 .map_err(|e| photos_error(e, &google))
             {
-                Ok(SessionState::Active(held)) if held <= size => (session, held),
-                Ok(_) => (start(run, size, meta, &google).await?, 0),
+                Ok(SessionState::Active(held)) if held <= size => {
+                    if held > 0 {
+                        tracing::info!(file = %meta.file_name, held, "continuing the upload from the byte Google holds");
+                    }
+                    (session, held)
+                }
+                Ok(_) => (start(run, &source.key, size, meta, &google).await?, 0),
                 Err(err) => {
                     // Keep the session for the next try (the query is what failed).
                     state.upload = Some(session);
                     return Err(err);
                 }
             },
-            None => (start(run, size, meta, &google).await?, 0),
+            None => (start(run, &source.key, size, meta, &google).await?, 0),
         };
         progress(offset);
         state.upload = Some(session.clone());
@@ -406,16 +411,54 @@ async fn upload_resumable(
     }
 }
 
+/// Opens a new upload session and, with a vault, records it sealed, so a later run continues
+/// this file from the byte Google holds.
 async fn start(
     run: &Run,
+    key: &FileKey,
     size: u64,
     meta: &UploadMeta,
     google: &Url,
 ) -> Result<UploadSession, FileError> {
-    run.photos
+    let session = run
+        .photos
         .start_upload(size, meta)
         .await
-        .map_err(|e| photos_error(e, google))
+        .map_err(|e| photos_error(e, google))?;
+    if let Some(vault) = &run.vault {
+        let stored = StoredUpload {
+            sealed_url: vault.seal(session.url()),
+            total: size,
+            started_at: Utc::now(),
+        };
+        let id = run.session().id;
+        run.store
+            .save_upload(&id, key, &stored)
+            .map_err(|e| FileError::Stop(e.into()))?;
+    }
+    Ok(session)
+}
+
+/// The unfinished upload an earlier run recorded for `key`, if it can be opened.
+fn stored_upload(run: &Run, key: &FileKey) -> Option<UploadSession> {
+    let vault = run.vault.as_ref()?;
+    let id = run.session().id;
+    let stored = match run.store.load_upload(&id, key) {
+        Ok(stored) => stored?,
+        Err(err) => {
+            tracing::warn!(file = %key, %err, "could not read the file's unfinished upload");
+            return None;
+        }
+    };
+    match vault.open(&stored.sealed_url) {
+        Some(url) => Some(UploadSession::from_parts(url, stored.total)),
+        None => {
+            // Sealed under another key (a new keyring, another machine): start again.
+            tracing::info!(file = %key, "an unfinished upload could not be opened; starting it again");
+            let _ = run.store.clear_upload(&id, key);
+            None
+        }
+    }
 }
 
 /// What a Photos error means for the file: a stop, an outage to wait out, or its failure.

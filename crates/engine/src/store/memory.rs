@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{SessionStore, StateChange, StoreError};
 use crate::model::{
     DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
-    SessionStatus, SessionSummary, SkipReason,
+    SessionStatus, SessionSummary, SkipReason, StoredUpload,
 };
 
 /// The clock that stamps `updated_at` of the writes the trait does not give a time for.
@@ -38,6 +38,8 @@ struct State {
     sessions: BTreeMap<SessionId, Session>,
     /// Files created by any session: their Google media item id.
     ledger: HashMap<FileKey, String>,
+    /// Unfinished resumable uploads.
+    uploads: HashMap<(SessionId, FileKey), StoredUpload>,
 }
 
 struct Session {
@@ -173,7 +175,9 @@ impl SessionStore for MemoryStore {
     ) -> Result<usize, StoreError> {
         let now = (self.now)();
         let mut guard = self.state();
-        let State { sessions, ledger } = &mut *guard;
+        let State {
+            sessions, ledger, ..
+        } = &mut *guard;
         let s = sessions
             .get_mut(session)
             .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
@@ -216,7 +220,11 @@ impl SessionStore for MemoryStore {
     fn set_states(&self, session: &SessionId, changes: &[StateChange]) -> Result<(), StoreError> {
         let now = (self.now)();
         let mut guard = self.state();
-        let State { sessions, ledger } = &mut *guard;
+        let State {
+            sessions,
+            ledger,
+            uploads,
+        } = &mut *guard;
         let s = sessions
             .get_mut(session)
             .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
@@ -235,6 +243,9 @@ impl SessionStore for MemoryStore {
                 item.size = Some(size);
             }
             item.updated_at = now;
+            if change.state.has_token_or_is_final() {
+                uploads.remove(&(session.clone(), change.key.clone()));
+            }
             if let ItemState::Created { media_item_id, .. } = &change.state {
                 ledger.insert(change.key.clone(), media_item_id.clone());
             }
@@ -255,5 +266,38 @@ impl SessionStore for MemoryStore {
 
     fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError> {
         Ok(self.state().ledger.get(key).cloned())
+    }
+
+    fn save_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+        upload: &StoredUpload,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if !state.sessions.contains_key(session) {
+            return Err(StoreError::UnknownSession(session.to_string()));
+        }
+        state
+            .uploads
+            .insert((session.clone(), key.clone()), upload.clone());
+        Ok(())
+    }
+
+    fn load_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+    ) -> Result<Option<StoredUpload>, StoreError> {
+        Ok(self
+            .state()
+            .uploads
+            .get(&(session.clone(), key.clone()))
+            .cloned())
+    }
+
+    fn clear_upload(&self, session: &SessionId, key: &FileKey) -> Result<(), StoreError> {
+        self.state().uploads.remove(&(session.clone(), key.clone()));
+        Ok(())
     }
 }

@@ -15,7 +15,7 @@ pub use sqlite::SqliteStore;
 
 use crate::model::{
     DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
-    SessionSummary,
+    SessionSummary, StoredUpload,
 };
 
 /// Checkpoints of sessions and their files.
@@ -59,6 +59,25 @@ pub trait SessionStore: Send + Sync {
 
     /// The Google media item id of a file created by any session, if any.
     fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError>;
+
+    /// Records the file's unfinished resumable upload. [`set_states`](Self::set_states)
+    /// forgets it when the file gets its upload token (or is created or skipped).
+    fn save_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+        upload: &StoredUpload,
+    ) -> Result<(), StoreError>;
+
+    /// The file's unfinished resumable upload, if one is recorded.
+    fn load_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+    ) -> Result<Option<StoredUpload>, StoreError>;
+
+    /// Forgets the file's unfinished upload (its session is gone: the file starts again).
+    fn clear_upload(&self, session: &SessionId, key: &FileKey) -> Result<(), StoreError>;
 }
 
 /// One file's new state.

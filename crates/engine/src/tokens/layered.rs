@@ -15,6 +15,7 @@ pub struct EnvOverrides {
     gopro_token: Option<Secret>,
     gopro_user_id: Option<Secret>,
     google_refresh_token: Option<Secret>,
+    upload_key: Option<Secret>,
 }
 
 /// What the environment says about one account.
@@ -32,6 +33,9 @@ impl EnvOverrides {
     pub const GOPRO_USER_ID: &'static str = "Q2GOOGLE_GOPRO_USER_ID";
     /// The Google refresh token.
     pub const GOOGLE_REFRESH_TOKEN: &'static str = "Q2GOOGLE_GOOGLE_REFRESH_TOKEN";
+    /// The key of unfinished uploads (base64 of 32 bytes), for headless runs without a keyring
+    /// that must continue a file after a restart.
+    pub const UPLOAD_KEY: &'static str = "Q2GOOGLE_UPLOAD_KEY";
 
     /// Reads the variables from the process environment.
     pub fn from_env() -> Self {
@@ -50,6 +54,7 @@ impl EnvOverrides {
             gopro_token: read(Self::GOPRO_TOKEN),
             gopro_user_id: read(Self::GOPRO_USER_ID),
             google_refresh_token: read(Self::GOOGLE_REFRESH_TOKEN),
+            upload_key: read(Self::UPLOAD_KEY),
         }
     }
 
@@ -77,6 +82,10 @@ impl EnvOverrides {
             },
             // Given by Q2GOOGLE_GOOGLE_CLIENT_SECRET to whoever builds the OAuth client.
             Account::GoogleClientSecret => Override::No,
+            Account::UploadSessionKey => match &self.upload_key {
+                Some(key) => Override::Yes(Some(key.clone())),
+                None => Override::No,
+            },
         }
     }
 

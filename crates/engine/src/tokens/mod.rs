@@ -34,15 +34,19 @@ pub enum Account {
     /// The secret of a person's own Google Cloud OAuth client (Google calls desktop client
     /// secrets not confidential; it is kept in the keyring anyway, beside the token it unlocks).
     GoogleClientSecret,
+    /// The random key that seals unfinished uploads' session URLs in the session database (a
+    /// session URL lets anyone add bytes to the upload, so it is never stored in the clear).
+    UploadSessionKey,
 }
 
 impl Account {
     /// Every account, in a fixed order.
-    pub const ALL: [Account; 4] = [
+    pub const ALL: [Account; 5] = [
         Account::GoProAccessToken,
         Account::GoProUserId,
         Account::GoogleRefreshToken,
         Account::GoogleClientSecret,
+        Account::UploadSessionKey,
     ];
 
     /// The stable name the value is stored under (the keyring entry's user name).
@@ -52,6 +56,7 @@ impl Account {
             Account::GoProUserId => "gopro-user-id",
             Account::GoogleRefreshToken => "google-refresh-token",
             Account::GoogleClientSecret => "google-client-secret",
+            Account::UploadSessionKey => "upload-session-key",
         }
     }
 
@@ -62,6 +67,7 @@ impl Account {
             Account::GoProUserId => "GoPro user id",
             Account::GoogleRefreshToken => "Google refresh token",
             Account::GoogleClientSecret => "Google client secret",
+            Account::UploadSessionKey => "key of unfinished uploads",
         }
     }
 }

@@ -357,6 +357,14 @@ impl FakeGoogle {
             .collect()
     }
 
+    /// Upload body bytes read off the network so far (raw and resumable, including bytes a
+    /// dropped request sent that were not kept): what a client's re-sending costs.
+    pub fn upload_bytes_read(&self) -> u64 {
+        self.shared
+            .upload_bytes_read
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// How many requests of `kind` arrived (rejected ones included).
     pub fn request_count(&self, kind: RequestKind) -> u64 {
         self.shared.lock().counts.get(&kind).copied().unwrap_or(0)

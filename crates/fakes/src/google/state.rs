@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub(crate) batch_in_flight: AtomicBool,
     /// The uplink every upload body shares (`upload_shared_bytes_per_sec`).
     pub(crate) uplink: Arc<SharedLink>,
+    /// Upload body bytes read off the network, raw and resumable, kept or not.
+    pub(crate) upload_bytes_read: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -41,6 +43,7 @@ impl Shared {
             inner: Mutex::new(Inner::new(scenario, now)),
             batch_in_flight: AtomicBool::new(false),
             uplink: Arc::default(),
+            upload_bytes_read: Default::default(),
         }
     }
 

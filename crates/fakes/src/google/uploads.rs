@@ -103,6 +103,9 @@ async fn read_body(
         let Ok(mut chunk) = item else {
             return (read, ReadEnd::ClientGone);
         };
+        shared
+            .upload_bytes_read
+            .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
         if let Some(f) = fault {
             let left = f.after_bytes.saturating_sub(read);
             if (chunk.len() as u64) >= left {

@@ -8,14 +8,17 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{items, ledger, sessions, Fault};
+use super::{items, ledger, sessions, uploads, Fault};
 use crate::store::StoreError;
 
 /// `application_id` of a q2google database: the ASCII bytes `Q2GP`.
 pub(super) const APPLICATION_ID: i32 = 0x5132_4750;
 
 /// Each step's SQL, in order; step `n` (1-based) brings the schema to version `n`.
-const STEPS: &[&[&str]] = &[&[sessions::SCHEMA_V1, items::SCHEMA_V1, ledger::SCHEMA_V1]];
+const STEPS: &[&[&str]] = &[
+    &[sessions::SCHEMA_V1, items::SCHEMA_V1, ledger::SCHEMA_V1],
+    &[uploads::SCHEMA_V2],
+];
 
 /// The schema version this build writes and the newest it can read.
 pub(super) const SCHEMA_VERSION: i64 = STEPS.len() as i64;

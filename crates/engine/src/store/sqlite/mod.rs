@@ -20,6 +20,7 @@ mod items;
 mod ledger;
 mod migrations;
 mod sessions;
+mod uploads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -31,6 +32,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use super::{SessionStore, StateChange, StoreError};
 use crate::model::{
     DiscoveredItem, FileKey, ItemCounts, ItemRecord, SessionId, SessionRecord, SessionSummary,
+    StoredUpload,
 };
 
 /// How long a write waits for another connection's lock before giving up with
@@ -314,6 +316,9 @@ impl SessionStore for SqliteStore {
                     );
                     continue;
                 }
+                if change.state.has_token_or_is_final() {
+                    uploads::clear(tx, session, &change.key)?;
+                }
                 if let crate::model::ItemState::Created {
                     media_item_id,
                     product_url,
@@ -352,5 +357,29 @@ impl SessionStore for SqliteStore {
 
     fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError> {
         self.read(|tx| Ok(ledger::lookup(tx, key)?))
+    }
+
+    fn save_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+        upload: &StoredUpload,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            require_session(tx, session)?;
+            Ok(uploads::save(tx, session, key, upload)?)
+        })
+    }
+
+    fn load_upload(
+        &self,
+        session: &SessionId,
+        key: &FileKey,
+    ) -> Result<Option<StoredUpload>, StoreError> {
+        self.read(|tx| Ok(uploads::load(tx, session, key)?))
+    }
+
+    fn clear_upload(&self, session: &SessionId, key: &FileKey) -> Result<(), StoreError> {
+        self.write(|tx| Ok(uploads::clear(tx, session, key)?))
     }
 }
