@@ -729,7 +729,42 @@ fn uses_wal_and_marks_the_file_as_ours() {
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(app, 0x5132_4750);
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
+}
+
+#[test]
+fn a_version_1_database_gains_the_uploads_table_and_keeps_its_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sessions.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .create_session(&session("kept", chrono::Utc::now()))
+            .unwrap();
+    }
+    {
+        // What a build of schema version 1 left behind.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE uploads; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let id = SessionId::new("kept").unwrap();
+    assert!(store.load_session(&id).unwrap().is_some());
+    let key = engine::model::FileKey {
+        media_id: "m".into(),
+        item_number: 1,
+        label: "source".into(),
+    };
+    let upload = engine::model::StoredUpload {
+        sealed_url: vec![1, 2, 3],
+        total: 42,
+        started_at: chrono::Utc::now(),
+    };
+    store.save_upload(&id, &key, &upload).unwrap();
+    assert_eq!(store.load_upload(&id, &key).unwrap().unwrap().total, 42);
+    store.clear_upload(&id, &key).unwrap();
+    assert!(store.load_upload(&id, &key).unwrap().is_none());
 }
 
 #[test]
@@ -790,7 +825,7 @@ fn newer_schema_is_too_new_and_left_alone() {
     match SqliteStore::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
-        }) => assert_eq!((found, supported), (99, 1)),
+        }) => assert_eq!((found, supported), (99, 2)),
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
