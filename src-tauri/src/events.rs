@@ -97,6 +97,14 @@ impl TauriSink {
         }
     }
 
+    /// Forgets a file that reached a state it will not leave in this run, so the maps stay as
+    /// small as the files in flight (a 100 k-file run must not grow them).
+    fn forget(&self, key: &engine::model::FileKey) {
+        let key = key.to_string();
+        self.names.lock().expect("names lock").remove(&key);
+        self.last_item.lock().expect("item throttle").remove(&key);
+    }
+
     fn send_item(&self, session: &SessionId, item: ItemView, throttle: bool) {
         if throttle {
             let mut last = self.last_item.lock().expect("item throttle");
@@ -213,6 +221,7 @@ impl EventSink for TauriSink {
                 let mut item = self.item(&key, Some(&filename), ItemState::Created);
                 item.google_url = product_url;
                 self.send_item(session, item, false);
+                self.forget(&key);
                 self.send_session(session, false);
             }
             SyncEvent::ItemSkipped {
@@ -223,6 +232,7 @@ impl EventSink for TauriSink {
                 let mut item = self.item(&key, Some(&filename), ItemState::Skipped);
                 item.reason = Some(reason);
                 self.send_item(session, item, false);
+                self.forget(&key);
             }
             SyncEvent::ItemFailed {
                 key,
@@ -232,6 +242,7 @@ impl EventSink for TauriSink {
                 let mut item = self.item(&key, Some(&filename), ItemState::Failed);
                 item.reason = Some(reason);
                 self.send_item(session, item, false);
+                self.forget(&key);
             }
             SyncEvent::WaitingForNetwork { cloud, since } => {
                 let _ = self.app.emit(

@@ -52,7 +52,9 @@ pub struct SyncOutcome {
     pub session: SessionRecord,
     /// Files by state.
     pub counts: ItemCounts,
-    /// This run's `batchCreate` results, in batch order.
+    /// This run's `batchCreate` results, in batch order: the most recent 40 batches (2,000
+    /// files; the original design returned all, which a 100 k-file run cannot hold in memory —
+    /// every file's outcome is in the store).
     pub responses: Vec<CreateBatchResult>,
     /// Bytes moved in this run.
     pub bytes: u64,
@@ -187,8 +189,9 @@ impl GoProToPhotosSync {
             events: self.events.clone(),
             metrics: transfer_metrics.unwrap_or_default(),
             control: self.control.clone(),
-            urls: Mutex::new(Default::default()),
+            urls: Default::default(),
             stop: Mutex::new(None),
+            stop_raised: tokio::sync::watch::channel(false).0,
             responses: Mutex::new(Vec::new()),
             bytes_moved: AtomicU64::new(0),
             resumed,
@@ -239,7 +242,11 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
             return Err(stop);
         }
     };
-    let (tx, rx) = mpsc::channel(256);
+    // The transfer runs at most one create batch ahead of the creates: upload tokens do not
+    // age in a queue, and a stop found by a create (full storage) costs at most a batch of
+    // uploads made for nothing.
+    let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
+    let (tx, rx) = mpsc::channel(ahead);
     let creator = tokio::spawn(create::run(run.clone(), rx, pending));
     let transferred = transfer::run(run, work, tx).await;
     run.metrics.set_wall(transfer_started.elapsed());
@@ -257,7 +264,11 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
                         .into_iter()
                         .filter(|i| matches!(i.state, ItemState::Discovered))
                         .collect();
-                    let (tx, rx) = mpsc::channel(256);
+                    // The transfer runs at most one create batch ahead of the creates: upload tokens do not
+    // age in a queue, and a stop found by a create (full storage) costs at most a batch of
+    // uploads made for nothing.
+    let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
+    let (tx, rx) = mpsc::channel(ahead);
                     let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
                     let again = transfer::run(run, work, tx).await;
                     created = join(creator).await;

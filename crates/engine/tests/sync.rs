@@ -1005,3 +1005,127 @@ async fn without_the_key_an_unfinished_upload_starts_again_cleanly() {
         1
     );
 }
+
+// ---------- a stop stops everything; the ledger is checked late ----------
+
+/// `n` photos of 50 kB over March 2026.
+fn photos(n: u64) -> Vec<Media> {
+    (0..n)
+        .map(|i| {
+            Media::photo(
+                &format!("ph{i}"),
+                &format!("GOPR{:04}.JPG", 2000 + i),
+                at(&format!(
+                    "2026-03-{:02}T{:02}:{:02}:00Z",
+                    1 + i % 28,
+                    8 + i % 12,
+                    i % 60
+                )),
+                5000 + i,
+                50_000,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_storage_found_by_a_create_stops_the_transfer_within_a_batch() {
+    // Room for 20 of 200 photos; creates go in batches of 20.
+    let world = World::new(
+        GoProScenario::default().with_library(photos(200)),
+        GoogleScenario {
+            storage_quota_bytes: Some(20 * 50_000),
+            ..GoogleScenario::default()
+        },
+    );
+    let settings = Settings {
+        photos_library_batch_size: 20,
+        ..World::settings()
+    };
+    let first = world.sync_with("full", settings.clone()).await;
+    assert_eq!(first.session.status, SessionStatus::Paused);
+    assert!(
+        first
+            .session
+            .status_reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("storage is full"),
+        "the first cause is shown: {:?}",
+        first.session.status_reason
+    );
+    let uploads = world.google.request_count(RequestKind::UploadRaw);
+    eprintln!("{uploads} uploads before the pause");
+    assert!(uploads <= 80, "{uploads} uploads before the pause");
+    assert_eq!(first.counts.created, 20);
+    // Space is freed: the resume finishes, nothing twice.
+    world
+        .google
+        .update_scenario(|s| s.storage_quota_bytes = None);
+    let second = world.sync_with("full", settings).await;
+    assert_eq!(second.session.status, SessionStatus::Completed);
+    let counts = world.google.items_by_description();
+    assert_eq!(counts.len(), 200);
+    assert!(counts.values().all(|n| *n == 1), "nothing twice");
+}
+
+#[tokio::test]
+async fn a_paused_session_resumed_after_an_overlapping_one_does_not_move_the_overlap_again() {
+    let world = World::new(
+        GoProScenario::default().with_library(photos(40)),
+        GoogleScenario::default(),
+    );
+    // "All of March" is discovered, then paused before anything moves.
+    let engine = world.engine(World::settings());
+    let control = engine.control().clone();
+    let on_start = move |stage: Stage| {
+        if stage == Stage::Transfer {
+            control.pause();
+        }
+    };
+    let hooks = StageHooks {
+        on_stage_start: Some(&on_start),
+        on_stage_complete: None,
+    };
+    let all = SessionId::new("all").unwrap();
+    let paused = engine
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &all,
+            None,
+            None,
+            hooks,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(paused.session.status, SessionStatus::Paused);
+    // "The first half" moves meanwhile.
+    let half = world
+        .engine(World::settings())
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-14"),
+            &SessionId::new("half").unwrap(),
+            None,
+            None,
+            StageHooks::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(half.session.status, SessionStatus::Completed);
+    let moved_by_half = half.counts.created;
+    assert!(moved_by_half > 0);
+    // Resuming "all" moves only the rest.
+    let resumed = world.sync("all").await;
+    assert_eq!(resumed.session.status, SessionStatus::Completed);
+    assert_eq!(resumed.counts.skipped, moved_by_half);
+    let counts = world.google.items_by_description();
+    assert_eq!(counts.len(), 40);
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "nothing twice: {counts:?}"
+    );
+}

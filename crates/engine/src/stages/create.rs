@@ -32,9 +32,23 @@ pub(crate) struct CreateReport {
     pub reupload: usize,
 }
 
-/// Creates `pending` and everything arriving on `incoming` until it closes.
+/// Creates `pending` and everything arriving on `incoming` until it closes. A stop met here
+/// (full storage, a login, the album) is raised for the whole run at once, so the transfer does
+/// not upload the rest of the library for nothing.
 pub(crate) async fn run(
     run: Arc<Run>,
+    incoming: mpsc::Receiver<Uploaded>,
+    pending: Vec<Uploaded>,
+) -> Result<CreateReport, Stop> {
+    let result = create_all(&run, incoming, pending).await;
+    if let Err(stop) = &result {
+        run.set_stop(stop.clone());
+    }
+    result
+}
+
+async fn create_all(
+    run: &Arc<Run>,
     mut incoming: mpsc::Receiver<Uploaded>,
     pending: Vec<Uploaded>,
 ) -> Result<CreateReport, Stop> {
@@ -77,7 +91,7 @@ pub(crate) async fn run(
         }
         let take = queue.len().min(batch_size);
         let batch: Vec<(Uploaded, u32)> = queue.drain(..take).collect();
-        let outcome = send_batch(&run, batch, &mut report).await?;
+        let outcome = send_batch(run, batch, &mut report).await?;
         queue.extend(outcome);
     }
     match run.stopping() {
@@ -99,6 +113,14 @@ async fn send_batch(
         .into_iter()
         .partition(|(u, _)| Utc::now() - u.uploaded_at > max_age);
     reset_for_upload(run, stale.iter().map(|(u, _)| u), report)?;
+    // A file another session created meanwhile is not created again.
+    let mut fresh = Vec::with_capacity(batch.len());
+    for (u, attempts) in batch {
+        if !super::transfer::already_moved(run, &u.key, &u.filename)? {
+            fresh.push((u, attempts));
+        }
+    }
+    let batch = fresh;
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -173,10 +195,11 @@ async fn send_batch(
                     },
                 }
             }
-            run.responses
-                .lock()
-                .expect("responses lock")
-                .push(CreateBatchResult { items: recorded });
+            let mut responses = run.responses.lock().expect("responses lock");
+            if responses.len() >= super::KEPT_CREATE_BATCHES {
+                responses.remove(0);
+            }
+            responses.push(CreateBatchResult { items: recorded });
             Ok(again)
         }
         Err(PhotosError::OutcomeUnknown(why)) => {

@@ -6,8 +6,6 @@
 //! frames into files and to know which are skipped and why; the signed URLs are kept in memory
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
 
-use std::time::Instant;
-
 use futures_util::StreamExt;
 
 use super::network::{NetworkGate, Waited};
@@ -173,7 +171,6 @@ async fn expand(
             Err(err) => return Err(discovery_stop(&err)),
         }
     };
-    let now = Instant::now();
     let mut out = Vec::new();
     for choice in select_originals(&medium, &info, options) {
         match choice {
@@ -186,10 +183,7 @@ async fn expand(
                     size: None,
                     skip: None,
                 });
-                run.urls
-                    .lock()
-                    .expect("url cache")
-                    .insert(original.key.clone(), (original, now));
+                run.urls.put(original);
             }
             Choice::Skip {
                 key,

@@ -79,6 +79,42 @@ impl From<StoreError> for Stop {
     }
 }
 
+/// Signed URLs discovery resolved, kept for the transfer while young; bounded, so a 100 k-file
+/// library does not hold 100 k URLs (files beyond the bound resolve theirs when they move).
+#[derive(Default)]
+pub(crate) struct UrlCache {
+    entries: Mutex<HashMap<FileKey, (Original, Instant)>>,
+}
+
+impl UrlCache {
+    /// Entries kept at most.
+    const CAPACITY: usize = 2_000;
+    /// Signed URLs resolved less than this long ago are used as they are (they live ~1 h).
+    const FRESH: std::time::Duration = std::time::Duration::from_secs(45 * 60);
+
+    /// Keeps `original` unless the cache is full of young entries.
+    pub fn put(&self, original: Original) {
+        let mut entries = self.entries.lock().expect("url cache");
+        if entries.len() >= Self::CAPACITY {
+            entries.retain(|_, (_, at)| at.elapsed() < Self::FRESH);
+            if entries.len() >= Self::CAPACITY {
+                return;
+            }
+        }
+        entries.insert(original.key.clone(), (original, Instant::now()));
+    }
+
+    /// The original for `key` if one is kept and young; it leaves the cache.
+    pub fn take(&self, key: &FileKey) -> Option<Original> {
+        let (original, at) = self.entries.lock().expect("url cache").remove(key)?;
+        (at.elapsed() < Self::FRESH).then_some(original)
+    }
+}
+
+/// Create results a run keeps for its hooks and outcome: the most recent batches only, so memory
+/// stays flat over a 100 k-file run (40 batches: 2,000 files).
+pub(crate) const KEPT_CREATE_BATCHES: usize = 40;
+
 /// One created batch of this run: each file with Google's answer for it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateBatchResult {
@@ -100,9 +136,11 @@ pub(crate) struct Run {
     pub metrics: Arc<TransferMetrics>,
     pub control: SyncControl,
     /// Originals resolved by discovery, with when: signed URLs are reused while young.
-    pub urls: Mutex<HashMap<FileKey, (Original, Instant)>>,
+    pub urls: UrlCache,
     /// The first reason to stop, once one happened.
     pub stop: Mutex<Option<Stop>>,
+    /// Turns true when a stop is raised, so every stage stops at once, not at its next check.
+    pub stop_raised: tokio::sync::watch::Sender<bool>,
     /// This run's create results, in batch order.
     pub responses: Mutex<Vec<CreateBatchResult>>,
     /// Bytes moved in this run.
@@ -127,9 +165,22 @@ impl Run {
 
     /// Records the first stop reason; later ones are kept only if none was set.
     pub fn set_stop(&self, stop: Stop) {
-        let mut slot = self.stop.lock().expect("stop lock");
-        if slot.is_none() {
-            *slot = Some(stop);
+        {
+            let mut slot = self.stop.lock().expect("stop lock");
+            if slot.is_none() {
+                *slot = Some(stop);
+            }
+        }
+        self.stop_raised.send_replace(true);
+    }
+
+    /// Resolves when the run must stop: a pause or cancel was asked, or a stage raised a stop
+    /// (full storage found by the create stage stops the transfer too).
+    pub async fn halted(&self) {
+        let mut raised = self.stop_raised.subscribe();
+        tokio::select! {
+            _ = self.control.stopped() => {}
+            _ = raised.wait_for(|raised| *raised) => {}
         }
     }
 

@@ -28,9 +28,6 @@ use crate::photos::{
 use crate::secret::SignedUrl;
 use crate::store::StateChange;
 
-/// Signed URLs resolved less than this long ago are used as they are.
-const URL_FRESH: Duration = Duration::from_secs(45 * 60);
-
 /// A file whose bytes are in Google, ready to be created.
 #[derive(Clone, Debug)]
 pub(crate) struct Uploaded {
@@ -52,14 +49,22 @@ pub(crate) async fn run(
         .bandwidth_cap_bytes_per_sec
         .map(|bps| Arc::new(RateLimiter::new(bps)));
     let mut tasks = JoinSet::new();
-    let stop_signal = run.control.clone();
     for item in work {
         let permit = tokio::select! {
             permit = limit.clone().acquire_owned() => permit.expect("semaphore open"),
-            _ = stop_signal.stopped() => break,
+            _ = run.halted() => break,
         };
         if run.stopping().is_some() {
             break;
+        }
+        // Another session may have moved this file since it was discovered here.
+        match already_moved(run, &item.key, &item.filename) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(stop) => {
+                run.set_stop(stop);
+                break;
+            }
         }
         let task_run = run.clone();
         let created = created.clone();
@@ -75,8 +80,9 @@ pub(crate) async fn run(
             };
             let outcome = tokio::select! {
                 outcome = move_file(&run, item, limiter) => outcome,
-                // Abandon the transfer: nothing of it was recorded, so nothing is lost.
-                _ = run.control.stopped() => return,
+                // Abandon the transfer: its upload session is recorded, so the next run
+                // continues it from the byte Google holds; nothing is lost.
+                _ = run.halted() => return,
             };
             match outcome {
                 Ok(Some(uploaded)) => {
@@ -116,6 +122,31 @@ pub(crate) async fn run(
         Some(stop) => Err(stop),
         None => Ok(()),
     }
+}
+
+/// Whether the ledger says another session already created this file; if so it is recorded as
+/// skipped (already in Google Photos). Checked when a file is about to move and again before
+/// its create, not only at discovery: a paused session resumed after an overlapping one ran
+/// must not move the overlap again.
+pub(crate) fn already_moved(run: &Run, key: &FileKey, filename: &str) -> Result<bool, Stop> {
+    if run.store.ledger_lookup(key)?.is_none() {
+        return Ok(false);
+    }
+    let reason = crate::model::SkipReason::AlreadyInGooglePhotos;
+    run.set_states(&[StateChange {
+        key: key.clone(),
+        state: ItemState::Skipped {
+            reason: reason.clone(),
+        },
+        size: None,
+    }])?;
+    run.metrics.file_done();
+    run.emit(SyncEvent::ItemSkipped {
+        key: key.clone(),
+        filename: filename.to_string(),
+        reason: reason.message(),
+    });
+    Ok(true)
 }
 
 pub(crate) fn record_failure(
@@ -515,10 +546,8 @@ impl Drop for InFlight<'_> {
 
 /// The original for `key`: from discovery's cache while its URL is young, else resolved anew.
 async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
-    if let Some((original, at)) = run.urls.lock().expect("url cache").get(key) {
-        if at.elapsed() < URL_FRESH {
-            return Ok(original.clone());
-        }
+    if let Some(original) = run.urls.take(key) {
+        return Ok(original);
     }
     let info = run
         .gopro
@@ -541,17 +570,15 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
         include_raw: true,
         include_joined_video: true,
     };
-    let now = Instant::now();
     let mut found = None;
     for choice in crate::gopro::select::select_originals(&medium, &info, options) {
         if let crate::gopro::Choice::Transfer(original) = choice {
             if &original.key == key {
-                found = Some(original.clone());
+                found = Some(original);
+            } else {
+                // The medium's other files (chapters, frames) move soon: keep their URLs.
+                run.urls.put(original);
             }
-            run.urls
-                .lock()
-                .expect("url cache")
-                .insert(original.key.clone(), (original, now));
         }
     }
     found.ok_or_else(|| FileError::Failed {
