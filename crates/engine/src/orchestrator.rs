@@ -265,10 +265,10 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
                         .filter(|i| matches!(i.state, ItemState::Discovered))
                         .collect();
                     // The transfer runs at most one create batch ahead of the creates: upload tokens do not
-    // age in a queue, and a stop found by a create (full storage) costs at most a batch of
-    // uploads made for nothing.
-    let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
-    let (tx, rx) = mpsc::channel(ahead);
+                    // age in a queue, and a stop found by a create (full storage) costs at most a batch of
+                    // uploads made for nothing.
+                    let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
+                    let (tx, rx) = mpsc::channel(ahead);
                     let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
                     let again = transfer::run(run, work, tx).await;
                     created = join(creator).await;

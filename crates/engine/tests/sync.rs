@@ -1129,3 +1129,76 @@ async fn a_paused_session_resumed_after_an_overlapping_one_does_not_move_the_ove
         "nothing twice: {counts:?}"
     );
 }
+
+#[tokio::test]
+async fn a_stored_upload_session_on_a_server_that_is_gone_starts_the_file_again() {
+    // The demo clouds of an earlier app run are gone: the sealed session URL points at a port
+    // nobody listens on, while Google itself answers. The file starts a new session.
+    let world = World::new(
+        GoProScenario::default().with_library(outage_library()[..1].to_vec()),
+        GoogleScenario::default(),
+    );
+    let vault = engine::vault::UploadVault::ephemeral();
+    let engine = world
+        .engine(World::settings())
+        .with_upload_vault(vault.clone());
+    let control = engine.control().clone();
+    let on_start = move |stage: Stage| {
+        if stage == Stage::Transfer {
+            control.pause();
+        }
+    };
+    let hooks = StageHooks {
+        on_stage_start: Some(&on_start),
+        on_stage_complete: None,
+    };
+    let id = SessionId::new("gone").unwrap();
+    let paused = engine
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &id,
+            None,
+            None,
+            hooks,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(paused.session.status, SessionStatus::Paused);
+    let key = world.store.items(&id).unwrap()[0].key.clone();
+    let dead = engine::secret::SignedUrl::parse(
+        "http://127.0.0.1:1/v1/uploads?upload_id=gone&upload_protocol=resumable",
+    )
+    .unwrap();
+    world
+        .store
+        .save_upload(
+            &id,
+            &key,
+            &engine::model::StoredUpload {
+                sealed_url: vault.seal(&dead),
+                total: 40_000_000,
+                started_at: Utc::now(),
+            },
+        )
+        .unwrap();
+    let resumed = world
+        .engine(World::settings())
+        .with_upload_vault(vault)
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &id,
+            None,
+            None,
+            StageHooks::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(resumed.session.status, SessionStatus::Completed);
+    assert_eq!((resumed.counts.created, resumed.counts.failed), (1, 0));
+    assert_eq!(world.google.request_count(RequestKind::UploadStart), 1);
+    assert!(world.store.load_upload(&id, &key).unwrap().is_none());
+}

@@ -210,9 +210,10 @@ impl HttpCore {
                 }
             };
             let elapsed = started.elapsed();
-            // Two stalls in a row: the network is down, not slow. The caller waits for it
-            // (probing cheaply) rather than spending more stall timeouts here.
-            if error.is_timeout() && attempt >= 2 {
+            // Two network failures in a row (refused, unreachable, stalled): the network is down,
+            // not flaky. The caller waits for it (probing cheaply, see the sync's network gate)
+            // rather than spending the retry budget here.
+            if error.is_transport() && attempt >= 2 {
                 return Err(error);
             }
             let wait = self

@@ -228,6 +228,12 @@ async fn move_file(
                     Waited::Restored => unexplained = 0,
                     Waited::WasReachable => {
                         unexplained += 1;
+                        if unexplained >= 2 && progress.upload.take().is_some() {
+                            // Google answers, yet this file's upload session keeps failing on
+                            // the network (a session of a server that is gone): start anew.
+                            tracing::info!(file = %item.key, "the upload session cannot be reached; starting the file again");
+                            let _ = run.store.clear_upload(&run.session().id, &item.key);
+                        }
                         if unexplained >= NetworkGate::MAX_UNEXPLAINED {
                             return Err(FileError::Failed {
                                 class: match cloud {
