@@ -119,11 +119,20 @@ export async function startDriver(home) {
 
 /** A WebDriver session: tauri-driver starts the app with `args`. */
 export async function openApp(driver, { args = ["--demo"] } = {}) {
-  try {
-    return await newSession(driver, args);
-  } catch (e) {
-    e.message += `\n--- tauri-driver output (last lines) ---\n${driver.log.join("").split("\n").slice(-40).join("\n")}`;
-    throw e;
+  // tauri-driver listens before its native WebKitWebDriver does; on a loaded machine the first
+  // session request can meet a native driver not yet listening (no app was started then).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await newSession(driver, args);
+    } catch (e) {
+      const notYet = /UND_ERR_SOCKET|ECONNREFUSED/.test(String(e?.message)) && driver.log.join("").includes("tcp connect error");
+      if (notYet && attempt < 5) {
+        await sleep(1000 * attempt);
+        continue;
+      }
+      e.message += `\n--- tauri-driver output (last lines) ---\n${driver.log.join("").split("\n").slice(-40).join("\n")}`;
+      throw e;
+    }
   }
 }
 
