@@ -169,6 +169,7 @@ impl EventSink for TauriSink {
                     Some((session.to_string(), pending()));
                 self.send_session(session, true);
             }
+            SyncEvent::Destination { .. } => self.send_session(session, false),
             SyncEvent::StageStarted { stage } => {
                 self.set_stage(session, stage.into(), StageState::Running)
             }
@@ -277,17 +278,22 @@ impl EventSink for TauriSink {
             }
             SyncEvent::SessionFinished {
                 status,
+                login,
                 reason,
                 counts,
                 ..
             } => {
-                if status == EngineStatus::NeedsLogin {
-                    let cloud = if reason.as_deref().unwrap_or_default().contains("GoPro") {
-                        Cloud::Gopro
-                    } else {
-                        Cloud::Google
-                    };
+                let login: Option<Cloud> = login.map(Into::into);
+                if let Some(cloud) = login {
                     self.ctx().set_problem(cloud, reason.clone());
+                    // Goes on by itself once this login succeeds (`commands::auth`).
+                    *self.ctx().awaiting_login.lock().expect("awaiting lock") =
+                        Some((cloud, session.clone()));
+                    if cloud == Cloud::Gopro {
+                        // One window to sign in again in; with GoPro's web session kept, it
+                        // may not even ask for the password.
+                        crate::commands::auth::open_gopro_login_soon(&self.app);
+                    }
                 }
                 *self.ctx().stages.lock().expect("stages lock") = None;
                 self.send_session(session, true);
@@ -297,6 +303,20 @@ impl EventSink for TauriSink {
                         format!(
                             "{} files moved, {} skipped.",
                             counts.created, counts.skipped
+                        ),
+                    ),
+                    _ if login == Some(Cloud::Gopro) => (
+                        "GoPro asks you to sign in again".to_string(),
+                        "The GoPro sign-in window is open. Sign in there and the move goes on \
+                         by itself."
+                            .to_string(),
+                    ),
+                    _ if login == Some(Cloud::Google) => (
+                        "Google asks you to sign in again".to_string(),
+                        format!(
+                            "{} Click Sign in to Google in q2google; the move goes on by itself \
+                             after.",
+                            reason.unwrap_or_default()
                         ),
                     ),
                     _ => (

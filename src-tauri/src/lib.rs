@@ -71,6 +71,7 @@ pub fn run() {
                 settings: Mutex::new(settings),
                 problems: Mutex::new(HashMap::new()),
                 notice: Mutex::new(notice),
+                awaiting_login: Mutex::new(None),
                 app_data,
                 log_dir,
             });

@@ -32,6 +32,11 @@ pub fn session_view(
         bytes_transferred: session.bytes_transferred,
         album_title: session.settings.album_title.clone(),
         album_url: session.album_url.clone(),
+        google_account: session
+            .destination
+            .as_ref()
+            .map(|d| d.account.email.clone())
+            .filter(|e| !e.is_empty()),
         stages,
         resumable: session.status.is_resumable() && session.status != EngineStatus::Running,
     })

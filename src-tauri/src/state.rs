@@ -104,6 +104,7 @@ impl Backend {
             photos_api: parse(clouds.google.base_url())?,
             google_authorize: parse(clouds.google.authorize_url())?,
             google_token: parse(clouds.google.token_url())?,
+            google_userinfo: parse(clouds.google.userinfo_url())?,
         };
         let (tokens, keyring_problem): (Arc<dyn TokenStore>, _) = match KeyringTokenStore::new() {
             Ok(k) => (Arc::new(k.with_service("q2google-demo")), None),
@@ -238,8 +239,7 @@ impl Backend {
         };
         Ok(GoogleOAuth::new(
             Self::http(settings),
-            self.endpoints.google_authorize.clone(),
-            self.endpoints.google_token.clone(),
+            self.endpoints.google(),
             OAuthClient {
                 client_id,
                 client_secret: secret,
@@ -343,6 +343,9 @@ pub struct AppCtx {
     pub problems: Mutex<HashMap<&'static str, String>>,
     /// A problem of the whole app (the session database could not be opened).
     pub notice: Mutex<Option<String>>,
+    /// The session that stopped for a login, and which cloud's: it goes on by itself as soon
+    /// as that login succeeds.
+    pub awaiting_login: Mutex<Option<(Cloud, SessionId)>>,
     /// Where the app keeps its data.
     pub app_data: PathBuf,
     /// Where logs go.
@@ -441,6 +444,7 @@ mod tests {
             updated_at: at,
             finished_at: None,
             bytes_transferred: 0,
+            destination: None,
         }
     }
 

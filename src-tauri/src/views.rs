@@ -207,6 +207,8 @@ pub struct SessionView {
     pub album_title: Option<String>,
     /// Link that opens the album.
     pub album_url: Option<String>,
+    /// The email of the Google account it moves into, once its first run found it.
+    pub google_account: Option<String>,
     /// The stages' states.
     pub stages: Stages,
     /// Whether Resume applies.

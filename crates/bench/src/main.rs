@@ -70,8 +70,11 @@ async fn sync(
     let issued = clouds.google.issue_tokens(&SCOPES);
     let oauth = GoogleOAuth::new(
         http.clone(),
-        url::Url::parse(&clouds.google.authorize_url()).expect("url"),
-        url::Url::parse(&clouds.google.token_url()).expect("url"),
+        engine::auth::GoogleUrls {
+            authorize: url::Url::parse(&clouds.google.authorize_url()).expect("url"),
+            token: url::Url::parse(&clouds.google.token_url()).expect("url"),
+            userinfo: url::Url::parse(&clouds.google.userinfo_url()).expect("url"),
+        },
         OAuthClient {
             client_id: clouds.google.client_id(),
             client_secret: Some(Secret::new(clouds.google.client_secret())),
@@ -282,6 +285,7 @@ async fn main() {
                 updated_at: now,
                 finished_at: None,
                 bytes_transferred: 0,
+                destination: None,
             })
             .expect("session");
         let key = |n: u64| FileKey {

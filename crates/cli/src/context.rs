@@ -4,7 +4,7 @@
 //! Environment (all optional): `Q2GOOGLE_DATA_DIR` (else the folder the app shares,
 //! [`engine::config::data_dir`]); `Q2GOOGLE_GOPRO_API_URL`,
 //! `Q2GOOGLE_PHOTOS_API_URL` (host roots), `Q2GOOGLE_GOOGLE_AUTH_URL`,
-//! `Q2GOOGLE_GOOGLE_TOKEN_URL` (full endpoint URLs); `Q2GOOGLE_GOOGLE_CLIENT_ID`,
+//! `Q2GOOGLE_GOOGLE_TOKEN_URL`, `Q2GOOGLE_GOOGLE_USERINFO_URL` (full endpoint URLs); `Q2GOOGLE_GOOGLE_CLIENT_ID`,
 //! `Q2GOOGLE_GOOGLE_CLIENT_SECRET`; `Q2GOOGLE_GOPRO_TOKEN`, `Q2GOOGLE_GOOGLE_REFRESH_TOKEN`
 //! (tokens from the environment win over the keyring).
 
@@ -244,8 +244,7 @@ impl Context {
         })?;
         Ok(GoogleOAuth::new(
             self.http(),
-            self.endpoints.google_authorize.clone(),
-            self.endpoints.google_token.clone(),
+            self.endpoints.google(),
             client,
         ))
     }

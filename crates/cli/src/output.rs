@@ -101,6 +101,9 @@ impl EventSink for Terminal {
                 let verb = if resumed { "Resuming" } else { "Starting" };
                 self.say(format!("{verb} session {session}: media captured {from} to {to}. Safe to stop at any time: `q2google resume {session}` continues."));
             }
+            SyncEvent::Destination { email } => {
+                self.say(format!("Moving into the Google Photos of {email}."))
+            }
             SyncEvent::StageStarted { stage } => {
                 let text = match stage {
                     Stage::Discovery => "Finding your media on GoPro…",
@@ -148,6 +151,7 @@ impl EventSink for Terminal {
                 counts,
                 bytes,
                 quota_resets_at,
+                ..
             } => {
                 self.bar.finish_and_clear();
                 let gb = bytes as f64 / 1e9;

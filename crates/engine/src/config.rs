@@ -26,18 +26,21 @@ pub struct Endpoints {
     pub google_authorize: Url,
     /// Google's OAuth 2 token endpoint.
     pub google_token: Url,
+    /// Google's OpenID Connect `userinfo` endpoint (which account signed in).
+    pub google_userinfo: Url,
 }
 
 /// Picks one endpoint field out of [`Endpoints`].
 pub type EndpointField = fn(&mut Endpoints) -> &mut Url;
 
 /// Environment variables that override single endpoints, for people pointing the CLI at a fake.
-pub const ENV_OVERRIDES: [(&str, EndpointField); 5] = [
+pub const ENV_OVERRIDES: [(&str, EndpointField); 6] = [
     ("Q2GOOGLE_GOPRO_API_URL", |e| &mut e.gopro_api),
     ("Q2GOOGLE_GOPRO_LOGIN_URL", |e| &mut e.gopro_login),
     ("Q2GOOGLE_PHOTOS_API_URL", |e| &mut e.photos_api),
     ("Q2GOOGLE_GOOGLE_AUTH_URL", |e| &mut e.google_authorize),
     ("Q2GOOGLE_GOOGLE_TOKEN_URL", |e| &mut e.google_token),
+    ("Q2GOOGLE_GOOGLE_USERINFO_URL", |e| &mut e.google_userinfo),
 ];
 
 impl Default for Endpoints {
@@ -48,11 +51,21 @@ impl Default for Endpoints {
             photos_api: parse("https://photoslibrary.googleapis.com"),
             google_authorize: parse("https://accounts.google.com/o/oauth2/v2/auth"),
             google_token: parse("https://oauth2.googleapis.com/token"),
+            google_userinfo: parse("https://openidconnect.googleapis.com/v1/userinfo"),
         }
     }
 }
 
 impl Endpoints {
+    /// Google's sign-in endpoints.
+    pub fn google(&self) -> crate::auth::GoogleUrls {
+        crate::auth::GoogleUrls {
+            authorize: self.google_authorize.clone(),
+            token: self.google_token.clone(),
+            userinfo: self.google_userinfo.clone(),
+        }
+    }
+
     /// The defaults with any `Q2GOOGLE_*_URL` environment overrides applied.
     pub fn from_env() -> Result<Self, EndpointError> {
         let mut endpoints = Self::default();
@@ -308,6 +321,7 @@ mod tests {
             updated_at: at,
             finished_at: None,
             bytes_transferred: 0,
+            destination: None,
         }
     }
 

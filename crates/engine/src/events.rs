@@ -22,6 +22,11 @@ pub enum SyncEvent {
         /// Whether the session existed before this run.
         resumed: bool,
     },
+    /// The run found which Google account it moves into (before anything moves).
+    Destination {
+        /// The account's email address.
+        email: String,
+    },
     /// A stage began.
     StageStarted {
         /// Which.
@@ -112,6 +117,8 @@ pub enum SyncEvent {
     SessionFinished {
         /// Where the session stands.
         status: SessionStatus,
+        /// Which cloud to sign in to, when the status is needs-login.
+        login: Option<Cloud>,
         /// Why it stopped, for a person, when not completed.
         reason: Option<String>,
         /// When Google's quota resets, if that stopped it.

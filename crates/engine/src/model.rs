@@ -33,6 +33,54 @@ impl fmt::Display for Cloud {
     }
 }
 
+/// A Google account, as Google's OpenID `userinfo` names it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GoogleAccount {
+    /// The account's stable id (OpenID `sub`); an email address can change hands, this cannot.
+    pub id: String,
+    /// The account's email address, for people.
+    pub email: String,
+}
+
+/// Where a session creates its items: a Google account through one OAuth client. Google ties
+/// app-created items and albums to the client id, so the same account through another client
+/// is another destination (its earlier albums can no longer be added to).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Destination {
+    /// The signed-in account.
+    pub account: GoogleAccount,
+    /// The OAuth client id q2google signed in with.
+    pub client_id: String,
+}
+
+impl Destination {
+    /// As kept in the token store beside the refresh token.
+    pub fn to_stored(&self) -> crate::secret::Secret {
+        crate::secret::Secret::new(serde_json::to_string(self).expect("plain struct"))
+    }
+
+    /// From [`to_stored`](Self::to_stored)'s form; `None` if it is not that.
+    pub fn from_stored(stored: &crate::secret::Secret) -> Option<Self> {
+        serde_json::from_str(stored.expose()).ok()
+    }
+
+    /// What a person must know when a new sign-in (`self`) replaces `previous`: the same
+    /// account through another OAuth client cannot add to the albums the earlier client made.
+    pub fn switch_warning(&self, previous: &Destination) -> Option<String> {
+        (self.account.id == previous.account.id && self.client_id != previous.client_id).then(
+            || {
+                format!(
+                "You signed in to {} through a different Google OAuth client than before. Google \
+                 lets an app add only to the albums it made with the same client: moves started \
+                 before cannot go on with this one, and new moves make new albums (files moved \
+                 before are moved again).",
+                self.account.email
+            )
+            },
+        )
+    }
+}
+
 /// A file's unfinished resumable upload, as the session store keeps it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredUpload {
@@ -230,6 +278,9 @@ pub struct SessionRecord {
     pub finished_at: Option<DateTime<Utc>>,
     /// Bytes moved in all runs of this session.
     pub bytes_transferred: u64,
+    /// The Google account and OAuth client it moves into: set by its first run, checked by
+    /// every resume (`None` for a session no run has identified yet).
+    pub destination: Option<Destination>,
 }
 
 /// A file found by discovery, before it has a state.

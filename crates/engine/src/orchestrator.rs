@@ -26,7 +26,7 @@ use crate::model::{
 use crate::photos::PhotosClient;
 use crate::settings::Settings;
 use crate::stages::transfer::Uploaded;
-use crate::stages::{create, discovery, transfer, CreateBatchResult, Run, Stop};
+use crate::stages::{create, destination, discovery, transfer, CreateBatchResult, Run, Stop};
 use crate::store::{SessionStore, StateChange, StoreError};
 
 /// Called before a stage starts.
@@ -173,6 +173,7 @@ impl GoProToPhotosSync {
                     updated_at: now,
                     finished_at: None,
                     bytes_transferred: 0,
+                    destination: None,
                 };
                 self.store.create_session(&session)?;
                 (session, false)
@@ -226,6 +227,10 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
         }
         run.emit(SyncEvent::StageCompleted { stage, ok });
     };
+
+    // Before anything moves: which account this run creates in, and whether it is the
+    // session's.
+    destination::check(run).await?;
 
     start(Stage::Discovery);
     let discovered = discovery::run(run).await;
@@ -411,8 +416,12 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
     let session_id = run.session().id;
     let counts = run.store.counts(&session_id)?;
     let unfinished = counts.discovered + counts.uploaded;
+    let login = match &stop {
+        Some(Stop::NeedsLogin { cloud, .. }) => Some(*cloud),
+        _ => None,
+    };
     let (status, reason, resets_at) = match stop {
-        Some(Stop::NeedsLogin(reason)) => (SessionStatus::NeedsLogin, Some(reason), None),
+        Some(Stop::NeedsLogin { reason, .. }) => (SessionStatus::NeedsLogin, Some(reason), None),
         Some(Stop::Paused { reason, resets_at }) => {
             (SessionStatus::Paused, Some(reason), resets_at)
         }
@@ -464,6 +473,7 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
     run.store.update_session(&session)?;
     run.emit(SyncEvent::SessionFinished {
         status,
+        login,
         reason,
         quota_resets_at: resets_at,
         counts,

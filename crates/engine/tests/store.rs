@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use engine::model::{
-    DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemState, MediaKind, SessionId,
-    SessionRecord, SessionSettings, SessionStatus, SkipReason,
+    Destination, DiscoveredItem, FailureClass, FileKey, GoogleAccount, ItemCounts, ItemState,
+    MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus, SkipReason,
 };
 use engine::photos::ItemFailureClass;
 use engine::store::{MemoryStore, SessionStore, SqliteStore, StateChange, StoreError};
@@ -71,6 +71,7 @@ fn session(name: &str, created_at: DateTime<Utc>) -> SessionRecord {
         updated_at: created_at,
         finished_at: None,
         bytes_transferred: 0,
+        destination: None,
     }
 }
 
@@ -244,7 +245,7 @@ fn unknown_session(store: &dyn SessionStore, clock: &Clock) {
     unknown(store.counts(&ghost).map(drop));
     assert!(store.list_sessions().unwrap().is_empty());
     assert_eq!(store.latest_unfinished().unwrap(), None);
-    assert_eq!(store.ledger_lookup(&key("m", 1)).unwrap(), None);
+    assert_eq!(store.ledger_lookup(None, &key("m", 1)).unwrap(), None);
 }
 
 fn discovery_is_idempotent(store: &dyn SessionStore, clock: &Clock) {
@@ -373,7 +374,7 @@ fn every_state_round_trips(store: &dyn SessionStore, clock: &Clock) {
         .set_states(&s.id, &[change(key("zz", 1), created("nope"))])
         .unwrap();
     assert_eq!(store.items(&s.id).unwrap(), before);
-    assert_eq!(store.ledger_lookup(&key("zz", 1)).unwrap(), None);
+    assert_eq!(store.ledger_lookup(None, &key("zz", 1)).unwrap(), None);
 }
 
 fn counts(store: &dyn SessionStore, clock: &Clock) {
@@ -465,10 +466,10 @@ fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {
         )
         .unwrap();
     assert_eq!(
-        store.ledger_lookup(&key("x", 1)).unwrap(),
+        store.ledger_lookup(None, &key("x", 1)).unwrap(),
         Some("mi-x".into())
     );
-    assert_eq!(store.ledger_lookup(&key("y", 1)).unwrap(), None);
+    assert_eq!(store.ledger_lookup(None, &key("y", 1)).unwrap(), None);
 
     let b = session("b", clock.advance(60));
     store.create_session(&b).unwrap();
@@ -502,9 +503,114 @@ fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {
         .set_states(&b.id, &[change(key("y", 1), created("mi-y"))])
         .unwrap();
     assert_eq!(
-        store.ledger_lookup(&key("y", 1)).unwrap(),
+        store.ledger_lookup(None, &key("y", 1)).unwrap(),
         Some("mi-y".into())
     );
+}
+
+fn destination(account: &str, client: &str) -> Destination {
+    Destination {
+        account: GoogleAccount {
+            id: account.into(),
+            email: format!("{account}@example.com"),
+        },
+        client_id: client.into(),
+    }
+}
+
+fn session_into(name: &str, at: DateTime<Utc>, into: &Destination) -> SessionRecord {
+    SessionRecord {
+        destination: Some(into.clone()),
+        ..session(name, at)
+    }
+}
+
+/// What was moved into one account (through one OAuth client) is not "already there" for
+/// another account, nor for the same account through another client.
+fn ledger_is_per_destination(store: &dyn SessionStore, clock: &Clock) {
+    let (jane, bob) = (destination("jane", "c1"), destination("bob", "c1"));
+    let jane_other_client = destination("jane", "c2");
+    let a = session_into("a", clock.now(), &jane);
+    store.create_session(&a).unwrap();
+    assert_eq!(store.load_session(&a.id).unwrap().unwrap(), a);
+    store
+        .record_discovery(&a.id, &[found("x", 1, Some(1))], 2, true)
+        .unwrap();
+    store
+        .set_states(&a.id, &[change(key("x", 1), created("mi-x"))])
+        .unwrap();
+    assert_eq!(
+        store.ledger_lookup(Some(&jane), &key("x", 1)).unwrap(),
+        Some("mi-x".into())
+    );
+    for other in [&bob, &jane_other_client] {
+        assert_eq!(
+            store.ledger_lookup(Some(other), &key("x", 1)).unwrap(),
+            None
+        );
+    }
+    assert_eq!(store.ledger_lookup(None, &key("x", 1)).unwrap(), None);
+    for (name, into, state) in [
+        ("b", &bob, ItemState::Discovered),
+        ("c", &jane_other_client, ItemState::Discovered),
+        (
+            "d",
+            &jane,
+            ItemState::Skipped {
+                reason: SkipReason::AlreadyInGooglePhotos,
+            },
+        ),
+    ] {
+        let s = session_into(name, clock.advance(1), into);
+        store.create_session(&s).unwrap();
+        store
+            .record_discovery(&s.id, &[found("x", 1, Some(1))], 2, true)
+            .unwrap();
+        assert_eq!(
+            store.items(&s.id).unwrap()[0].state,
+            state,
+            "session {name}"
+        );
+    }
+    // Bob's own move of x is his, and leaves Jane's entry alone.
+    store
+        .set_states(&id("b"), &[change(key("x", 1), created("mi-bob"))])
+        .unwrap();
+    assert_eq!(
+        store.ledger_lookup(Some(&bob), &key("x", 1)).unwrap(),
+        Some("mi-bob".into())
+    );
+    assert_eq!(
+        store.ledger_lookup(Some(&jane), &key("x", 1)).unwrap(),
+        Some("mi-x".into())
+    );
+}
+
+/// Sessions and files from before q2google knew accounts belong to the first account a run
+/// identifies; later accounts do not get them.
+fn unowned_is_adopted_once(store: &dyn SessionStore, clock: &Clock) {
+    let old = session("old", clock.now());
+    store.create_session(&old).unwrap();
+    store
+        .record_discovery(&old.id, &[found("x", 1, Some(1))], 2, true)
+        .unwrap();
+    store
+        .set_states(&old.id, &[change(key("x", 1), created("mi-x"))])
+        .unwrap();
+    let jane = destination("jane", "c1");
+    assert_eq!(store.adopt_unowned(&jane).unwrap(), (1, 1));
+    assert_eq!(
+        store.load_session(&old.id).unwrap().unwrap().destination,
+        Some(jane.clone())
+    );
+    assert_eq!(
+        store.ledger_lookup(Some(&jane), &key("x", 1)).unwrap(),
+        Some("mi-x".into())
+    );
+    assert_eq!(store.ledger_lookup(None, &key("x", 1)).unwrap(), None);
+    let bob = destination("bob", "c1");
+    assert_eq!(store.adopt_unowned(&bob).unwrap(), (0, 0));
+    assert_eq!(store.ledger_lookup(Some(&bob), &key("x", 1)).unwrap(), None);
 }
 
 fn latest_unfinished(store: &dyn SessionStore, clock: &Clock) {
@@ -602,7 +708,7 @@ fn big_session(store: &dyn SessionStore, clock: &Clock) {
         (20_000, 10, 19_990)
     );
     assert_eq!(
-        store.ledger_lookup(&key("m", 9000)).unwrap(),
+        store.ledger_lookup(None, &key("m", 9000)).unwrap(),
         Some("mi-9".into())
     );
 }
@@ -644,6 +750,8 @@ both_stores!(
     every_state_round_trips,
     counts,
     ledger_across_sessions,
+    ledger_is_per_destination,
+    unowned_is_adopted_once,
     latest_unfinished,
     list_order,
     big_session,
@@ -692,7 +800,7 @@ fn reopen_finds_everything() {
     assert_eq!(store.items(&s.id).unwrap(), items);
     assert_eq!(store.counts(&s.id).unwrap(), counts);
     assert_eq!(
-        store.ledger_lookup(&key("m", 2)).unwrap(),
+        store.ledger_lookup(None, &key("m", 2)).unwrap(),
         Some("mi-2".into())
     );
     assert_eq!(store.latest_unfinished().unwrap(), Some(s.id.clone()));
@@ -729,7 +837,57 @@ fn uses_wal_and_marks_the_file_as_ours() {
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(app, 0x5132_4750);
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
+}
+
+/// Undoes schema step 3 on a database this build wrote: what a build of version 2 left.
+fn downgrade_to_v2(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "ALTER TABLE sessions DROP COLUMN google_account;
+         ALTER TABLE sessions DROP COLUMN google_email;
+         ALTER TABLE sessions DROP COLUMN google_client;
+         CREATE TABLE ledger_v1 (media_id TEXT NOT NULL, item_number INTEGER NOT NULL,
+             label TEXT NOT NULL, media_item_id TEXT NOT NULL, product_url TEXT,
+             session_id TEXT NOT NULL, created_at TEXT NOT NULL,
+             PRIMARY KEY (media_id, item_number, label));
+         INSERT INTO ledger_v1 SELECT media_id, item_number, label, media_item_id, product_url,
+             session_id, created_at FROM ledger;
+         DROP TABLE ledger;
+         ALTER TABLE ledger_v1 RENAME TO ledger;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_version_2_database_keeps_its_sessions_and_ledger_for_the_first_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sessions.db");
+    let old = session("kept", chrono::Utc::now());
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.create_session(&old).unwrap();
+        store
+            .record_discovery(&old.id, &[found("x", 1, Some(1))], 2, true)
+            .unwrap();
+        store
+            .set_states(&old.id, &[change(key("x", 1), created("mi-x"))])
+            .unwrap();
+    }
+    downgrade_to_v2(&rusqlite::Connection::open(&path).unwrap());
+    let store = SqliteStore::open(&path).unwrap();
+    let kept = store.load_session(&old.id).unwrap().unwrap();
+    assert_eq!((kept.destination, kept.range_from), (None, old.range_from));
+    assert_eq!(
+        store.ledger_lookup(None, &key("x", 1)).unwrap(),
+        Some("mi-x".into())
+    );
+    let jane = destination("jane", "c1");
+    assert_eq!(store.adopt_unowned(&jane).unwrap(), (1, 1));
+    assert_eq!(
+        store.ledger_lookup(Some(&jane), &key("x", 1)).unwrap(),
+        Some("mi-x".into())
+    );
 }
 
 #[test]
@@ -745,6 +903,7 @@ fn a_version_1_database_gains_the_uploads_table_and_keeps_its_sessions() {
     {
         // What a build of schema version 1 left behind.
         let conn = rusqlite::Connection::open(&path).unwrap();
+        downgrade_to_v2(&conn);
         conn.execute_batch("DROP TABLE uploads; PRAGMA user_version = 1;")
             .unwrap();
     }
@@ -825,7 +984,7 @@ fn newer_schema_is_too_new_and_left_alone() {
     match SqliteStore::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
-        }) => assert_eq!((found, supported), (99, 2)),
+        }) => assert_eq!((found, supported), (99, 3)),
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes);

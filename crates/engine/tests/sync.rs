@@ -1,5 +1,7 @@
 //! The orchestrator end to end against both fakes: stages, checkpoints, resume, stops.
 
+#[path = "sync/accounts.rs"]
+mod accounts;
 mod common;
 
 use std::collections::HashMap;

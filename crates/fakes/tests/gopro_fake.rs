@@ -1189,3 +1189,79 @@ fn the_demo_scenario_makes_both_fakes_tokens_stable() {
     let parsed: GoProScenario = serde_json::from_str(r#"{"stable_secret":"from-a-file"}"#).unwrap();
     assert_eq!(parsed.stable_secret.as_deref(), Some("from-a-file"));
 }
+
+/// The `Set-Cookie` values of `res` by cookie name (value only).
+fn set_cookies(res: &reqwest::Response) -> std::collections::HashMap<String, String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| {
+            let (name, rest) = v.to_str().ok()?.split_once('=')?;
+            Some((name.to_string(), rest.split(';').next()?.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_remembered_web_sign_in_gives_a_fresh_token_without_a_password_until_it_ends() {
+    let clock = Clock::default();
+    let fake = FakeGoPro::start_with_clock(
+        GoProScenario {
+            web_session_ttl_secs: Some(3600),
+            ..GoProScenario::default()
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    let c = client();
+    let res = c
+        .post(fake.login_url())
+        .form(&[("email", "demo@example.com"), ("password", "demo")])
+        .send()
+        .await
+        .unwrap();
+    let first = set_cookies(&res);
+    let session = first.get("gp_web_session").expect("remembered").clone();
+    let again = c
+        .get(fake.login_url())
+        .header(COOKIE, format!("gp_web_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::FOUND);
+    let fresh = set_cookies(&again);
+    assert_ne!(fresh["gp_access_token"], first["gp_access_token"]);
+    let user = c
+        .get(format!("{}/media/user", fake.api_url()))
+        .header(ACCEPT, VENDOR_ACCEPT)
+        .header(
+            AUTHORIZATION,
+            format!("Bearer {}", fresh["gp_access_token"]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), StatusCode::OK);
+
+    // Once it ends, and without one, the form asks for the password again.
+    clock.advance(Duration::from_secs(3601));
+    for cookie in [format!("gp_web_session={session}"), String::new()] {
+        let page = c
+            .get(fake.login_url())
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("login-submit"));
+    }
+    // The default web login remembers nothing.
+    let plain = demo();
+    let res = c
+        .post(plain.login_url())
+        .form(&[("email", "demo@example.com"), ("password", "demo")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!set_cookies(&res).contains_key("gp_web_session"));
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use engine::auth::{login_with_browser, BrowserLauncher, BROWSER_ENV, SCOPES};
 use engine::gopro::{GoProClient, GoProCredentials, GoProError};
+use engine::model::Destination;
 use engine::secret::Secret;
 use engine::tokens::Account;
 use tauri::webview::PageLoadEvent;
@@ -45,10 +46,27 @@ enum LoginSignal {
 /// `login_gopro`: opens GoPro's login page in an app window and resolves once the login cookie
 /// appears (and GoPro accepts it), or when the person closes the window.
 #[tauri::command]
-pub async fn login_gopro(
-    app: AppHandle,
-    ctx: State<'_, AppCtx>,
-) -> Result<AccountStatus, CommandError> {
+pub async fn login_gopro(app: AppHandle) -> Result<AccountStatus, CommandError> {
+    gopro_login(app).await
+}
+
+/// Opens the GoPro login window from the backend (a run stopped for a GoPro login); the move
+/// goes on by itself when the login succeeds.
+pub fn open_gopro_login_soon(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(err) = gopro_login(app).await {
+            tracing::info!(error = %err.message, "the GoPro login window ended without a login");
+        }
+    });
+}
+
+/// The GoPro login window. Outside WebDriver it keeps its own web profile in the app's data
+/// folder (`gopro-web/`): GoPro's own cookies stay there so whatever its web login remembers (a
+/// remembered sign-in, the email, a trusted 2FA device) saves typing next time. The API token
+/// cookies are deleted the moment they are read; the token lives only in the keyring.
+async fn gopro_login(app: AppHandle) -> Result<AccountStatus, CommandError> {
+    let ctx = app.state::<AppCtx>();
     let backend = ctx.backend();
     if let Some(problem) = &backend.keyring_problem {
         return Err(CommandError::new(ErrorCode::Keyring, problem.clone()));
@@ -67,25 +85,32 @@ pub async fn login_gopro(
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let loaded = tx.clone();
-    let window =
+    let mut builder =
         WebviewWindowBuilder::new(&app, GOPRO_LOGIN_WINDOW, WebviewUrl::External(login_url))
             .title("Log in to GoPro")
             .inner_size(520.0, 760.0)
-            .center()
-            // A private session: nothing of the GoPro login outlives the window.
-            .incognito(!under_webdriver())
-            .on_page_load(move |window, payload| {
-                if payload.event() == PageLoadEvent::Finished {
-                    let _ = loaded.send(LoginSignal::Loaded(Box::new(window)));
-                }
-            })
-            .build()
-            .map_err(|e| {
-                CommandError::new(
-                    ErrorCode::Internal,
-                    format!("cannot open the GoPro login window: {e}"),
-                )
-            })?;
+            .center();
+    if !under_webdriver() {
+        let profile = if backend.demo.is_some() {
+            "gopro-web-demo"
+        } else {
+            "gopro-web"
+        };
+        builder = builder.data_directory(ctx.app_data.join(profile));
+    }
+    let window = builder
+        .on_page_load(move |window, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                let _ = loaded.send(LoginSignal::Loaded(Box::new(window)));
+            }
+        })
+        .build()
+        .map_err(|e| {
+            CommandError::new(
+                ErrorCode::Internal,
+                format!("cannot open the GoPro login window: {e}"),
+            )
+        })?;
     let closed = tx.clone();
     window.on_window_event(move |event| {
         if matches!(event, WindowEvent::Destroyed) {
@@ -163,6 +188,24 @@ pub async fn login_gopro(
     keep_gopro_login(&app, &ctx, &backend, token, user_id).await
 }
 
+/// Continues the session that stopped for a login to `cloud`, now that it succeeded.
+async fn resume_after_login(app: &AppHandle, ctx: &AppCtx, cloud: Cloud) {
+    let waiting = {
+        let mut slot = ctx.awaiting_login.lock().expect("awaiting lock");
+        match slot.as_ref() {
+            Some((c, _)) if *c == cloud => slot.take(),
+            _ => None,
+        }
+    };
+    let Some((_, id)) = waiting else { return };
+    match super::sync::resume(app.clone(), ctx, id.clone()).await {
+        Ok(_) => tracing::info!(session = %id, "the session goes on after the login"),
+        Err(err) => {
+            tracing::warn!(session = %id, error = %err.message, "could not go on after the login")
+        }
+    }
+}
+
 /// `login_gopro_token`: the paste-a-token fallback (Settings).
 #[tauri::command]
 pub async fn login_gopro_token(
@@ -228,6 +271,7 @@ async fn keep_gopro_login(
             account: status.clone(),
         },
     );
+    resume_after_login(app, ctx, Cloud::Gopro).await;
     Ok(status)
 }
 
@@ -265,7 +309,24 @@ pub async fn login_google(
     backend
         .set_token(Account::GoogleRefreshToken, refresh)
         .await?;
-    ctx.set_problem(Cloud::Google, None);
+    let destination = backend
+        .photos(&settings)
+        .await?
+        .destination()
+        .await
+        .map_err(CommandError::from)?;
+    let previous = backend
+        .token(Account::GoogleAccount)
+        .await?
+        .and_then(|s| Destination::from_stored(&s));
+    backend
+        .set_token(Account::GoogleAccount, destination.to_stored())
+        .await?;
+    // A switch of OAuth client needs attention: earlier moves cannot go on with this one.
+    ctx.set_problem(
+        Cloud::Google,
+        previous.and_then(|p| destination.switch_warning(&p)),
+    );
     let status = account(&ctx, &backend, Cloud::Google).await;
     let _ = app.emit(
         "auth://changed",
@@ -273,6 +334,7 @@ pub async fn login_google(
             account: status.clone(),
         },
     );
+    resume_after_login(&app, &ctx, Cloud::Google).await;
     Ok(status)
 }
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use engine::model::SessionId;
+use engine::model::{Destination, SessionId};
 use engine::secret::Secret;
 use engine::store::SessionStore;
 use engine::tokens::Account;
@@ -61,7 +61,17 @@ pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountSt
                 .flatten()
                 .map(|s| gopro_user_label(s.expose())),
         ),
-        Cloud::Google => (backend.token(Account::GoogleRefreshToken).await, None),
+        Cloud::Google => (
+            backend.token(Account::GoogleRefreshToken).await,
+            backend
+                .token(Account::GoogleAccount)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|s| Destination::from_stored(&s))
+                .map(|d| d.account.email)
+                .filter(|email| !email.is_empty()),
+        ),
     };
     let (connected, problem) = match token {
         Ok(t) => (t.is_some(), ctx.problem(cloud)),
@@ -76,11 +86,11 @@ pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountSt
     });
     let label = match cloud {
         Cloud::Gopro if connected => label.or(Some("GoPro account".into())),
-        Cloud::Google if connected => Some(if backend.demo.is_some() {
+        Cloud::Google if connected => label.or(Some(if backend.demo.is_some() {
             "Demo Google Photos".into()
         } else {
             "Google Photos".into()
-        }),
+        })),
         _ => None,
     };
     AccountStatus {

@@ -30,6 +30,11 @@ pub async fn preview_range(
     let backend = ctx.backend();
     let settings = ctx.settings().engine();
     let gopro = backend.gopro(&settings).await?;
+    // Counted as already moved: what is in the signed-in account's Google Photos.
+    let destination = match backend.photos(&settings).await {
+        Ok(photos) => photos.destination().await.ok(),
+        Err(_) => None,
+    };
     let mut walk = gopro.search(range);
     let mut preview = RangePreview {
         from: range.from().to_string(),
@@ -76,7 +81,14 @@ pub async fn preview_range(
                 item_number: 1,
                 label: (*label).to_string(),
             };
-            backend.store.ledger_lookup(&key).ok().flatten().is_some()
+            destination.as_ref().is_some_and(|d| {
+                backend
+                    .store
+                    .ledger_lookup(Some(d), &key)
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
         });
         if moved {
             preview.already_in_google += 1;
@@ -112,7 +124,15 @@ pub async fn resume_session(
     ctx: State<'_, AppCtx>,
     id: String,
 ) -> Result<SessionView, CommandError> {
-    let id = session_id(&id)?;
+    resume(app, &ctx, session_id(&id)?).await
+}
+
+/// Continues session `id` with its stored range and settings.
+pub async fn resume(
+    app: AppHandle,
+    ctx: &AppCtx,
+    id: SessionId,
+) -> Result<SessionView, CommandError> {
     let backend = ctx.backend();
     let session = backend.store.load_session(&id)?.ok_or_else(|| {
         CommandError::new(
@@ -127,7 +147,7 @@ pub async fn resume_session(
         ));
     }
     let range = CaptureRange::new(session.range_from, session.range_to)?;
-    launch(app, &ctx, id, range).await
+    launch(app, ctx, id, range).await
 }
 
 /// `pause_sync`: the run stops at its next checkpoint, resumable.

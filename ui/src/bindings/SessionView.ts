@@ -64,6 +64,10 @@ albumTitle: string | null,
  */
 albumUrl: string | null, 
 /**
+ * The email of the Google account it moves into, once its first run found it.
+ */
+googleAccount: string | null, 
+/**
  * The stages' states.
  */
 stages: Stages, 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use engine::auth::{login_with_browser, BrowserLauncher, SCOPES};
 use engine::gopro::{GoProClient, GoProCredentials, GoProError};
+use engine::model::Destination;
 use engine::secret::Secret;
 use engine::tokens::Account;
 
@@ -97,7 +98,25 @@ async fn login_google(ctx: &Context) -> Result<i32, Failure> {
         )
     })?;
     ctx.set_token(Account::GoogleRefreshToken, refresh).await?;
-    eprintln!("Signed in to Google Photos. The sign-in is in your keyring.");
+    let destination = ctx
+        .photos()
+        .await?
+        .destination()
+        .await
+        .map_err(|e| Failure::new(exit::LOGIN, e.to_string()))?;
+    let previous = ctx
+        .token(Account::GoogleAccount)
+        .await?
+        .and_then(|s| Destination::from_stored(&s));
+    ctx.set_token(Account::GoogleAccount, destination.to_stored())
+        .await?;
+    eprintln!(
+        "Signed in to Google Photos as {}. The sign-in is in your keyring.",
+        destination.account.email
+    );
+    if let Some(warning) = previous.and_then(|p| destination.switch_warning(&p)) {
+        eprintln!("Note: {warning}");
+    }
     Ok(exit::OK)
 }
 

@@ -64,6 +64,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, Failure> {
     ctx.endpoints.photos_api = url(clouds.google.base_url())?;
     ctx.endpoints.google_authorize = url(clouds.google.authorize_url())?;
     ctx.endpoints.google_token = url(clouds.google.token_url())?;
+    ctx.endpoints.google_userinfo = url(clouds.google.userinfo_url())?;
     ctx.google_client = Some(OAuthClient {
         client_id: clouds.google.client_id(),
         client_secret: Some(Secret::new(clouds.google.client_secret())),

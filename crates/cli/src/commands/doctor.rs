@@ -146,9 +146,11 @@ async fn gopro(ctx: &Context) -> Result<String, String> {
 
 async fn google(ctx: &Context) -> Result<String, String> {
     let client = ctx.photos().await.map_err(|f| f.message)?;
+    let destination = client.destination().await.map_err(|e| e.to_string())?;
     let albums = client.list_albums(None).await.map_err(|e| e.to_string())?;
     Ok(format!(
-        "token refresh and album list work ({} albums made by q2google)",
+        "signed in as {}; token refresh and album list work ({} albums made by q2google)",
+        destination.account.email,
         albums.albums.len()
     ))
 }

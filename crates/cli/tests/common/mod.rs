@@ -8,10 +8,8 @@ use chrono::{DateTime, Utc};
 use fakes::clouds::FakeClouds;
 use fakes::gopro::Media;
 
-pub const SCOPES: [&str; 2] = [
-    "https://www.googleapis.com/auth/photoslibrary.appendonly",
-    "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata",
-];
+/// What q2google asks Google for at sign-in.
+pub const SCOPES: [&str; 4] = engine::auth::SCOPES;
 
 pub fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -109,6 +107,10 @@ impl Harness {
                 self.clouds.google.authorize_url(),
             )
             .env("Q2GOOGLE_GOOGLE_TOKEN_URL", self.clouds.google.token_url())
+            .env(
+                "Q2GOOGLE_GOOGLE_USERINFO_URL",
+                self.clouds.google.userinfo_url(),
+            )
             .env("Q2GOOGLE_GOOGLE_CLIENT_ID", self.clouds.google.client_id())
             .env(
                 "Q2GOOGLE_GOOGLE_CLIENT_SECRET",

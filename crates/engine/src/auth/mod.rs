@@ -7,7 +7,7 @@ mod pkce;
 mod token_cache;
 
 pub use loopback::{login_with_browser, BrowserLauncher, OpenUrl, BROWSER_ENV};
-pub use oauth::{AuthorizeRequest, GoogleOAuth, OAuthClient, OAuthError, TokenGrant};
+pub use oauth::{AuthorizeRequest, GoogleOAuth, GoogleUrls, OAuthClient, OAuthError, TokenGrant};
 pub use pkce::Pkce;
 pub use token_cache::{AccessTokenCache, GoogleCredentials};
 
@@ -16,5 +16,15 @@ pub const SCOPE_APPENDONLY: &str = "https://www.googleapis.com/auth/photoslibrar
 /// Scope to list what this app created (used to find out whether a create took effect).
 pub const SCOPE_READ_APP_CREATED: &str =
     "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata";
+/// OpenID: the account's stable id (`sub`), so everything q2google remembers of Google is kept
+/// per account.
+pub const SCOPE_OPENID: &str = "openid";
+/// The account's email address, shown so a person sees which account media go into.
+pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
 /// The scopes q2google asks for.
-pub const SCOPES: [&str; 2] = [SCOPE_APPENDONLY, SCOPE_READ_APP_CREATED];
+pub const SCOPES: [&str; 4] = [
+    SCOPE_APPENDONLY,
+    SCOPE_READ_APP_CREATED,
+    SCOPE_OPENID,
+    SCOPE_EMAIL,
+];

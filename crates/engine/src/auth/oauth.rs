@@ -19,12 +19,22 @@ pub struct OAuthClient {
     pub client_secret: Option<Secret>,
 }
 
-/// Talks to the authorization and token endpoints.
+/// Google's sign-in endpoints (or a fake's).
+#[derive(Clone, Debug)]
+pub struct GoogleUrls {
+    /// The authorization endpoint (opened in the browser).
+    pub authorize: Url,
+    /// The token endpoint (code exchange and refresh).
+    pub token: Url,
+    /// The OpenID Connect `userinfo` endpoint (which account signed in).
+    pub userinfo: Url,
+}
+
+/// Talks to the authorization, token and userinfo endpoints.
 #[derive(Clone, Debug)]
 pub struct GoogleOAuth {
     http: HttpCore,
-    authorize_url: Url,
-    token_url: Url,
+    urls: GoogleUrls,
     client: OAuthClient,
 }
 
@@ -136,13 +146,18 @@ struct ErrorResponse {
 
 impl GoogleOAuth {
     /// A client for the given endpoints.
-    pub fn new(http: HttpCore, authorize_url: Url, token_url: Url, client: OAuthClient) -> Self {
-        Self {
-            http,
-            authorize_url,
-            token_url,
-            client,
-        }
+    pub fn new(http: HttpCore, urls: GoogleUrls, client: OAuthClient) -> Self {
+        Self { http, urls, client }
+    }
+
+    /// The OAuth client id q2google signs in as (Google ties app-created items to it).
+    pub fn client_id(&self) -> &str {
+        &self.client.client_id
+    }
+
+    /// The `userinfo` endpoint.
+    pub fn userinfo_url(&self) -> &Url {
+        &self.urls.userinfo
     }
 
     /// Builds the authorization URL for a loopback `redirect_uri`, with a fresh PKCE pair and
@@ -150,7 +165,7 @@ impl GoogleOAuth {
     pub fn authorize_request(&self, redirect_uri: &str, scopes: &[&str]) -> AuthorizeRequest {
         let pkce = Pkce::generate();
         let state = random_token(24);
-        let mut url = self.authorize_url.clone();
+        let mut url = self.urls.authorize.clone();
         url.query_pairs_mut()
             .append_pair("client_id", &self.client.client_id)
             .append_pair("redirect_uri", redirect_uri)
@@ -242,7 +257,7 @@ impl GoogleOAuth {
         let result = self
             .http
             .send(Safety::Idempotent, default_classifier, || {
-                self.http.client().post(self.token_url.clone()).form(form)
+                self.http.client().post(self.urls.token.clone()).form(form)
             })
             .await;
         let response = match result {

@@ -35,6 +35,11 @@ impl AccessTokenCache {
         }
     }
 
+    /// The OAuth client it refreshes through.
+    pub fn oauth(&self) -> &GoogleOAuth {
+        &self.oauth
+    }
+
     /// A valid access token: the cached one, or a fresh one if it is missing or near expiry.
     pub async fn access_token(&self) -> Result<Secret, OAuthError> {
         let mut state = self.state.lock().await;

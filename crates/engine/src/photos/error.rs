@@ -14,6 +14,10 @@ pub enum PhotosError {
     /// Signing in failed for another reason.
     #[error(transparent)]
     Auth(OAuthError),
+    /// Google does not say which account signed in (a sign-in from before q2google asked to
+    /// see the account's email address).
+    #[error("sign in to Google again: q2google now checks which Google account it moves into, and this sign-in does not say")]
+    AccountHidden,
     /// The token lacks a needed permission (unticked on the consent screen).
     #[error("Google Photos permission is missing; sign in to Google again and leave every permission ticked")]
     MissingScope,
@@ -72,6 +76,9 @@ impl From<OAuthError> for PhotosError {
     fn from(err: OAuthError) -> Self {
         match err {
             OAuthError::InvalidGrant => PhotosError::LoginExpired,
+            // The token endpoint could not be reached: an outage, not a login problem (an
+            // access token expires during a night without network).
+            OAuthError::Http(err) if err.status().is_none() => PhotosError::Network(err),
             other => PhotosError::Auth(other),
         }
     }

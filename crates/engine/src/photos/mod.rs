@@ -6,6 +6,7 @@
 //! with `mediaItems:batchCreate` (≤ 50, results matched by upload token, each item's status
 //! classified); app-created items and albums can be listed to find out what a lost request did.
 
+mod account;
 pub mod api;
 mod client;
 mod error;

@@ -115,13 +115,14 @@ async fn record(
         s.discovery_cursor = next_cursor;
         s.discovery_done = done;
     })?;
+    let destination = run.session().destination;
     for item in &items {
         // Files an earlier session created were recorded as skipped by the store's ledger.
         let reason = match &item.skip {
             Some(reason) => Some(reason.clone()),
             None => run
                 .store
-                .ledger_lookup(&item.key)?
+                .ledger_lookup(destination.as_ref(), &item.key)?
                 .map(|_| crate::model::SkipReason::AlreadyInGooglePhotos),
         };
         if let Some(reason) = reason {

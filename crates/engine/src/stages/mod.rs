@@ -7,6 +7,7 @@
 //! file reached is already checkpointed when it is raised.
 
 pub(crate) mod create;
+pub(crate) mod destination;
 pub(crate) mod discovery;
 pub(crate) mod network;
 pub(crate) mod transfer;
@@ -21,7 +22,7 @@ use crate::control::{StopRequest, SyncControl};
 use crate::events::{EventSink, SyncEvent};
 use crate::gopro::{GoProClient, GoProError, Original};
 use crate::metrics::TransferMetrics;
-use crate::model::{FileKey, SessionRecord};
+use crate::model::{Cloud, FileKey, SessionRecord};
 use crate::photos::{PhotosClient, PhotosError};
 use crate::settings::Settings;
 use crate::store::{SessionStore, StateChange, StoreError};
@@ -29,8 +30,13 @@ use crate::store::{SessionStore, StateChange, StoreError};
 /// Why a run stopped before finishing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stop {
-    /// A login expired or lacks a permission; the reason names the cloud.
-    NeedsLogin(String),
+    /// A login expired, lacks a permission, or is another account than the session's.
+    NeedsLogin {
+        /// Which cloud to sign in to.
+        cloud: Cloud,
+        /// For a person.
+        reason: String,
+    },
     /// Google's quota, full storage or a lost network; resumable as is.
     Paused {
         /// For a person.
@@ -49,7 +55,10 @@ pub enum Stop {
 impl Stop {
     pub(crate) fn from_gopro(err: &GoProError) -> Option<Stop> {
         match err {
-            GoProError::LoginExpired => Some(Stop::NeedsLogin(err.to_string())),
+            GoProError::LoginExpired => Some(Stop::NeedsLogin {
+                cloud: Cloud::Gopro,
+                reason: err.to_string(),
+            }),
             GoProError::ApiChanged { .. } => Some(Stop::Fatal(err.to_string())),
             _ => None,
         }
@@ -57,9 +66,13 @@ impl Stop {
 
     pub(crate) fn from_photos(err: &PhotosError) -> Option<Stop> {
         match err {
-            PhotosError::LoginExpired | PhotosError::MissingScope | PhotosError::Auth(_) => {
-                Some(Stop::NeedsLogin(err.to_string()))
-            }
+            PhotosError::LoginExpired
+            | PhotosError::MissingScope
+            | PhotosError::AccountHidden
+            | PhotosError::Auth(_) => Some(Stop::NeedsLogin {
+                cloud: Cloud::Google,
+                reason: err.to_string(),
+            }),
             PhotosError::DailyQuota { resets_at } => Some(Stop::Paused {
                 reason: err.to_string(),
                 resets_at: Some(*resets_at),

@@ -129,7 +129,12 @@ pub(crate) async fn run(
 /// its create, not only at discovery: a paused session resumed after an overlapping one ran
 /// must not move the overlap again.
 pub(crate) fn already_moved(run: &Run, key: &FileKey, filename: &str) -> Result<bool, Stop> {
-    if run.store.ledger_lookup(key)?.is_none() {
+    let destination = run.session().destination;
+    if run
+        .store
+        .ledger_lookup(destination.as_ref(), key)?
+        .is_none()
+    {
         return Ok(false);
     }
     let reason = crate::model::SkipReason::AlreadyInGooglePhotos;

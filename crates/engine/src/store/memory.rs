@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::{SessionStore, StateChange, StoreError};
 use crate::model::{
-    DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
-    SessionStatus, SessionSummary, SkipReason, StoredUpload,
+    Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId,
+    SessionRecord, SessionStatus, SessionSummary, SkipReason, StoredUpload,
 };
 
 /// The clock that stamps `updated_at` of the writes the trait does not give a time for.
@@ -36,8 +36,9 @@ impl Default for MemoryStore {
 #[derive(Default)]
 struct State {
     sessions: BTreeMap<SessionId, Session>,
-    /// Files created by any session: their Google media item id.
-    ledger: HashMap<FileKey, String>,
+    /// Files created by any session, per destination (`None`: written before a run
+    /// identified its destination): their Google media item id.
+    ledger: HashMap<(Option<Destination>, FileKey), String>,
     /// Unfinished resumable uploads.
     uploads: HashMap<(SessionId, FileKey), StoredUpload>,
 }
@@ -182,11 +183,12 @@ impl SessionStore for MemoryStore {
             .get_mut(session)
             .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
         let mut inserted = 0;
+        let destination = s.record.destination.clone();
         for item in items {
             if s.index.contains_key(&item.key) {
                 continue;
             }
-            let state = if ledger.contains_key(&item.key) {
+            let state = if ledger.contains_key(&(destination.clone(), item.key.clone())) {
                 ItemState::Skipped {
                     reason: SkipReason::AlreadyInGooglePhotos,
                 }
@@ -247,7 +249,10 @@ impl SessionStore for MemoryStore {
                 uploads.remove(&(session.clone(), change.key.clone()));
             }
             if let ItemState::Created { media_item_id, .. } = &change.state {
-                ledger.insert(change.key.clone(), media_item_id.clone());
+                ledger.insert(
+                    (s.record.destination.clone(), change.key.clone()),
+                    media_item_id.clone(),
+                );
             }
         }
         if !changes.is_empty() {
@@ -264,8 +269,41 @@ impl SessionStore for MemoryStore {
         Ok(self.state().session(session)?.counts())
     }
 
-    fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError> {
-        Ok(self.state().ledger.get(key).cloned())
+    fn ledger_lookup(
+        &self,
+        destination: Option<&Destination>,
+        key: &FileKey,
+    ) -> Result<Option<String>, StoreError> {
+        let key = (destination.cloned(), key.clone());
+        Ok(self.state().ledger.get(&key).cloned())
+    }
+
+    fn adopt_unowned(&self, destination: &Destination) -> Result<(usize, usize), StoreError> {
+        let mut state = self.state();
+        let mut sessions = 0;
+        for s in state.sessions.values_mut() {
+            if s.record.destination.is_none() {
+                s.record.destination = Some(destination.clone());
+                sessions += 1;
+            }
+        }
+        let unowned: Vec<FileKey> = state
+            .ledger
+            .keys()
+            .filter(|(d, _)| d.is_none())
+            .map(|(_, k)| k.clone())
+            .collect();
+        let mut entries = 0;
+        for key in unowned {
+            let id = state.ledger.remove(&(None, key.clone())).expect("listed");
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                state.ledger.entry((Some(destination.clone()), key))
+            {
+                slot.insert(id);
+                entries += 1;
+            }
+        }
+        Ok((sessions, entries))
     }
 
     fn save_upload(

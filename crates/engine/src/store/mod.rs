@@ -3,7 +3,8 @@
 //! [`SessionStore`] is the seam: [`SqliteStore`] on disk (WAL, migrations, one module per table)
 //! for the app and the CLI, [`MemoryStore`] for tests. Every write is one transaction and costs
 //! O(files changed), not O(session size). A ledger across sessions remembers every file created in
-//! Google Photos, so a later session over an overlapping range skips it as already there.
+//! Google Photos, per destination (Google account and OAuth client), so a later session into
+//! the same destination over an overlapping range skips it as already there.
 
 mod error;
 mod memory;
@@ -14,8 +15,8 @@ pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
 use crate::model::{
-    DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord,
-    SessionSummary, StoredUpload,
+    Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId,
+    SessionRecord, SessionSummary, StoredUpload,
 };
 
 /// Checkpoints of sessions and their files.
@@ -57,8 +58,17 @@ pub trait SessionStore: Send + Sync {
     /// Counts of the session's files by state.
     fn counts(&self, session: &SessionId) -> Result<ItemCounts, StoreError>;
 
-    /// The Google media item id of a file created by any session, if any.
-    fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError>;
+    /// The Google media item id of a file created by any session into `destination` (Google
+    /// account and OAuth client; `None`: by sessions that have none yet), if any.
+    fn ledger_lookup(
+        &self,
+        destination: Option<&Destination>,
+        key: &FileKey,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// Gives every session and ledger entry that has no destination yet (written before
+    /// q2google knew accounts) to `destination`; returns how many sessions and entries.
+    fn adopt_unowned(&self, destination: &Destination) -> Result<(usize, usize), StoreError>;
 
     /// Records the file's unfinished resumable upload. [`set_states`](Self::set_states)
     /// forgets it when the file gets its upload token (or is created or skipped).

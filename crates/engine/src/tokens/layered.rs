@@ -81,7 +81,7 @@ impl EnvOverrides {
                 None => Override::No,
             },
             // Given by Q2GOOGLE_GOOGLE_CLIENT_SECRET to whoever builds the OAuth client.
-            Account::GoogleClientSecret => Override::No,
+            Account::GoogleClientSecret | Account::GoogleAccount => Override::No,
             Account::UploadSessionKey => match &self.upload_key {
                 Some(key) => Override::Yes(Some(key.clone())),
                 None => Override::No,

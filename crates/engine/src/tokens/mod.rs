@@ -37,16 +37,22 @@ pub enum Account {
     /// The random key that seals unfinished uploads' session URLs in the session database (a
     /// session URL lets anyone add bytes to the upload, so it is never stored in the clear).
     UploadSessionKey,
+    /// Which Google account (and through which OAuth client) the refresh token signs in to, as
+    /// JSON ([`Destination::to_stored`](crate::model::Destination::to_stored)). Not secret; kept
+    /// beside the token so the two never disagree, and kept after a sign-out so the next
+    /// sign-in can tell a switch of client.
+    GoogleAccount,
 }
 
 impl Account {
     /// Every account, in a fixed order.
-    pub const ALL: [Account; 5] = [
+    pub const ALL: [Account; 6] = [
         Account::GoProAccessToken,
         Account::GoProUserId,
         Account::GoogleRefreshToken,
         Account::GoogleClientSecret,
         Account::UploadSessionKey,
+        Account::GoogleAccount,
     ];
 
     /// The stable name the value is stored under (the keyring entry's user name).
@@ -57,6 +63,7 @@ impl Account {
             Account::GoogleRefreshToken => "google-refresh-token",
             Account::GoogleClientSecret => "google-client-secret",
             Account::UploadSessionKey => "upload-session-key",
+            Account::GoogleAccount => "google-account",
         }
     }
 
@@ -68,6 +75,7 @@ impl Account {
             Account::GoogleRefreshToken => "Google refresh token",
             Account::GoogleClientSecret => "Google client secret",
             Account::UploadSessionKey => "key of unfinished uploads",
+            Account::GoogleAccount => "signed-in Google account",
         }
     }
 }

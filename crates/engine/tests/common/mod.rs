@@ -51,11 +51,19 @@ pub fn gopro_client(fake: &FakeGoPro) -> GoProClient {
     gopro_client_over(fake, http())
 }
 
+/// The fake's sign-in endpoints.
+pub fn google_urls(fake: &FakeGoogle) -> engine::auth::GoogleUrls {
+    engine::auth::GoogleUrls {
+        authorize: Url::parse(&fake.authorize_url()).unwrap(),
+        token: Url::parse(&fake.token_url()).unwrap(),
+        userinfo: Url::parse(&fake.userinfo_url()).unwrap(),
+    }
+}
+
 pub fn oauth(fake: &FakeGoogle) -> GoogleOAuth {
     GoogleOAuth::new(
         http(),
-        Url::parse(&fake.authorize_url()).unwrap(),
-        Url::parse(&fake.token_url()).unwrap(),
+        google_urls(fake),
         OAuthClient {
             client_id: fake.client_id(),
             client_secret: Some(Secret::new(fake.client_secret())),

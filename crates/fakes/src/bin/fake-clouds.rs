@@ -39,6 +39,8 @@ fn main() -> anyhow::Result<()> {
     let google = clouds.google.issue_tokens(&[
         "https://www.googleapis.com/auth/photoslibrary.appendonly",
         "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata",
+        fakes::google::SCOPE_OPENID,
+        fakes::google::SCOPE_EMAIL,
     ]);
     let info = serde_json::json!({
         "gopro_api": clouds.gopro.api_url(),
@@ -51,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         "photos_api": clouds.google.base_url(),
         "google_authorize": clouds.google.authorize_url(),
         "google_token": clouds.google.token_url(),
+        "google_userinfo": clouds.google.userinfo_url(),
         "google_client_id": clouds.google.client_id(),
         "google_client_secret": clouds.google.client_secret(),
         "google_access_token": google.access_token,

@@ -7,6 +7,7 @@
 //! | POST | `/o/oauth2/v2/approve` | the consent page's form (`request_id`, `scope`…, `action`) |
 //! | POST | `/token` | `authorization_code` and `refresh_token` grants (form-encoded) |
 //! | POST | `/revoke` | revokes an access or refresh token (`token=`) |
+//! | GET  | `/v1/userinfo` | OpenID Connect userinfo: `sub`, and `email` with the email scope |
 //! | POST | `/v1/uploads` | raw upload, resumable `start` |
 //! | POST | `/v1/uploads?upload_id=..&upload_protocol=resumable` | session: `query`, `upload`, `upload, finalize`, `finalize`, `cancel` |
 //! | POST | `/v1/mediaItems:batchCreate` | create ≤ 50 items, per-item statuses in a 200 |
@@ -85,7 +86,7 @@ use serde::{Deserialize, Serialize};
 pub use scenario::{
     Consent, ForeignItem, GoogleScenario, InjectedError, InvalidTokenPolicy, ItemFailure,
     ItemFault, RequestFault, UploadFault, UploadFaultKind, SCOPE_APPENDONLY, SCOPE_EDIT_APPCREATED,
-    SCOPE_READONLY_APPCREATED,
+    SCOPE_EMAIL, SCOPE_OPENID, SCOPE_READONLY_APPCREATED,
 };
 pub use state::{AlbumRecord, MediaItemRecord, QuotaUsage, SessionStatus, UploadSessionRecord};
 
@@ -106,6 +107,8 @@ pub enum RequestKind {
     Token,
     /// `POST /revoke`.
     Revoke,
+    /// `GET /v1/userinfo`.
+    UserInfo,
     /// Raw `POST /v1/uploads` (and uploads with a bad protocol header).
     UploadRaw,
     /// Resumable `start`.
@@ -137,6 +140,7 @@ impl RequestKind {
                 | RequestKind::Approve
                 | RequestKind::Token
                 | RequestKind::Revoke
+                | RequestKind::UserInfo
         )
     }
 
@@ -198,6 +202,11 @@ impl FakeGoogle {
     /// The token endpoint.
     pub fn token_url(&self) -> String {
         format!("{}/token", self.base_url())
+    }
+
+    /// The OpenID Connect userinfo endpoint.
+    pub fn userinfo_url(&self) -> String {
+        format!("{}/v1/userinfo", self.base_url())
     }
 
     /// The revocation endpoint.
@@ -461,6 +470,7 @@ fn router(shared: SharedState) -> Router {
         .route("/o/oauth2/v2/approve", post(oauth::approve))
         .route("/token", post(oauth::token))
         .route("/revoke", post(oauth::revoke))
+        .route("/v1/userinfo", get(oauth::userinfo))
         .route("/v1/uploads", post(uploads::uploads))
         .route("/v1/mediaItems", get(media_items::list))
         .route(

@@ -1,6 +1,7 @@
 //! Google OAuth 2 for an installed (Desktop) app: the authorization endpoint with PKCE S256
 //! and loopback redirects (RFC 8252 §7.3: any port), the consent page, the token endpoint
-//! (`authorization_code` and `refresh_token` grants, client secret required), and revocation.
+//! (`authorization_code` and `refresh_token` grants, client secret required), revocation, and
+//! OpenID Connect `userinfo` for the one account.
 //!
 //! Tokens are random (`ya29.fake-…`, `1//fake-…`) and remembered, unless the scenario has a
 //! `stable_secret`: then they are self-validating (the `stable` module) and also remembered,
@@ -19,7 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::errors::{auth_error_page, html_escape, oauth_error};
-use super::scenario::Consent;
+use super::scenario::{Consent, SCOPE_EMAIL, SCOPE_OPENID};
 use super::stable::{self, ACCESS_PREFIX, REFRESH_PREFIX};
 use super::state::{random_id, AccessToken, AuthCode, Inner, PendingAuth, RefreshToken, Shared};
 use super::{IssuedTokens, RequestKind, SharedState};
@@ -513,4 +514,26 @@ pub(crate) async fn revoke(
             "Token expired or revoked",
         )
     }
+}
+
+/// `GET /v1/userinfo`: who the access token belongs to (OpenID Connect). Needs `openid` or the
+/// email scope; the email address comes only with the email scope.
+pub(crate) async fn userinfo(State(shared): State<SharedState>, headers: HeaderMap) -> Response {
+    let now = shared.now();
+    let mut inner = shared.lock();
+    inner.count(RequestKind::UserInfo);
+    let scopes = match super::quota::bearer(&headers).and_then(|t| inner.access.get(t)) {
+        Some(token) if token.expires > now => token.scopes,
+        _ => return super::errors::unauthenticated(),
+    };
+    let has = |scope: &str| scopes.iter().any(|s| s == scope);
+    if !has(SCOPE_OPENID) && !has(SCOPE_EMAIL) {
+        return super::errors::insufficient_scopes("UserInfo");
+    }
+    let mut body = serde_json::json!({ "sub": inner.scenario.account_id });
+    if has(SCOPE_EMAIL) {
+        body["email"] = inner.scenario.account_email.clone().into();
+        body["email_verified"] = true.into();
+    }
+    axum::Json(body).into_response()
 }

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Shaping;
 
+/// OpenID: `userinfo` gives the account's `sub`.
+pub const SCOPE_OPENID: &str = "openid";
+/// The email scope: `userinfo` also gives the account's email address.
+pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
 /// The `appendonly` scope: upload, create media items, create albums.
 pub const SCOPE_APPENDONLY: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
 /// The `readonly.appcreateddata` scope: list and search what the app created.
@@ -167,6 +171,11 @@ pub struct GoogleScenario {
     pub client_id: String,
     /// Its client secret (default `fake-desktop-secret`).
     pub client_secret: String,
+    /// The one person's Google account id, OpenID `sub` (default `104729000000000000001`). Two
+    /// fakes with different ids are two Google accounts.
+    pub account_id: String,
+    /// The account's email address (default `you@example.com`).
+    pub account_email: String,
     /// How consent goes (default `auto_approve`).
     pub consent: Consent,
     /// Authorization-code lifetime in seconds (default 600).
@@ -254,6 +263,8 @@ impl Default for GoogleScenario {
         Self {
             client_id: "q2google-fake.apps.googleusercontent.com".into(),
             client_secret: "fake-desktop-secret".into(),
+            account_id: "104729000000000000001".into(),
+            account_email: "you@example.com".into(),
             consent: Consent::AutoApprove,
             auth_code_ttl_secs: 600,
             access_token_ttl_secs: 3599,

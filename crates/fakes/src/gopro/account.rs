@@ -8,6 +8,11 @@
 //! `Set-Cookie: gp_user_id=<uid>; Path=/; Max-Age=604800; SameSite=Lax` (the cookie advertises
 //! 168 h; the token itself dies after `token_ttl_secs`). Wrong credentials re-render the form
 //! with a 200 and `#login-error`, and set no cookie. The email is compared case-insensitively.
+//!
+//! With the scenario's `web_session_ttl_secs`, a password sign-in also sets
+//! `gp_web_session=<id>; HttpOnly` and `GET /login` with a live one answers like a successful
+//! `POST` at once (a fresh token, no form): a browser that keeps its cookies signs in again
+//! without a password.
 
 use std::sync::Arc;
 
@@ -55,9 +60,38 @@ fn login_page(email: &str, error: Option<&str>) -> Html<String> {
 }
 
 /// `GET /login`.
-pub(crate) async fn login_form(State(shared): State<Arc<Shared>>) -> Html<String> {
+pub(crate) async fn login_form(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     shared.hit(RequestKind::LoginPage);
-    login_page("", None)
+    match cookie(&headers, "gp_web_session") {
+        Some(id) if shared.web_session_live(&id) => signed_in(&shared, None),
+        _ => login_page("", None).into_response(),
+    }
+}
+
+/// The answer to a successful sign-in: a fresh token in cookies, then the media library;
+/// `web_session` is a new remembered sign-in to set too.
+fn signed_in(shared: &Shared, web_session: Option<String>) -> Response {
+    let token = shared.issue_token();
+    let account = &shared.scenario.account;
+    let mut res = (StatusCode::FOUND, [(header::LOCATION, "/media-library")]).into_response();
+    let mut cookies = vec![
+        format!("gp_access_token={token}; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax"),
+        format!(
+            "gp_user_id={}; Path=/; Max-Age=604800; SameSite=Lax",
+            account.user_id
+        ),
+    ];
+    if let (Some(id), Some(ttl)) = (web_session, shared.scenario.web_session_ttl_secs) {
+        cookies.push(format!(
+            "gp_web_session={id}; Path=/; Max-Age={ttl}; HttpOnly; SameSite=Lax"
+        ));
+    }
+    for value in cookies {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
 }
 
 /// `POST /login`.
@@ -74,20 +108,7 @@ pub(crate) async fn login_submit(State(shared): State<Arc<Shared>>, body: Bytes)
     if !email.trim().eq_ignore_ascii_case(&account.email) || password != account.password {
         return login_page(email, Some("Incorrect email or password.")).into_response();
     }
-    let token = shared.issue_token();
-    let mut res = (StatusCode::FOUND, [(header::LOCATION, "/media-library")]).into_response();
-    for value in [
-        format!("gp_access_token={token}; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax"),
-        format!(
-            "gp_user_id={}; Path=/; Max-Age=604800; SameSite=Lax",
-            account.user_id
-        ),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    res
+    signed_in(&shared, shared.remember_web_session())
 }
 
 /// `GET /media-library`: a plain landing page saying whether the cookie is a live token.

@@ -146,6 +146,11 @@ pub struct GoProScenario {
     pub library: Vec<Media>,
     /// Access-token lifetime in seconds on the fake clock (default 14 400 = 4 h).
     pub token_ttl_secs: u64,
+    /// How long GoPro's web login remembers the browser, in seconds (default `None`: it does
+    /// not, and every sign-in asks for the password, which is what public evidence suggests).
+    /// With a value, a password sign-in also sets the HttpOnly cookie `gp_web_session`, and
+    /// `GET /login` with a live one signs in at once: a fresh token, no password typed.
+    pub web_session_ttl_secs: Option<u64>,
     /// Makes access tokens self-validating (default `None`: tokens are random and live only in
     /// the fake's memory). With a secret, the tokens the login page and `issue_token` mint
     /// carry the user id and their expiry under an HMAC-SHA256 keyed by it, so a fake
@@ -179,6 +184,7 @@ impl Default for GoProScenario {
             account: GoProAccount::default(),
             library: Vec::new(),
             token_ttl_secs: 4 * 3600,
+            web_session_ttl_secs: None,
             stable_secret: None,
             url_ttl_secs: 3600,
             default_per_page: 30,

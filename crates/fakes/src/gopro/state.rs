@@ -25,6 +25,8 @@ pub(crate) struct Shared {
     /// The link every CDN download shares (`cdn_shared_bytes_per_sec`).
     pub(crate) downlink: Arc<SharedLink>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
+    /// Remembered web sign-ins (`gp_web_session` → until when).
+    web_sessions: Mutex<HashMap<String, chrono::DateTime<chrono::Utc>>>,
     faults: Mutex<FaultState>,
     counters: Mutex<Counters>,
 }
@@ -51,6 +53,24 @@ pub(crate) fn cdn_prefix(media: &Media) -> String {
 }
 
 impl Shared {
+    /// Remembers a web sign-in for the scenario's `web_session_ttl_secs`; its cookie value,
+    /// or `None` when the web login remembers nothing.
+    pub(crate) fn remember_web_session(&self) -> Option<String> {
+        let ttl = self.scenario.web_session_ttl_secs?;
+        let id = super::auth::new_token();
+        let until = self.clock.now() + chrono::Duration::seconds(ttl as i64);
+        lock(&self.web_sessions).insert(id.clone(), until);
+        Some(id)
+    }
+
+    /// Whether `id` is a live remembered web sign-in.
+    pub(crate) fn web_session_live(&self, id: &str) -> bool {
+        let now = self.clock.now();
+        lock(&self.web_sessions)
+            .get(id)
+            .is_some_and(|until| now < *until)
+    }
+
     pub(crate) fn new(scenario: GoProScenario, clock: Clock) -> Arc<Self> {
         let mut secret = [0u8; 32];
         rand::rng().fill_bytes(&mut secret);
@@ -69,6 +89,7 @@ impl Shared {
             by_prefix,
             downlink: Arc::default(),
             tokens: Mutex::new(HashMap::new()),
+            web_sessions: Mutex::new(HashMap::new()),
             faults: Mutex::new(faults),
             counters: Mutex::new(Counters::default()),
         })

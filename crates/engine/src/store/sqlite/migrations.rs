@@ -18,6 +18,7 @@ pub(super) const APPLICATION_ID: i32 = 0x5132_4750;
 const STEPS: &[&[&str]] = &[
     &[sessions::SCHEMA_V1, items::SCHEMA_V1, ledger::SCHEMA_V1],
     &[uploads::SCHEMA_V2],
+    &[sessions::SCHEMA_V3, ledger::SCHEMA_V3],
 ];
 
 /// The schema version this build writes and the newest it can read.

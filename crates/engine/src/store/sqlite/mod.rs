@@ -31,8 +31,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use super::{SessionStore, StateChange, StoreError};
 use crate::model::{
-    DiscoveredItem, FileKey, ItemCounts, ItemRecord, SessionId, SessionRecord, SessionSummary,
-    StoredUpload,
+    Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, SessionId, SessionRecord,
+    SessionSummary, StoredUpload,
 };
 
 /// How long a write waits for another connection's lock before giving up with
@@ -290,9 +290,10 @@ impl SessionStore for SqliteStore {
         self.write(|tx| {
             require_session(tx, session)?;
             let mut position = items::next_position(tx, session)?;
+            let destination = sessions::load(tx, session)?.and_then(|s| s.destination);
             let mut inserted = 0;
             for item in items {
-                let in_ledger = ledger::lookup(tx, &item.key)?.is_some();
+                let in_ledger = ledger::lookup(tx, destination.as_ref(), &item.key)?.is_some();
                 if items::insert_discovered(tx, session, item, in_ledger, position, now)? {
                     position += 1;
                     inserted += 1;
@@ -355,8 +356,20 @@ impl SessionStore for SqliteStore {
         })
     }
 
-    fn ledger_lookup(&self, key: &FileKey) -> Result<Option<String>, StoreError> {
-        self.read(|tx| Ok(ledger::lookup(tx, key)?))
+    fn ledger_lookup(
+        &self,
+        destination: Option<&Destination>,
+        key: &FileKey,
+    ) -> Result<Option<String>, StoreError> {
+        self.read(|tx| Ok(ledger::lookup(tx, destination, key)?))
+    }
+
+    fn adopt_unowned(&self, destination: &Destination) -> Result<(usize, usize), StoreError> {
+        self.write(|tx| {
+            let sessions = sessions::adopt_unowned(tx, destination)?;
+            let entries = ledger::adopt_unowned(tx, destination)?;
+            Ok((sessions, entries))
+        })
     }
 
     fn save_upload(

@@ -5,7 +5,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::codec::{self, get_date, get_json, get_opt_time, get_time};
 use super::items;
-use crate::model::{SessionId, SessionRecord, SessionStatus, SessionSummary};
+use crate::model::{
+    Destination, GoogleAccount, SessionId, SessionRecord, SessionStatus, SessionSummary,
+};
 
 /// Schema step 1.
 pub(super) const SCHEMA_V1: &str = "
@@ -30,17 +32,27 @@ CREATE INDEX sessions_by_created ON sessions (created_at, id);
 CREATE INDEX sessions_by_updated ON sessions (updated_at, id);
 ";
 
+/// Schema step 3: the Google account and OAuth client a session moves into (`NULL` until its
+/// first run identifies them; sessions from before step 3 are adopted by the first identified
+/// run, see [`adopt_unowned`]).
+pub(super) const SCHEMA_V3: &str = "
+ALTER TABLE sessions ADD COLUMN google_account TEXT;
+ALTER TABLE sessions ADD COLUMN google_email TEXT;
+ALTER TABLE sessions ADD COLUMN google_client TEXT;
+";
+
 /// The columns [`from_row`] reads, in order (prefixed with `s.`).
 macro_rules! columns {
     () => {
         "s.id, s.range_from, s.range_to, s.settings, s.status, s.status_reason, \
          s.quota_resets_at, s.discovery_cursor, s.discovery_done, s.album_id, s.album_url, \
-         s.created_at, s.updated_at, s.finished_at, s.bytes_transferred"
+         s.created_at, s.updated_at, s.finished_at, s.bytes_transferred, s.google_account, \
+         s.google_email, s.google_client"
     };
 }
 
 /// Number of columns [`columns!`] names.
-const COLUMNS: usize = 15;
+const COLUMNS: usize = 18;
 
 /// Whether the session exists.
 pub(super) fn exists(conn: &Connection, id: &SessionId) -> rusqlite::Result<bool> {
@@ -53,8 +65,9 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
     conn.prepare_cached(
         "INSERT INTO sessions (id, range_from, range_to, settings, status, status_reason, \
          quota_resets_at, discovery_cursor, discovery_done, album_id, album_url, created_at, \
-         updated_at, finished_at, bytes_transferred) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         updated_at, finished_at, bytes_transferred, google_account, google_email, \
+         google_client) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         s.id.as_str(),
@@ -72,6 +85,9 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
         codec::time(&s.updated_at),
         codec::opt_time(s.finished_at.as_ref()),
         s.bytes_transferred,
+        s.destination.as_ref().map(|d| &d.account.id),
+        s.destination.as_ref().map(|d| &d.account.email),
+        s.destination.as_ref().map(|d| &d.client_id),
     ])?;
     Ok(())
 }
@@ -83,7 +99,8 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
             "UPDATE sessions SET range_from = ?2, range_to = ?3, settings = ?4, status = ?5, \
              status_reason = ?6, quota_resets_at = ?7, discovery_cursor = ?8, \
              discovery_done = ?9, album_id = ?10, album_url = ?11, created_at = ?12, \
-             updated_at = ?13, finished_at = ?14, bytes_transferred = ?15 WHERE id = ?1",
+             updated_at = ?13, finished_at = ?14, bytes_transferred = ?15, \
+             google_account = ?16, google_email = ?17, google_client = ?18 WHERE id = ?1",
         )?
         .execute(params![
             s.id.as_str(),
@@ -101,6 +118,9 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
             codec::time(&s.updated_at),
             codec::opt_time(s.finished_at.as_ref()),
             s.bytes_transferred,
+            s.destination.as_ref().map(|d| &d.account.id),
+            s.destination.as_ref().map(|d| &d.account.email),
+            s.destination.as_ref().map(|d| &d.client_id),
         ])?;
     Ok(changed == 1)
 }
@@ -190,5 +210,40 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
         updated_at: get_time(row, 12)?,
         finished_at: get_opt_time(row, 13)?,
         bytes_transferred: row.get(14)?,
+        destination: destination_from_row(row, 15)?,
     })
+}
+
+/// The destination in columns `at..at + 3` (account id, email, client id), if identified.
+fn destination_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<Destination>> {
+    let id: Option<String> = row.get(at)?;
+    let email: Option<String> = row.get(at + 1)?;
+    let client: Option<String> = row.get(at + 2)?;
+    Ok(match (id, client) {
+        (Some(id), Some(client_id)) => Some(Destination {
+            account: GoogleAccount {
+                id,
+                email: email.unwrap_or_default(),
+            },
+            client_id,
+        }),
+        _ => None,
+    })
+}
+
+/// Gives every session no run has identified yet (those written before schema step 3) to
+/// `destination`; returns how many.
+pub(super) fn adopt_unowned(
+    conn: &Connection,
+    destination: &Destination,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE sessions SET google_account = ?1, google_email = ?2, google_client = ?3 \
+         WHERE google_account IS NULL",
+    )?
+    .execute(params![
+        destination.account.id,
+        destination.account.email,
+        destination.client_id
+    ])
 }
