@@ -28,7 +28,8 @@ test("welcome → GoPro login window → Google → dates → start → all done
   // About 125 MB/s: the 1.2 GB video takes ~10 s, long enough to watch the session run.
   await setSpeedLimit(b, 1000);
   assert.match((await text(b, '.chip-ok[data-cloud="gopro"]')) ?? "", /GoPro/);
-  assert.match((await text(b, '.chip-ok[data-cloud="google"]')) ?? "", /Google Photos/);
+  // The Google chip names the signed-in account (the fake's one person).
+  assert.match((await text(b, '.chip-ok[data-cloud="google"]')) ?? "", /you@example\.com/);
 
   await pickDemoRange(b);
   const headline = await summaryHeadline(b);

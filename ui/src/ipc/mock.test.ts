@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "./backend";
-import { createMockBackend, mockOptionsFromUrl, type MockOptions } from "./mock";
+import {
+  createMockBackend,
+  GOOGLE_ACCOUNT,
+  mockOptionsFromUrl,
+  OTHER_GOOGLE_ACCOUNT,
+  otherAccountReason,
+  type MockOptions,
+} from "./mock";
 import type { EventMap, Metrics, NetworkEvent, SessionView, StageEvent } from "./types";
 
 function make(opts: MockOptions = {}): Backend {
@@ -255,6 +262,43 @@ describe("mock backend", () => {
     await b.resumeSession(s.id);
     await runUntil(() => ev.sessions.at(-1)?.status === "completed");
     expect(network).toHaveLength(2); // once per session, and the pause ended it
+  });
+
+  it("sessions record the Google account they move into: the Google chip's email", async () => {
+    const b = make();
+    const state = await b.appState();
+    expect(state.google.label).toBe(GOOGLE_ACCOUNT);
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    expect(s.googleAccount).toBe(GOOGLE_ACCOUNT);
+    expect((await b.listSessions())[0]!.googleAccount).toBe(GOOGLE_ACCOUNT);
+  });
+
+  it("otheraccount scenario: a session of another Google account; resuming it ends needing that login", async () => {
+    expect(mockOptionsFromUrl(new URLSearchParams("mock=1&scenario=otheraccount"))).toEqual({ scenario: "otheraccount" });
+    const b = createMockBackend({ latencyMs: 0, tickMs: 250, speed: 10, scenario: "otheraccount" });
+    const ev = record(b);
+    const state = await b.appState();
+    expect(state.firstRun).toBe(false);
+    expect(state.google).toMatchObject({ connected: true, label: GOOGLE_ACCOUNT });
+    const [other] = await b.listSessions();
+    expect(other).toMatchObject({
+      rangeFrom: "2026-03-01",
+      rangeTo: "2026-03-31",
+      status: "needs_login",
+      googleAccount: OTHER_GOOGLE_ACCOUNT,
+      resumable: true,
+      statusReason: otherAccountReason(OTHER_GOOGLE_ACCOUNT, GOOGLE_ACCOUNT),
+    });
+    expect(state.current?.id).toBe(other!.id);
+    // Resumed while signed in to the other account: the run ends at once, needing that login.
+    await b.resumeSession(other!.id);
+    await runUntil(() => ev.sessions.at(-1)?.status === "needs_login");
+    expect(ev.sessions.at(-1)!.statusReason).toMatch(/^This move goes into the Google Photos of jane@example\.com, but you are signed in to Google as you@example\.com\./);
+    expect(ev.sessions.at(-1)!.counts.created).toBe(other!.counts.created);
+    // A new move of the same dates goes into the signed-in account, to the end.
+    const fresh = await b.startSync(other!.rangeFrom, other!.rangeTo);
+    expect(fresh.googleAccount).toBe(GOOGLE_ACCOUNT);
+    await runUntil(() => ev.sessions.at(-1)?.id === fresh.id && ev.sessions.at(-1)?.status === "completed");
   });
 
   it("storage scenario: start is refused with StorageFull", async () => {

@@ -10,7 +10,7 @@
  * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
  * makes a session take about `40 / speed` real seconds while bytes, throughput and time left
  * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
- * `demo=1`, `scenario=quota|expire|storage|offline`, `offline=google|gopro|both` (which cloud the
+ * `demo=1`, `scenario=quota|expire|storage|offline|otheraccount`, `offline=google|gopro|both` (which cloud the
  * offline scenario loses; Google by default), `outage=MS` (how long, in real time; 8000 by
  * default), `speed=N`, `latency=MS`, `notice=1`.
  *
@@ -51,9 +51,11 @@ import { BASE_BPS, throughputAt } from "./mock/throughput";
  * `quota`: Google's daily limit pauses the session at 40 %. `expire`: the GoPro login expires at
  * 30 %. `storage`: Google storage is full, start is refused. `offline`: at 30 % a cloud stops
  * answering (`sync://network` waiting); nothing moves for `outageMs`, then it answers again and
- * the session goes on by itself.
+ * the session goes on by itself. `otheraccount`: connected, with a history session that moves into
+ * another Google account (`OTHER_GOOGLE_ACCOUNT`) and stopped needing that login, as the real
+ * backend leaves one resumed while signed in to a different Google account.
  */
-export type Scenario = "normal" | "quota" | "expire" | "storage" | "offline";
+export type Scenario = "normal" | "quota" | "expire" | "storage" | "offline" | "otheraccount";
 
 export type MockOptions = {
   firstRun?: boolean;
@@ -86,7 +88,15 @@ export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
   if (params.get("connected") === "1") opts.connected = true;
   if (params.get("demo") === "1") opts.demo = true;
   const scenario = params.get("scenario");
-  if (scenario === "quota" || scenario === "expire" || scenario === "storage" || scenario === "offline") opts.scenario = scenario;
+  if (
+    scenario === "quota" ||
+    scenario === "expire" ||
+    scenario === "storage" ||
+    scenario === "offline" ||
+    scenario === "otheraccount"
+  ) {
+    opts.scenario = scenario;
+  }
   const offline = params.get("offline");
   if (offline === "google" || offline === "gopro") opts.offline = [offline];
   if (offline === "both") opts.offline = ["gopro", "google"];
@@ -126,6 +136,19 @@ const QUOTA_REASON =
 const EXPIRED_REASON = "GoPro needs you to log in again (it does this every few hours). Your progress is saved.";
 const PAUSED_REASON = "You paused moving. Nothing is lost — resume whenever you like.";
 const CANCELLED_REASON = "You stopped this session. Everything already moved stays in Google Photos.";
+
+/** The Google account the mock signs in to (the Google chip's label, and each session's). */
+export const GOOGLE_ACCOUNT = "you@example.com";
+/** The other Google account of the `otheraccount` scenario's history session. */
+export const OTHER_GOOGLE_ACCOUNT = "jane@example.com";
+
+/** What the real backend says when a session is resumed while signed in to another Google account. */
+export function otherAccountReason(own: string, signedIn: string): string {
+  return (
+    `This move goes into the Google Photos of ${own}, but you are signed in to Google as ${signedIn}. ` +
+    `Sign in to Google as ${own} to continue it, or start a new move of the same dates to move them into ${signedIn}.`
+  );
+}
 
 type SimItem = { media: FakeMedia; view: ItemView; done: number; attempts: number };
 
@@ -172,7 +195,9 @@ function albumTitle(pattern: string, from: string, to: string): string {
 
 export function createMockBackend(options: MockOptions = {}): Backend {
   const opts = {
-    firstRun: options.firstRun ?? !(options.connected || options.demo || options.notice !== undefined),
+    firstRun:
+      options.firstRun ??
+      !(options.connected || options.demo || options.notice !== undefined || options.scenario === "otheraccount"),
     scenario: options.scenario ?? "normal",
     offline: options.offline ?? (["google"] satisfies Cloud[]),
     outageMs: options.outageMs ?? 8000,
@@ -191,9 +216,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   /** The Google client secret, as the keyring would hold it (never read back). */
   let clientSecret: string | null = null;
   let firstRun = opts.firstRun;
-  const connectedAtStart = (options.connected ?? false) || demoAtStart;
+  const connectedAtStart = (options.connected ?? false) || demoAtStart || opts.scenario === "otheraccount";
   let gopro = account("gopro", connectedAtStart ? "demo@example.com" : null);
-  let google = account("google", connectedAtStart ? "demo@example.com" : null);
+  let google = account("google", connectedAtStart ? GOOGLE_ACCOUNT : null);
   const runs = new Map<string, Run>(); // insertion order = oldest first
   let nextId = 1;
 
@@ -258,6 +283,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       bytesTransferred: 0,
       albumTitle: settings.albumPerSession ? albumTitle(settings.albumNamePattern, from, to) : null,
       albumUrl: null,
+      // The real backend learns it on the first run; the mock knows it at once.
+      googleAccount: google.label,
       stages: { discovery: "pending", transfer: "pending", create: "pending" },
       resumable: false,
     };
@@ -378,6 +405,10 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     const v = run.view;
     if (run.cancelRequested) return halt(run, "cancelled", CANCELLED_REASON, false);
     if (run.pauseRequested) return halt(run, "paused", PAUSED_REASON, true);
+    // Like the real backend: a run signed in to another Google account than the session's ends.
+    if (v.googleAccount !== null && google.label !== null && google.label !== v.googleAccount) {
+      return halt(run, "needs_login", otherAccountReason(v.googleAccount, google.label), true);
+    }
 
     const dt = (opts.tickMs / 1000) * run.timeScale;
     run.simT += dt;
@@ -543,52 +574,65 @@ export function createMockBackend(options: MockOptions = {}): Backend {
 
   // ---- demo history --------------------------------------------------------------------
 
+  const day = 86_400_000;
+
+  /** A past session of `from`..`to`, `doneFrac` of it moved, started `daysAgo` days ago. */
+  function seedSession(from: string, to: string, doneFrac: number, status: SessionView["status"], daysAgo: number): SessionView {
+    const run = makeRun(from, to);
+    run.revealed = run.items.length;
+    const movable = run.items.filter((it) => !isSkippedMedia(it.media));
+    const doneCount = Math.floor(movable.length * doneFrac);
+    for (const it of run.items) {
+      if (it.media.variant === "360") it.view.state = "skipped";
+      else if (it.media.alreadyInGoogle) it.view.state = "skipped";
+      it.view.reason = it.media.variant === "360" ? SKIP_360 : it.media.alreadyInGoogle ? SKIP_ALREADY : null;
+    }
+    movable.slice(0, doneCount).forEach((it) => {
+      it.view.state = "created";
+      it.done = it.media.size;
+      it.view.googleUrl = `https://photos.google.com/lr/photo/${it.media.id}`;
+    });
+    recount(run);
+    const v = run.view;
+    const started = opts.now() - daysAgo * day;
+    v.createdAt = new Date(started).toISOString();
+    v.bytesTransferred = v.counts.bytesCreated;
+    v.durationSecs = Math.round(v.counts.bytesCreated / (BASE_BPS * 0.8));
+    run.simT = v.durationSecs;
+    v.updatedAt = new Date(started + v.durationSecs * 1000).toISOString();
+    v.status = status;
+    v.stages = { discovery: "done", transfer: doneFrac >= 1 ? "done" : "running", create: doneFrac >= 1 ? "done" : "running" };
+    if (status === "completed") {
+      v.finishedAt = v.updatedAt;
+      v.albumUrl = `https://photos.google.com/album/demo-${v.id}`;
+    } else if (status === "cancelled") {
+      v.finishedAt = v.updatedAt;
+      v.statusReason = CANCELLED_REASON;
+    } else if (status === "paused") {
+      v.statusReason = QUOTA_REASON;
+      v.quotaResetsAt = new Date(started + 20 * 3_600_000).toISOString();
+      v.resumable = true;
+    }
+    return v;
+  }
+
   function seedDemoHistory() {
     if (runs.size > 0) return;
-    const day = 86_400_000;
-    const seed = (from: string, to: string, doneFrac: number, status: SessionView["status"], daysAgo: number) => {
-      const run = makeRun(from, to);
-      run.revealed = run.items.length;
-      const movable = run.items.filter((it) => !isSkippedMedia(it.media));
-      const doneCount = Math.floor(movable.length * doneFrac);
-      for (const it of run.items) {
-        if (it.media.variant === "360") it.view.state = "skipped";
-        else if (it.media.alreadyInGoogle) it.view.state = "skipped";
-        it.view.reason = it.media.variant === "360" ? SKIP_360 : it.media.alreadyInGoogle ? SKIP_ALREADY : null;
-      }
-      movable.slice(0, doneCount).forEach((it) => {
-        it.view.state = "created";
-        it.done = it.media.size;
-        it.view.googleUrl = `https://photos.google.com/lr/photo/${it.media.id}`;
-      });
-      recount(run);
-      const v = run.view;
-      const started = opts.now() - daysAgo * day;
-      v.createdAt = new Date(started).toISOString();
-      v.bytesTransferred = v.counts.bytesCreated;
-      v.durationSecs = Math.round(v.counts.bytesCreated / (BASE_BPS * 0.8));
-      run.simT = v.durationSecs;
-      v.updatedAt = new Date(started + v.durationSecs * 1000).toISOString();
-      v.status = status;
-      v.stages = { discovery: "done", transfer: doneFrac >= 1 ? "done" : "running", create: doneFrac >= 1 ? "done" : "running" };
-      if (status === "completed") {
-        v.finishedAt = v.updatedAt;
-        v.albumUrl = `https://photos.google.com/album/demo-${v.id}`;
-      } else if (status === "cancelled") {
-        v.finishedAt = v.updatedAt;
-        v.statusReason = CANCELLED_REASON;
-      } else if (status === "paused") {
-        v.statusReason = QUOTA_REASON;
-        v.quotaResetsAt = new Date(started + 20 * 3_600_000).toISOString();
-        v.resumable = true;
-      }
-    };
-    seed("2026-01-01", "2026-01-15", 1, "completed", 9);
-    seed("2026-01-16", "2026-01-31", 0.35, "cancelled", 6);
-    seed("2026-02-01", "2026-02-28", 0.6, "paused", 1);
+    seedSession("2026-01-01", "2026-01-15", 1, "completed", 9);
+    seedSession("2026-01-16", "2026-01-31", 0.35, "cancelled", 6);
+    seedSession("2026-02-01", "2026-02-28", 0.6, "paused", 1);
+  }
+
+  /** The `otheraccount` scenario: March 2026 went half into another Google account, then stopped. */
+  function seedOtherAccountSession() {
+    const v = seedSession("2026-03-01", "2026-03-31", 0.5, "needs_login", 2);
+    v.googleAccount = OTHER_GOOGLE_ACCOUNT;
+    v.statusReason = otherAccountReason(OTHER_GOOGLE_ACCOUNT, google.label ?? GOOGLE_ACCOUNT);
+    v.resumable = true;
   }
 
   if (demoAtStart) seedDemoHistory();
+  if (opts.scenario === "otheraccount") seedOtherAccountSession();
 
   // ---- the Backend ---------------------------------------------------------------------
 
@@ -599,7 +643,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
 
   async function login(cloud: Cloud): Promise<AccountStatus> {
     await delay(settings.demoMode ? 1 : 3);
-    return setAccount(account(cloud, "demo@example.com"));
+    return setAccount(account(cloud, cloud === "google" ? GOOGLE_ACCOUNT : "demo@example.com"));
   }
 
   return {
@@ -740,7 +784,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       settings = { ...clone(next), googleClientSecret: null, googleClientSecretSaved: false };
       if (enteringDemo) {
         setAccount(account("gopro", "demo@example.com"));
-        setAccount(account("google", "demo@example.com"));
+        setAccount(account("google", GOOGLE_ACCOUNT));
         seedDemoHistory();
       }
       return readSettings();

@@ -18,6 +18,8 @@ describe("History", () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]!.textContent).toContain("Paused");
     expect(rows[2]!.textContent).toContain("Done");
+    // Each row says which Google account it moved into.
+    expect(within(table).getAllByTestId("history-account").map((e) => e.textContent)).toEqual(Array(3).fill("into you@example.com"));
     // Only the paused one can be resumed.
     expect(within(table).getAllByRole("button", { name: /^Resume/ })).toHaveLength(1);
     await userEvent.click(within(rows[0]!).getByRole("button", { name: /^Resume/ }));

@@ -93,6 +93,11 @@ export function History() {
                       {range}
                       <span className="visually-hidden">, open details</span>
                     </button>
+                    {s.googleAccount !== null ? (
+                      <span className="history-account muted small" data-testid="history-account">
+                        into {s.googleAccount}
+                      </span>
+                    ) : null}
                   </td>
                   <td data-label="Started">{formatDateTime(s.createdAt)}</td>
                   <td data-label="Took">{formatElapsed(s.durationSecs)}</td>

@@ -3,20 +3,18 @@ import { useApp } from "../../app/AppContext";
 import { AppNotice } from "../../app/AppNotice";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { ScreenHeading } from "../../components/ScreenHeading";
-import { toCommandError } from "../../ipc/backend";
-import type { CommandError } from "../../ipc/types";
 import { presetRange, type DayRange } from "./range";
 import { RangePicker } from "./RangePicker";
 import { RangeSummary, usePreview } from "./RangeSummary";
 import { SessionCard } from "./SessionCard";
 import { useResume } from "./useResume";
+import { useStartSync } from "./useStartSync";
 
 export function Home({ now = new Date() }: { now?: Date }) {
-  const { app, backend, store, go, login } = useApp();
+  const { app, store, login } = useApp();
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [range, setRange] = useState<DayRange | null>(() => presetRange("thisYear", now));
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<CommandError | null>(null);
+  const { start: startSync, starting, error } = useStartSync();
   const { resume, resuming, error: resumeError } = useResume();
   const goproOk = Boolean(app?.gopro.connected && !app.gopro.problem);
   const googleOk = Boolean(app?.google.connected && !app.google.problem);
@@ -38,18 +36,7 @@ export function Home({ now = new Date() }: { now?: Date }) {
             : null;
 
   const start = async () => {
-    if (!range) return;
-    setStarting(true);
-    setError(null);
-    try {
-      const s = await backend.startSync(range.from, range.to);
-      store.setSession(s);
-      go({ name: "session", id: s.id });
-    } catch (e) {
-      setError(toCommandError(e));
-    } finally {
-      setStarting(false);
-    }
+    if (range) await startSync(range.from, range.to);
   };
 
   const loginGopro = () => void login("gopro");

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { mockBackend, renderApp } from "../../test/render";
@@ -23,6 +23,7 @@ describe("Session screen", () => {
     const openUrl = vi.spyOn(b, "openUrl");
     await startMarch(b);
     expect(screen.getByText(/Safe to close — you can resume later/)).toBeTruthy();
+    expect(screen.getByTestId("session-account").textContent).toBe("Into you@example.com's Google Photos");
     expect(screen.getAllByText("Finding your media").length).toBeGreaterThan(0);
     await waitFor(() => expect(screen.getByTestId("status-line").textContent).toMatch(/^Moving \d+ of \d+ videos and photos$/), { timeout: 5000 });
     await waitFor(() => expect(screen.getByTestId("time-left").textContent).toMatch(/left/), { timeout: 5000 });
@@ -110,7 +111,72 @@ describe("Session screen", () => {
     const b = mockBackend({ connected: true, scenario: "expire", speed: 20 });
     await startMarch(b);
     await userEvent.click(await screen.findByRole("button", { name: "Log in to GoPro again" }, { timeout: 10000 }));
+    // Same Google account as the session's: no new move offered.
+    expect(screen.getByTestId("session-account").textContent).toBe("Into you@example.com's Google Photos");
+    expect(screen.queryByRole("button", { name: "Start a new move of these dates" })).toBeNull();
     await userEvent.click(await screen.findByRole("button", { name: "Resume" }));
     await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
   }, 30000);
+});
+
+/** The other-account session of the `otheraccount` scenario (March 2026), opened from History. */
+async function openOtherAccountSession(b: Backend, rowAccount: string | null = "into jane@example.com") {
+  await renderApp(b);
+  await userEvent.click(screen.getByRole("button", { name: "History" }));
+  const table = await screen.findByRole("table");
+  const [row] = within(table).getAllByRole("row").slice(1);
+  expect(within(row!).queryByTestId("history-account")?.textContent ?? null).toBe(rowAccount);
+  await userEvent.click(within(row!).getByRole("button", { name: /open details/ }));
+  await screen.findByRole("heading", { level: 1, name: "March 2026" });
+}
+
+describe("Session screen: moving into another Google account", () => {
+  it("signed in to another account: the session says whose it is, and offers a new move of its dates", async () => {
+    const b = mockBackend({ scenario: "otheraccount", speed: 20 });
+    const startSync = vi.spyOn(b, "startSync");
+    await openOtherAccountSession(b);
+    expect(screen.getByTestId("session-account").textContent).toBe("Into jane@example.com's Google Photos");
+    expect(screen.getByText("Signed in to a different Google account")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Sign in to Google as jane@example.com" })).toBeTruthy();
+    // Resume would only stop again: it is not offered while signed in to the other account.
+    expect(screen.queryByRole("button", { name: "Resume" })).toBeNull();
+    const old = (await b.listSessions())[0]!;
+
+    await userEvent.click(screen.getByRole("button", { name: "Start a new move of these dates" }));
+    expect(startSync).toHaveBeenCalledTimes(1);
+    expect(startSync).toHaveBeenCalledWith("2026-03-01", "2026-03-31");
+    await screen.findByRole("heading", { level: 1, name: "Moving March 2026" });
+    expect(screen.getByTestId("session-account").textContent).toBe("Into you@example.com's Google Photos");
+    // A new session over the same dates, first in the history; the other account's one stays.
+    const [fresh, kept] = await b.listSessions();
+    expect(fresh).toMatchObject({ rangeFrom: "2026-03-01", rangeTo: "2026-03-31", googleAccount: "you@example.com" });
+    expect(fresh!.id).not.toBe(old.id);
+    expect(kept).toMatchObject({ id: old.id, googleAccount: "jane@example.com" });
+  }, 20000);
+
+  it("decides from the data, not the words: no account recorded, no account line and no new move", async () => {
+    const b = mockBackend({ scenario: "otheraccount" });
+    const list = b.listSessions;
+    b.listSessions = async () => (await list()).map((s) => ({ ...s, googleAccount: null }));
+    const state = b.appState;
+    b.appState = async () => {
+      const st = await state();
+      return { ...st, current: st.current && { ...st.current, googleAccount: null } };
+    };
+    await openOtherAccountSession(b, null);
+    // The reason still speaks of another account; the screen goes by googleAccount only.
+    expect(screen.getByText(/but you are signed in to Google as you@example\.com/, { selector: ".notice-body p" })).toBeTruthy();
+    expect(screen.queryByTestId("session-account")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Start a new move of these dates" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Resume" })).toBeTruthy();
+  });
+
+  it("a failed new move says why, in words, and stays on the session", async () => {
+    const b = mockBackend({ scenario: "otheraccount" });
+    b.startSync = () => Promise.reject({ code: "Busy", message: "Another session is already moving. Pause it or let it finish first." });
+    await openOtherAccountSession(b);
+    await userEvent.click(screen.getByRole("button", { name: "Start a new move of these dates" }));
+    await screen.findByText(/Another session is already moving/);
+    expect(screen.getByRole("heading", { level: 1, name: "March 2026" })).toBeTruthy();
+  });
 });

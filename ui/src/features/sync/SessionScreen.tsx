@@ -18,6 +18,8 @@ import { NetworkNotice } from "./NetworkNotice";
 import { sessionTitle, statusLine } from "./sessionText";
 import { liveCounts } from "./syncStore";
 import { useResume } from "./useResume";
+import { useStartSync } from "./useStartSync";
+import { intoAccount, needsOtherGoogleAccount } from "./googleAccount";
 import { useSessionData } from "./useSessionData";
 import { useNow } from "../../lib/useNow";
 
@@ -59,7 +61,10 @@ function Progress({ s, c, metrics, offline }: { s: SessionView; c: Counts; metri
 function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => void; resuming: boolean }) {
   const { login, app } = useApp();
   const [err, setErr] = useState<CommandError | null>(null);
+  const { start, starting, error: startError } = useStartSync();
   const needsLogin = s.status === "needs_login" && !(app?.gopro.connected && !app.gopro.problem);
+  // Signed in to another Google account than the one this session moves into.
+  const otherGoogle = !needsLogin && needsOtherGoogleAccount(s, app?.google);
   const quota = s.quotaResetsAt;
   const now = useNow();
   const quotaOver = quota !== null && new Date(quota).getTime() <= now.getTime();
@@ -68,7 +73,15 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
     <div className={`notice ${tone}`} role="status">
       <Icon name={s.status === "needs_login" ? "lock" : s.status === "paused" ? "pause" : "warning"} className="notice-icon" />
       <div className="notice-body">
-        <p className="notice-title">{s.status === "needs_login" ? "Please log in again" : s.status === "paused" ? "Paused" : "Stopped"}</p>
+        <p className="notice-title">
+          {otherGoogle
+            ? "Signed in to a different Google account"
+            : s.status === "needs_login"
+              ? "Please log in again"
+              : s.status === "paused"
+                ? "Paused"
+                : "Stopped"}
+        </p>
         {s.statusReason ? <p>{s.statusReason}</p> : null}
         {quota ? (
           <p data-testid="quota-reset">
@@ -90,6 +103,24 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
             >
               Log in to GoPro again
             </button>
+          ) : otherGoogle && s.googleAccount !== null ? (
+            <>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => void login("google").then((e) => setErr(e))}
+              >
+                Sign in to Google as {s.googleAccount}
+              </button>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void start(s.rangeFrom, s.rangeTo)}
+                disabled={starting}
+              >
+                {starting ? "Starting…" : "Start a new move of these dates"}
+              </button>
+            </>
           ) : s.resumable ? (
             <button type="button" className="btn btn-primary" onClick={onResume} disabled={resuming}>
               {resuming ? "Resuming…" : "Resume"}
@@ -97,6 +128,7 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
           ) : null}
         </div>
         {err ? <ErrorNotice error={err} /> : null}
+        {startError ? <ErrorNotice error={startError} /> : null}
       </div>
     </div>
   );
@@ -155,6 +187,11 @@ export function SessionScreen({ id }: { id: string }) {
         <ScreenHeading>{running ? `Moving ${sessionTitle(s)}` : sessionTitle(s)}</ScreenHeading>
         <StatusBadge status={s.status} waiting={offline} />
       </div>
+      {s.googleAccount !== null ? (
+        <p className="session-account muted" data-testid="session-account">
+          {intoAccount(s.googleAccount)}
+        </p>
+      ) : null}
       <p className="status-line" data-testid="status-line">
         {statusLine(s, c)}
       </p>

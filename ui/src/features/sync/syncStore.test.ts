@@ -40,6 +40,7 @@ function session(id: string, status: SessionView["status"] = "running"): Session
     bytesTransferred: 0,
     albumTitle: null,
     albumUrl: null,
+    googleAccount: null,
     stages: { discovery: "done", transfer: "running", create: "pending" },
     resumable: false,
   };
