@@ -281,6 +281,8 @@ async fn main() {
                 discovery_done: false,
                 album_id: None,
                 album_url: None,
+                album_items: 0,
+                earlier_albums: Vec::new(),
                 created_at: now,
                 updated_at: now,
                 finished_at: None,

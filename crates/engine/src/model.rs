@@ -266,10 +266,15 @@ pub struct SessionRecord {
     pub discovery_cursor: u64,
     /// Whether discovery has listed the whole range.
     pub discovery_done: bool,
-    /// The app-created album, once created.
+    /// The app-created album new items go into, once created.
     pub album_id: Option<String>,
     /// Link to open the album.
     pub album_url: Option<String>,
+    /// Items this session added to that album (Google's limit is 20,000 per album: the session
+    /// goes on in "<title> (2)" and on).
+    pub album_items: u64,
+    /// The session's albums before the current one, filled up, oldest first.
+    pub earlier_albums: Vec<AlbumRef>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -281,6 +286,17 @@ pub struct SessionRecord {
     /// The Google account and OAuth client it moves into: set by its first run, checked by
     /// every resume (`None` for a session no run has identified yet).
     pub destination: Option<Destination>,
+}
+
+/// One of a session's albums.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlbumRef {
+    /// Google's album id.
+    pub id: String,
+    /// Link to open it.
+    pub url: Option<String>,
+    /// Its title.
+    pub title: String,
 }
 
 /// A file found by discovery, before it has a state.

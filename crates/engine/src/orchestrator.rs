@@ -169,6 +169,8 @@ impl GoProToPhotosSync {
                     discovery_done: false,
                     album_id: None,
                     album_url: None,
+                    album_items: 0,
+                    earlier_albums: Vec::new(),
                     created_at: now,
                     updated_at: now,
                     finished_at: None,

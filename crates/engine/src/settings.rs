@@ -46,6 +46,9 @@ pub struct Settings {
     /// The album name; `{from}` and `{to}` become the range's dates (default
     /// `GoPro {from} – {to}`).
     pub album_name_pattern: String,
+    /// Items per album before a session goes on in "<name> (2)", "<name> (3)"… (default
+    /// 20,000, Google's documented limit; an album Google says is full rolls over too).
+    pub album_capacity: u64,
     /// Cap on download speed in bytes per second, shared by all files (default none).
     pub bandwidth_cap_bytes_per_sec: Option<u64>,
     /// Upload tokens older than this are uploaded again instead of being created: their
@@ -85,6 +88,7 @@ impl Default for Settings {
             include_joined_video: false,
             album_per_session: true,
             album_name_pattern: "GoPro {from} – {to}".into(),
+            album_capacity: crate::photos::ALBUM_CAPACITY,
             bandwidth_cap_bytes_per_sec: None,
             upload_token_max_age: Duration::from_secs(50 * 60),
             create_batch_linger: Duration::from_secs(5),
@@ -104,6 +108,7 @@ impl Settings {
             .clamp(1, crate::photos::MAX_BATCH as u32);
         self.sync_batch_size = self.sync_batch_size.max(1);
         self.concurrency = self.concurrency.clamp(1, 16);
+        self.album_capacity = self.album_capacity.clamp(1, crate::photos::ALBUM_CAPACITY);
         self.download_chunk_size_bytes = self
             .download_chunk_size_bytes
             .clamp(16 * 1024, 16 * 1024 * 1024);

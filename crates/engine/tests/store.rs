@@ -67,6 +67,8 @@ fn session(name: &str, created_at: DateTime<Utc>) -> SessionRecord {
         discovery_done: false,
         album_id: None,
         album_url: None,
+        album_items: 0,
+        earlier_albums: Vec::new(),
         created_at,
         updated_at: created_at,
         finished_at: None,
@@ -837,13 +839,15 @@ fn uses_wal_and_marks_the_file_as_ours() {
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(app, 0x5132_4750);
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
 }
 
-/// Undoes schema step 3 on a database this build wrote: what a build of version 2 left.
+/// Undoes schema steps 3 and 4 on a database this build wrote: what a build of version 2 left.
 fn downgrade_to_v2(conn: &rusqlite::Connection) {
     conn.execute_batch(
-        "ALTER TABLE sessions DROP COLUMN google_account;
+        "ALTER TABLE sessions DROP COLUMN album_items;
+         ALTER TABLE sessions DROP COLUMN earlier_albums;
+         ALTER TABLE sessions DROP COLUMN google_account;
          ALTER TABLE sessions DROP COLUMN google_email;
          ALTER TABLE sessions DROP COLUMN google_client;
          CREATE TABLE ledger_v1 (media_id TEXT NOT NULL, item_number INTEGER NOT NULL,
@@ -984,7 +988,7 @@ fn newer_schema_is_too_new_and_left_alone() {
     match SqliteStore::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
-        }) => assert_eq!((found, supported), (99, 3)),
+        }) => assert_eq!((found, supported), (99, 4)),
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes);

@@ -2,6 +2,8 @@
 
 #[path = "sync/accounts.rs"]
 mod accounts;
+#[path = "sync/albums.rs"]
+mod albums;
 mod common;
 
 use std::collections::HashMap;
@@ -742,7 +744,12 @@ async fn google_going_silent_mid_upload_is_waited_out_and_the_upload_continues()
             .outage_for(Outage::Silent, Duration::from_secs(2));
     };
     let (outcome, ()) = tokio::join!(sync, outage);
-    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(
+        outcome.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        outcome.session.status_reason
+    );
     assert_eq!(outcome.counts.failed, 0);
     assert_eq!(outcome.counts.created, 4);
     assert_waited_once_for(&network_events(&world.events), Cloud::Google);

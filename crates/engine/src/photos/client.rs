@@ -22,6 +22,8 @@ use crate::secret::Secret;
 
 /// Google's limit of items per `batchCreate` (and per `batchAddMediaItems`).
 pub const MAX_BATCH: usize = 50;
+/// Google's limit of items in one album ("requests to add beyond this limit will fail").
+pub const ALBUM_CAPACITY: u64 = 20_000;
 /// Default wait for a `batchCreate` answer (see [`PhotosClient::with_create_answer_wait`]).
 pub const CREATE_ANSWER_WAIT: Duration = Duration::from_secs(600);
 
@@ -425,6 +427,15 @@ pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
         }
         400 if lower.contains("upload token") => PhotosError::InvalidUploadToken,
         // Not ours, or gone (deleted in Google Photos since the session made it).
+        // Google documents the 20,000 limit but not the refusal's shape.
+        400 if lower.contains("album")
+            && (lower.contains("full")
+                || lower.contains("limit")
+                || lower.contains("maximum")
+                || lower.contains("too many")) =>
+        {
+            PhotosError::AlbumFull
+        }
         400 if lower.contains("no permission to add media items to this album")
             || lower.contains("invalid album id") =>
         {

@@ -40,6 +40,11 @@ pub enum PhotosError {
     /// it (a session's create stage then makes a new album).
     #[error("q2google can only add to albums it created; choose another album or none")]
     AlbumNotWritable,
+    /// The album holds as many items as Google allows (the session goes on in a new album).
+    #[error(
+        "the album is full (Google allows 20,000 items per album); q2google goes on in a new album"
+    )]
+    AlbumFull,
     /// The file is bigger than Google accepts.
     #[error("the file is too large for Google Photos ({0})")]
     TooLarge(String),

@@ -13,7 +13,7 @@ mod error;
 mod quota;
 mod upload;
 
-pub use client::{NewItem, PhotosClient, CREATE_ANSWER_WAIT, MAX_BATCH};
+pub use client::{NewItem, PhotosClient, ALBUM_CAPACITY, CREATE_ANSWER_WAIT, MAX_BATCH};
 pub use error::{ItemFailure, ItemFailureClass, PhotosError};
 pub use quota::{classify as classify_failure, next_daily_reset};
 pub use upload::{

@@ -124,7 +124,7 @@ async fn send_batch(
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let album = ensure_album(run).await?;
+    let album = ensure_album(run, batch.len() as u64).await?;
     let sent_at = Utc::now();
     let creating: Vec<StateChange> = batch
         .iter()
@@ -151,6 +151,10 @@ async fn send_batch(
         Ok(results) => {
             let mut recorded = Vec::new();
             let mut again = Vec::new();
+            let added = results.iter().filter(|r| r.is_ok()).count() as u64;
+            if album.is_some() && added > 0 {
+                run.save_session(|s| s.album_items += added)?;
+            }
             for ((u, attempts), result) in batch.into_iter().zip(results) {
                 recorded.push((u.key.clone(), result.clone()));
                 match result {
@@ -210,11 +214,18 @@ async fn send_batch(
             reset_for_upload(run, batch.iter().map(|(u, _)| u), report)?;
             Ok(Vec::new())
         }
-        Err(PhotosError::AlbumNotWritable) => {
-            // The album is gone or not ours any more: make a new one and send again.
+        Err(err @ (PhotosError::AlbumNotWritable | PhotosError::AlbumFull)) => {
+            // Full: go on in the next album. Gone or not ours any more: make a new one. Either
+            // way, send the batch again.
+            let full = matches!(err, PhotosError::AlbumFull);
             run.save_session(|s| {
-                s.album_id = None;
-                s.album_url = None;
+                if full {
+                    roll_over(s);
+                } else {
+                    s.album_id = None;
+                    s.album_url = None;
+                    s.album_items = 0;
+                }
             })?;
             for (u, _) in &batch {
                 back_to_uploaded(run, u)?;
@@ -312,11 +323,41 @@ pub(crate) async fn reconcile(
         .map(|u| (description_for(&u.key, &u.filename), u.key.clone()))
         .collect();
     let mut found = HashMap::new();
-    let album = run.session().album_id;
+    let session = run.session();
+    // The current album first (a create in doubt is most likely there), then the earlier ones;
+    // without albums, everything the app created.
+    let mut albums: Vec<Option<String>> = vec![session.album_id.clone()];
+    albums.extend(
+        session
+            .earlier_albums
+            .iter()
+            .rev()
+            .map(|a| Some(a.id.clone())),
+    );
+    if session.album_id.is_none() && !session.earlier_albums.is_empty() {
+        albums.remove(0);
+    }
+    for album in albums {
+        if wanted.is_empty() {
+            break;
+        }
+        search(run, album.as_deref(), &mut wanted, &mut found).await?;
+    }
+    Ok(found)
+}
+
+/// Moves the items of `album` (or of everything the app created) whose description is in
+/// `wanted` into `found`.
+async fn search(
+    run: &Run,
+    album: Option<&str>,
+    wanted: &mut HashMap<String, FileKey>,
+    found: &mut HashMap<FileKey, MediaItem>,
+) -> Result<(), Stop> {
     let mut page_token: Option<String> = None;
     let mut outages = 0;
     while !wanted.is_empty() {
-        let page = match &album {
+        let page = match album {
             Some(album) => {
                 run.photos
                     .search_album(album, page_token.as_deref(), 100)
@@ -354,7 +395,7 @@ pub(crate) async fn reconcile(
             break;
         }
     }
-    Ok(found)
+    Ok(())
 }
 
 fn created(run: &Run, u: &Uploaded, item: &MediaItem) -> Result<(), Stop> {
@@ -406,20 +447,52 @@ fn reset_for_upload<'a>(
     run.set_states(&changes)
 }
 
-/// The session's album id, creating the album on first use (albums are not idempotent: the
-/// id is stored the moment it is known).
-async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
-    let session = run.session();
-    let Some(title) = session.settings.album_title.clone() else {
+/// Files the current album away as full: the next create makes the session's next album.
+fn roll_over(session: &mut crate::model::SessionRecord) {
+    if let Some(id) = session.album_id.take() {
+        let title = album_title(session, session.earlier_albums.len());
+        session.earlier_albums.push(crate::model::AlbumRef {
+            id,
+            url: session.album_url.take(),
+            title,
+        });
+    }
+    session.album_items = 0;
+}
+
+/// The title of the session's album number `index` (0-based): "<title>", "<title> (2)", …
+fn album_title(session: &crate::model::SessionRecord, index: usize) -> String {
+    let title = session.settings.album_title.clone().unwrap_or_default();
+    match index {
+        0 => title,
+        n => format!("{title} ({})", n + 1),
+    }
+}
+
+/// The album for a batch of `incoming` items: the session's current one while it has room
+/// (`Settings::album_capacity`), else its next one, created on first use (albums are not
+/// idempotent: the id is stored the moment it is known).
+async fn ensure_album(run: &Run, incoming: u64) -> Result<Option<String>, Stop> {
+    let mut session = run.session();
+    if session.settings.album_title.is_none() {
         return Ok(None);
-    };
+    }
+    if session.album_id.is_some() && session.album_items + incoming > run.settings.album_capacity {
+        run.save_session(roll_over)?;
+        session = run.session();
+        tracing::info!(
+            albums = session.earlier_albums.len() + 1,
+            "the album is full; going on in the next one"
+        );
+    }
+    let title = album_title(&session, session.earlier_albums.len());
     if let Some(id) = session.album_id {
         return Ok(Some(id));
     }
     // A run that died between creating the album and recording its id left it behind: reuse
     // an album of ours with this title rather than making an empty twin. A new session cannot
     // have one, which saves a request.
-    let existing = if run.resumed {
+    let existing = if run.resumed || !session.earlier_albums.is_empty() {
         find_album(run, &title).await?
     } else {
         None
@@ -442,6 +515,7 @@ async fn ensure_album(run: &Run) -> Result<Option<String>, Stop> {
     run.save_session(|s| {
         s.album_id = Some(album.id.clone());
         s.album_url = album.product_url.clone();
+        s.album_items = 0;
     })?;
     Ok(Some(album.id))
 }

@@ -19,6 +19,7 @@ const STEPS: &[&[&str]] = &[
     &[sessions::SCHEMA_V1, items::SCHEMA_V1, ledger::SCHEMA_V1],
     &[uploads::SCHEMA_V2],
     &[sessions::SCHEMA_V3, ledger::SCHEMA_V3],
+    &[sessions::SCHEMA_V4],
 ];
 
 /// The schema version this build writes and the newest it can read.

@@ -41,18 +41,24 @@ ALTER TABLE sessions ADD COLUMN google_email TEXT;
 ALTER TABLE sessions ADD COLUMN google_client TEXT;
 ";
 
+/// Schema step 4: a session's albums past Google's 20,000 items per album.
+pub(super) const SCHEMA_V4: &str = "
+ALTER TABLE sessions ADD COLUMN album_items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN earlier_albums TEXT NOT NULL DEFAULT '[]';
+";
+
 /// The columns [`from_row`] reads, in order (prefixed with `s.`).
 macro_rules! columns {
     () => {
         "s.id, s.range_from, s.range_to, s.settings, s.status, s.status_reason, \
          s.quota_resets_at, s.discovery_cursor, s.discovery_done, s.album_id, s.album_url, \
          s.created_at, s.updated_at, s.finished_at, s.bytes_transferred, s.google_account, \
-         s.google_email, s.google_client"
+         s.google_email, s.google_client, s.album_items, s.earlier_albums"
     };
 }
 
 /// Number of columns [`columns!`] names.
-const COLUMNS: usize = 18;
+const COLUMNS: usize = 20;
 
 /// Whether the session exists.
 pub(super) fn exists(conn: &Connection, id: &SessionId) -> rusqlite::Result<bool> {
@@ -66,8 +72,9 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
         "INSERT INTO sessions (id, range_from, range_to, settings, status, status_reason, \
          quota_resets_at, discovery_cursor, discovery_done, album_id, album_url, created_at, \
          updated_at, finished_at, bytes_transferred, google_account, google_email, \
-         google_client) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         google_client, album_items, earlier_albums) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19, ?20)",
     )?
     .execute(params![
         s.id.as_str(),
@@ -88,6 +95,8 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
         s.destination.as_ref().map(|d| &d.account.id),
         s.destination.as_ref().map(|d| &d.account.email),
         s.destination.as_ref().map(|d| &d.client_id),
+        s.album_items,
+        codec::json(&s.earlier_albums)?,
     ])?;
     Ok(())
 }
@@ -100,7 +109,8 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
              status_reason = ?6, quota_resets_at = ?7, discovery_cursor = ?8, \
              discovery_done = ?9, album_id = ?10, album_url = ?11, created_at = ?12, \
              updated_at = ?13, finished_at = ?14, bytes_transferred = ?15, \
-             google_account = ?16, google_email = ?17, google_client = ?18 WHERE id = ?1",
+             google_account = ?16, google_email = ?17, google_client = ?18, \
+             album_items = ?19, earlier_albums = ?20 WHERE id = ?1",
         )?
         .execute(params![
             s.id.as_str(),
@@ -121,6 +131,8 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
             s.destination.as_ref().map(|d| &d.account.id),
             s.destination.as_ref().map(|d| &d.account.email),
             s.destination.as_ref().map(|d| &d.client_id),
+            s.album_items,
+            codec::json(&s.earlier_albums)?,
         ])?;
     Ok(changed == 1)
 }
@@ -211,6 +223,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
         finished_at: get_opt_time(row, 13)?,
         bytes_transferred: row.get(14)?,
         destination: destination_from_row(row, 15)?,
+        album_items: row.get(18)?,
+        earlier_albums: get_json(row, 19)?,
     })
 }
 
