@@ -440,6 +440,8 @@ mod tests {
             discovery_done: false,
             album_id: None,
             album_url: None,
+            album_items: 0,
+            earlier_albums: Vec::new(),
             created_at: at,
             updated_at: at,
             finished_at: None,
