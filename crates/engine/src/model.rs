@@ -438,6 +438,8 @@ pub struct ItemCounts {
     pub failed: u64,
     /// Skipped with a reason.
     pub skipped: u64,
+    /// Of those skipped, the ones GoPro is still processing: a resume looks at them again.
+    pub processing: u64,
     /// Sum of known sizes of files to move (not skipped).
     pub bytes_total: u64,
     /// Sum of sizes of created files.

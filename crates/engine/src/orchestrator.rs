@@ -141,6 +141,12 @@ impl GoProToPhotosSync {
         let now = Utc::now();
         let (session, resumed) = match self.store.load_session(session_id)? {
             Some(mut stored) => {
+                if stored.discovery_done && self.store.counts(&stored.id)?.processing > 0 {
+                    // GoPro was still processing some files: list the range again, so those
+                    // GoPro has finished move now.
+                    stored.discovery_done = false;
+                    stored.discovery_cursor = 1;
+                }
                 stored.status = SessionStatus::Running;
                 stored.status_reason = None;
                 stored.quota_resets_at = None;
@@ -413,6 +419,15 @@ fn spawn_metrics(run: Arc<Run>) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// "1 file is", "3 files are".
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Records the session's status after a run and reports it.
 fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
     let session_id = run.session().id;
@@ -455,6 +470,18 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
             SessionStatus::Failed,
             Some(format!(
                 "{unfinished} files are not finished; resume to continue."
+            )),
+            None,
+        ),
+        // Not completed while GoPro still processes files of the range (the original design
+        // would have said done): waiting for GoPro, as a pause a resume picks up.
+        None if counts.processing > 0 => (
+            SessionStatus::Paused,
+            Some(format!(
+                "Waiting for GoPro: {} still being processed on GoPro's side; everything else \
+                 is in Google Photos. Resume in a while (an hour is usually plenty) to move {}.",
+                plural(counts.processing, "file is", "files are"),
+                if counts.processing == 1 { "it" } else { "them" }
             )),
             None,
         ),

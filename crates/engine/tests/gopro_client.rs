@@ -215,10 +215,24 @@ async fn rate_limits_are_retried_with_and_without_retry_after() {
     }
 }
 
-/// Resolves every medium of the demo and checks the selection against the fake's originals.
+/// Resolves every medium of the demo, and one GoPro is still transcoding, and checks the
+/// selection against the fake's originals.
 #[tokio::test]
 async fn originals_are_selected_for_every_media_kind() {
-    let fake = demo();
+    let mut scenario = GoProScenario::demo();
+    scenario.library.push(
+        fakes::gopro::Media::video(
+            "still-transcoding",
+            "GX019999.MP4",
+            chrono::DateTime::parse_from_rfc3339("2026-03-03T10:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+            99,
+            50_000,
+        )
+        .with_state(fakes::gopro::ProcessingState::Transcoding),
+    );
+    let fake = FakeGoPro::start(scenario).unwrap();
     let client = gopro_client(&fake);
     let media = list(&client, everything()).await.unwrap();
     let mut transferred: HashMap<(String, u32), String> = HashMap::new();
@@ -245,7 +259,7 @@ async fn originals_are_selected_for_every_media_kind() {
     let expected: HashMap<(String, u32), String> = fake
         .expected_originals()
         .into_iter()
-        .filter(|e| !e.filename.ends_with(".360"))
+        .filter(|e| !e.filename.ends_with(".360") && e.media_id != "still-transcoding")
         .map(|e| ((e.media_id, e.item_number.unwrap_or(1)), e.filename))
         .collect();
     assert_eq!(transferred, expected);

@@ -431,6 +431,7 @@ fn counts(store: &dyn SessionStore, clock: &Clock) {
         created: 2,
         failed: 1,
         skipped: 1,
+        processing: 0,
         bytes_total: 10 + 20 + 30 + 400 + 50 + 60,
         bytes_created: 30 + 400,
     };
@@ -438,6 +439,49 @@ fn counts(store: &dyn SessionStore, clock: &Clock) {
     let list = store.list_sessions().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].counts, expected);
+}
+
+/// Files GoPro is still processing are counted apart, and a later discovery page where GoPro
+/// is done gives them their new state; other skips stay as they are.
+fn processing_files_are_counted_and_revived(store: &dyn SessionStore, clock: &Clock) {
+    let s = session("processing", clock.now());
+    store.create_session(&s).unwrap();
+    let not_ready = || {
+        Some(SkipReason::NotReady {
+            state: "transcoding".into(),
+        })
+    };
+    let mut page = vec![
+        found("v", 1, None),
+        found("q", 1, Some(5)),
+        found("p", 1, Some(7)),
+    ];
+    page[0].skip = not_ready();
+    page[1].skip = Some(SkipReason::CameraProxy);
+    store.record_discovery(&s.id, &page, 2, true).unwrap();
+    let c = store.counts(&s.id).unwrap();
+    assert_eq!((c.skipped, c.processing, c.discovered), (2, 1, 1));
+
+    // Still processing: nothing changes.
+    store.record_discovery(&s.id, &page, 2, true).unwrap();
+    assert_eq!(store.counts(&s.id).unwrap().processing, 1);
+    // Done: the video moves now (with its size); the camera proxy stays skipped.
+    let mut again = page.clone();
+    again[0].skip = None;
+    again[0].size = Some(900);
+    again[1].skip = None;
+    assert_eq!(store.record_discovery(&s.id, &again, 2, true).unwrap(), 0);
+    let items = store.items(&s.id).unwrap();
+    assert_eq!(items[0].state, ItemState::Discovered);
+    assert_eq!(items[0].size, Some(900));
+    assert_eq!(
+        items[1].state,
+        ItemState::Skipped {
+            reason: SkipReason::CameraProxy
+        }
+    );
+    let c = store.counts(&s.id).unwrap();
+    assert_eq!((c.skipped, c.processing, c.discovered), (1, 0, 2));
 }
 
 fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {
@@ -752,6 +796,7 @@ both_stores!(
     every_state_round_trips,
     counts,
     ledger_across_sessions,
+    processing_files_are_counted_and_revived,
     ledger_is_per_destination,
     unowned_is_adopted_once,
     latest_unfinished,

@@ -248,11 +248,11 @@ async fn type_and_processing_filters() {
     );
     assert_eq!(
         total(get_json(&fake, &t, "/media/search?processing_states=transcoding").await),
-        1
+        0
     );
     assert_eq!(
         total(get_json(&fake, &t, "/media/search?processing_states=rendering,ready").await),
-        33
+        34
     );
     let p = get_json(
         &fake,
@@ -678,8 +678,24 @@ async fn download_shapes_of_videos() {
     assert_eq!(row["item_count"], 3);
     assert_eq!(row["file_size"], 10_500_000);
 
-    // Still transcoding: the original is there, proxies are listed unavailable without URLs.
-    let d = download(&fake, &t, &demo_id(28)).await;
+    // Still transcoding: the original is there, proxies are listed unavailable without URLs;
+    // once GoPro is done, they are available.
+    let late = FakeGoPro::start(GoProScenario::default().with_library(vec![Media::video(
+        "late",
+        "GX010777.MP4",
+        chrono::Utc::now(),
+        7,
+        50_000,
+    )
+    .with_state(ProcessingState::Transcoding)]))
+    .unwrap();
+    let lt = late.issue_token();
+    let total = |p: Value| p["_pages"]["total_items"].as_u64().unwrap();
+    assert_eq!(
+        total(get_json(&late, &lt, "/media/search?processing_states=transcoding").await),
+        1
+    );
+    let d = download(&late, &lt, "late").await;
     assert_eq!(variations(&d, "source")[0]["available"], true);
     let proxy = variations(&d, "edit_proxy")[0];
     assert_eq!(proxy["available"], false);
@@ -688,6 +704,13 @@ async fn download_shapes_of_videos() {
         .as_array()
         .unwrap()
         .is_empty());
+    late.finish_processing("late");
+    let d = download(&late, &lt, "late").await;
+    assert_eq!(variations(&d, "edit_proxy")[0]["available"], true);
+    assert_eq!(
+        total(get_json(&late, &lt, "/media/search?processing_states=transcoding").await),
+        0
+    );
 
     // TimeLapseVideo and .360.
     let d = download(&fake, &t, &demo_id(31)).await;

@@ -103,7 +103,12 @@ impl Session {
                     c.bytes_created += size;
                 }
                 ItemState::Failed { .. } => c.failed += 1,
-                ItemState::Skipped { .. } => c.skipped += 1,
+                ItemState::Skipped { ref reason } => {
+                    c.skipped += 1;
+                    if matches!(reason, SkipReason::NotReady { .. }) {
+                        c.processing += 1;
+                    }
+                }
             }
             if !matches!(item.state, ItemState::Skipped { .. }) {
                 c.bytes_total += size;
@@ -185,7 +190,33 @@ impl SessionStore for MemoryStore {
         let mut inserted = 0;
         let destination = s.record.destination.clone();
         for item in items {
-            if s.index.contains_key(&item.key) {
+            if let Some(&i) = s.index.get(&item.key) {
+                // GoPro finished processing a file this session skipped for that: it moves now.
+                let was_processing = matches!(
+                    &s.items[i].state,
+                    ItemState::Skipped {
+                        reason: SkipReason::NotReady { .. }
+                    }
+                );
+                let still = matches!(item.skip, Some(SkipReason::NotReady { .. }));
+                if was_processing && !still {
+                    let known = ledger.contains_key(&(destination.clone(), item.key.clone()));
+                    let existing = &mut s.items[i];
+                    existing.state = match (&item.skip, known) {
+                        (_, true) => ItemState::Skipped {
+                            reason: SkipReason::AlreadyInGooglePhotos,
+                        },
+                        (Some(reason), false) => ItemState::Skipped {
+                            reason: reason.clone(),
+                        },
+                        (None, false) => ItemState::Discovered,
+                    };
+                    existing.filename = item.filename.clone();
+                    existing.kind = item.kind;
+                    existing.captured_at = item.captured_at;
+                    existing.size = item.size;
+                    existing.updated_at = now;
+                }
                 continue;
             }
             let state = if ledger.contains_key(&(destination.clone(), item.key.clone())) {

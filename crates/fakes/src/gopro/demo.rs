@@ -12,7 +12,9 @@
 //! - 6 videos (4K unless said): `GX010201.MP4` (3 MB, with gpx), `GX010202.MP4` chaptered in 3
 //!   (4 MB + 4 MB + 2.5 MB, with `concat`), `GX010203.MP4` of 1 200 000 000 bytes (> 1 GiB,
 //!   generated on the fly), `GX010001.MP4` twice under different ids (2 MB 1080p; and 5 MB
-//!   reprocessed, reporting 3 072 bytes more than served), `GX010204.MP4` still `transcoding`.
+//!   reprocessed, reporting 3 072 bytes more than served), `GX010204.MP4` uploaded to GoPro the
+//!   morning after (a session over a range with a medium still processing waits for GoPro,
+//!   so the demo, which must end done, has none).
 //! - a burst of 5 (`G0020301.JPG`), a time-lapse photo series of 8 (`G0040401.JPG`), a
 //!   `TimeLapseVideo` (`GH010501.MP4`, 6 MB), a rendered Quik edit (`QuikEdit_20260405.json`,
 //!   served as `GoPro_Quik_20260405.mp4`, 4 MB), an unrendered Quik project
@@ -21,7 +23,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
-use super::library::{Media, ProcessingState};
+use super::library::Media;
 
 /// First `captured_at` of the demo library.
 pub const DEMO_CAPTURED_FROM: &str = "2026-01-04T09:12:00Z";
@@ -142,8 +144,7 @@ pub fn demo_library() -> Vec<Media> {
             1_500_000,
         )
         .with_timezone(cest)
-        .with_created_at(at(5, 29, 7, 0))
-        .with_state(ProcessingState::Transcoding),
+        .with_created_at(at(5, 29, 7, 0)),
         Media::burst(
             &demo_id(29),
             "G0020301.JPG",

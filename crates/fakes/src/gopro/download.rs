@@ -44,6 +44,7 @@ fn codec(r: &Rendition) -> Value {
 
 /// The `/download` body of `m`.
 pub(crate) fn download_body(shared: &Shared, m: &Media) -> Value {
+    let m = &*shared.effective(m);
     let mut files = Vec::new();
     let mut variations = Vec::new();
     let mut sprites = Vec::new();

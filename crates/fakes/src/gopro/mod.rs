@@ -223,6 +223,12 @@ impl FakeGoPro {
         self.shared.lock_counters().cdn.clone()
     }
 
+    /// GoPro finishes processing the medium `id` (a video still transcoding becomes ready: its
+    /// search row and download descriptor say so from now on).
+    pub fn finish_processing(&self, id: &str) {
+        self.shared.finish_processing(id);
+    }
+
     /// Ids of the library, in scenario order.
     pub fn media_ids(&self) -> Vec<String> {
         self.shared

@@ -51,6 +51,7 @@ fn num(n: Option<u64>, as_string: bool) -> Value {
 
 /// Every field of a search row, in a stable order.
 pub(crate) fn full_row(shared: &Shared, index: usize, m: &Media) -> Map<String, Value> {
+    let m = &*shared.effective(m);
     let strings = shared.scenario.numbers_as_strings && index % 2 == 1;
     let photo = matches!(m.play_as.as_str(), "photo" | "multi_shot_photo");
     let duration = match (m.duration_ms, photo) {
@@ -205,7 +206,11 @@ pub(crate) async fn search(
         .iter()
         .enumerate()
         .filter(|(_, m)| types.as_ref().is_none_or(|t| t.contains(&m.kind)))
-        .filter(|(_, m)| states.as_ref().is_none_or(|s| s.contains(&m.state)))
+        .filter(|(_, m)| {
+            states
+                .as_ref()
+                .is_none_or(|s| s.contains(&shared.effective(m).state))
+        })
         .filter(|(_, m)| {
             ranges
                 .iter()

@@ -25,6 +25,8 @@ pub(crate) struct Shared {
     /// The link every CDN download shares (`cdn_shared_bytes_per_sec`).
     pub(crate) downlink: Arc<SharedLink>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
+    /// Media whose processing a test finished ([`FakeGoPro::finish_processing`]).
+    processed: Mutex<std::collections::HashSet<String>>,
     /// Remembered web sign-ins (`gp_web_session` → until when).
     web_sessions: Mutex<HashMap<String, chrono::DateTime<chrono::Utc>>>,
     faults: Mutex<FaultState>,
@@ -90,6 +92,7 @@ impl Shared {
             downlink: Arc::default(),
             tokens: Mutex::new(HashMap::new()),
             web_sessions: Mutex::new(HashMap::new()),
+            processed: Mutex::new(std::collections::HashSet::new()),
             faults: Mutex::new(faults),
             counters: Mutex::new(Counters::default()),
         })
@@ -110,6 +113,22 @@ impl Shared {
     /// Counts one request of `kind`.
     pub(crate) fn hit(&self, kind: RequestKind) {
         self.lock_counters().hit(kind);
+    }
+
+    /// `m` as GoPro shows it now: ready once a test finished its processing.
+    pub(crate) fn effective<'a>(&self, m: &'a Media) -> std::borrow::Cow<'a, Media> {
+        if m.state != super::library::ProcessingState::Ready
+            && lock(&self.processed).contains(&m.id)
+        {
+            std::borrow::Cow::Owned(m.clone().with_state(super::library::ProcessingState::Ready))
+        } else {
+            std::borrow::Cow::Borrowed(m)
+        }
+    }
+
+    /// GoPro finishes processing the medium `id`.
+    pub(crate) fn finish_processing(&self, id: &str) {
+        lock(&self.processed).insert(id.to_string());
     }
 
     /// The medium with `id`.

@@ -52,6 +52,7 @@ macro_rules! items_counts_columns {
          COALESCE(SUM(i.state = 'created'), 0), \
          COALESCE(SUM(i.state = 'failed'), 0), \
          COALESCE(SUM(i.state = 'skipped'), 0), \
+         COALESCE(SUM(i.state = 'skipped' AND json_extract(i.skip_reason, '$.code') = 'not_ready'), 0), \
          COALESCE(SUM(CASE WHEN i.state != 'skipped' THEN i.size END), 0), \
          COALESCE(SUM(CASE WHEN i.state = 'created' THEN i.size END), 0)"
     };
@@ -64,7 +65,8 @@ pub(super) fn next_position(conn: &Connection, session: &SessionId) -> rusqlite:
 }
 
 /// Inserts a discovered file unless the session already has it; `true` if inserted. A file in
-/// the ledger is skipped as already in Google Photos.
+/// the ledger is skipped as already in Google Photos. A file the session skipped because GoPro
+/// was still processing it takes its new state when GoPro is done.
 pub(super) fn insert_discovered(
     conn: &Connection,
     session: &SessionId,
@@ -102,6 +104,28 @@ pub(super) fn insert_discovered(
             position,
             codec::time(&now),
         ])?;
+    if inserted == 0 && !matches!(skip, Some(SkipReason::NotReady { .. })) {
+        // GoPro finished processing a file this session skipped for that: it moves now.
+        conn.prepare_cached(
+            "UPDATE items SET state = ?5, skip_reason = ?6, filename = ?7, kind = ?8, \
+             captured_at = ?9, size = ?10, updated_at = ?11 \
+             WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 AND label = ?4 \
+             AND state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready'",
+        )?
+        .execute(params![
+            session.as_str(),
+            item.key.media_id,
+            item.key.item_number,
+            item.key.label,
+            state,
+            skip_json,
+            item.filename,
+            item.kind.map(codec::kind),
+            codec::opt_time(item.captured_at.as_ref()),
+            item.size,
+            codec::time(&now),
+        ])?;
+    }
     Ok(inserted == 1)
 }
 
@@ -187,8 +211,9 @@ pub(super) fn counts_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Item
         created: row.get(at + 3)?,
         failed: row.get(at + 4)?,
         skipped: row.get(at + 5)?,
-        bytes_total: row.get(at + 6)?,
-        bytes_created: row.get(at + 7)?,
+        processing: row.get(at + 6)?,
+        bytes_total: row.get(at + 7)?,
+        bytes_created: row.get(at + 8)?,
     })
 }
 
