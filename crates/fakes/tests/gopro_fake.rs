@@ -263,7 +263,7 @@ async fn type_and_processing_filters() {
     assert!(media(&p)
         .iter()
         .all(|r| r["type"] == "Video" && r["ready_to_view"] == "ready"));
-    assert_eq!(total(p), 6);
+    assert_eq!(total(p), 7);
 }
 
 #[tokio::test]
