@@ -536,3 +536,31 @@ async fn a_library_of_one_custom_medium_works() {
         .collect();
     assert_eq!(files, vec![1, 2, 3]);
 }
+
+/// Both camera generations near midnight in Berlin (+02:00): a HERO9 whose clock said 23:30 on
+/// 31 March (written as `23:30Z`), and a HERO12 at 22:30 UTC, which is 00:30 on 1 April there.
+#[tokio::test]
+async fn each_camera_generation_lands_on_the_day_its_owner_lived() {
+    let at = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let fake = FakeGoPro::start(GoProScenario::default().with_library(vec![
+        fakes::gopro::Media::photo("old", "GOPR0001.JPG", at("2026-03-31T23:30:00Z"), 1, 9_000)
+            .with_camera(Some("HERO9 Black"))
+            .with_timezone(Some("+02:00")),
+        fakes::gopro::Media::photo("new", "GOPR0002.JPG", at("2026-03-31T22:30:00Z"), 2, 9_000)
+            .with_camera(Some("HERO12 Black"))
+            .with_timezone(Some("+02:00")),
+    ]))
+    .unwrap();
+    let client = gopro_client(&fake);
+    let ids = |media: Vec<engine::gopro::api::Medium>| -> Vec<String> {
+        media.into_iter().map(|m| m.id).collect()
+    };
+    let march_31 = CaptureRange::parse("2026-03-31", "2026-03-31").unwrap();
+    let april_1 = CaptureRange::parse("2026-04-01", "2026-04-01").unwrap();
+    assert_eq!(ids(list(&client, march_31).await.unwrap()), ["old"]);
+    assert_eq!(ids(list(&client, april_1).await.unwrap()), ["new"]);
+}

@@ -5,6 +5,16 @@
 //! and whether `captured_at` is really UTC is not settled (gopro-api.md §2.8). So the server
 //! query is widened by 14 hours on each side (the largest UTC offsets) and every row is then
 //! placed on its local day using `captured_at` + `captured_at_timezone` (missing means UTC).
+//!
+//! **Cameras before the HERO11** have no time zone: they write their local clock into the MP4
+//! and EXIF fields as if it were UTC, and GoPro's cloud very probably takes that at face value,
+//! so their `captured_at` is the local wall time with a `Z` (shared/design/gopro-api.md,
+//! 2026-12 additions; fxstein/GoProX#5, gopro/OpenGoPro#221 and #585). Adding
+//! `captured_at_timezone` to it would count the offset twice and move shots near midnight to
+//! the wrong day, so for those models (by `camera_model`: HERO3 to HERO10, HERO 2018, the first
+//! MAX, Fusion) the local day is `captured_at`'s own date. From the HERO11 on, and for media
+//! without a model, `captured_at` is taken as a true UTC instant. The server window's ±14 h
+//! covers both readings.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -92,11 +102,49 @@ impl CaptureRange {
     pub fn contains(&self, medium: &Medium) -> bool {
         match medium.captured_at() {
             Some(at) => {
-                let day = local_date(at, medium.captured_at_timezone.as_deref());
+                let day = capture_day(at, medium);
                 self.from <= day && day <= self.to
             }
             None => true,
         }
+    }
+}
+
+/// The local day `medium` was captured on, from its `captured_at` (`at`): for a camera before
+/// the HERO11 `at` already is local wall time, for the others it is shifted by
+/// `captured_at_timezone` (see the module docs).
+pub fn capture_day(at: DateTime<Utc>, medium: &Medium) -> NaiveDate {
+    if writes_local_time_as_utc(medium.camera_model.as_deref()) {
+        at.date_naive()
+    } else {
+        local_date(at, medium.captured_at_timezone.as_deref())
+    }
+}
+
+/// Whether a camera model is one of those before the HERO11, which write local time as UTC.
+pub fn writes_local_time_as_utc(model: Option<&str>) -> bool {
+    let Some(model) = model else { return false };
+    let m = model.trim().to_ascii_uppercase();
+    if m.starts_with("FUSION") {
+        return true;
+    }
+    if let Some(rest) = m.strip_prefix("MAX") {
+        // The first MAX (2019); MAX2 (2025) is zone-aware.
+        return !rest.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    }
+    let Some(rest) = m.strip_prefix("HERO") else {
+        return false;
+    };
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.parse::<u32>() {
+        // "HERO" alone, "HERO Session", "HERO 2018".
+        Err(_) => true,
+        Ok(year) if year >= 2000 => true,
+        Ok(n) => n <= 10,
     }
 }
 
@@ -162,6 +210,36 @@ mod tests {
         assert!(r.contains(&medium("2026-02-28T15:00:00Z", Some("+10:00"))));
         assert!(!r.contains(&medium("2026-02-28T15:00:00Z", Some("+01:00"))));
         assert!(r.contains(&medium("2026-03-01T23:59:59Z", Some("garbage"))));
+    }
+
+    #[test]
+    fn cameras_before_the_hero11_are_placed_on_the_day_their_clock_said() {
+        let r = CaptureRange::parse("2026-03-31", "2026-03-31").unwrap();
+        // 23:30 on 31 March on the camera's clock in Berlin (+02:00).
+        let old = |model: &str| Medium {
+            camera_model: Some(model.into()),
+            ..medium("2026-03-31T23:30:00Z", Some("+02:00"))
+        };
+        for model in [
+            "HERO9 Black",
+            "HERO10 Black",
+            "HERO 2018",
+            "MAX",
+            "Fusion",
+            "HERO5 Session",
+        ] {
+            assert!(r.contains(&old(model)), "{model}");
+        }
+        // A HERO12's captured_at is UTC: 22:30Z is 00:30 on 1 April in Berlin.
+        for model in ["HERO11 Black", "HERO12 Black", "HERO13 Black", "MAX2"] {
+            let new = Medium {
+                camera_model: Some(model.into()),
+                ..medium("2026-03-31T22:30:00Z", Some("+02:00"))
+            };
+            assert!(!r.contains(&new), "{model}");
+        }
+        assert!(!writes_local_time_as_utc(None));
+        assert!(!writes_local_time_as_utc(Some("iPhone 15")));
     }
 
     #[test]
