@@ -5,6 +5,8 @@ mod accounts;
 #[path = "sync/albums.rs"]
 mod albums;
 mod common;
+#[path = "sync/limits.rs"]
+mod limits;
 #[path = "sync/processing.rs"]
 mod processing;
 

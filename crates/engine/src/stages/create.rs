@@ -250,7 +250,19 @@ async fn send_batch(
             if let Some(stop) = Stop::from_photos(&err) {
                 return Err(stop);
             }
-            // Rate limits past the retry budget, a refused request, an unreachable service.
+            if matches!(err, PhotosError::RateLimited)
+                && batch.iter().any(|(_, a)| a + 1 >= MAX_CREATE_ATTEMPTS)
+            {
+                // Google's per-minute limit outlasted every retry: a pause, not failed files
+                // (their upload tokens are kept for the resume).
+                return Err(Stop::Paused {
+                    reason: "Google Photos kept asking q2google to slow down (its per-minute \
+                             limit); nothing failed. Resume in a few minutes to go on."
+                        .into(),
+                    resets_at: None,
+                });
+            }
+            // Rate limits within the budget, a refused request, an unreachable service.
             let mut again = Vec::new();
             for (u, attempts) in batch {
                 if attempts + 1 < MAX_CREATE_ATTEMPTS

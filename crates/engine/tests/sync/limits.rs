@@ -1,0 +1,42 @@
+//! Google's limits that outlast retries: a pause with the reason, never failed files.
+
+use super::*;
+
+#[tokio::test]
+async fn a_per_minute_limit_that_outlasts_every_retry_pauses_and_fails_nothing() {
+    let world = World::new(
+        GoProScenario::default().with_library(photos(6)),
+        GoogleScenario::default(),
+    );
+    world.google.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitPerMinute,
+        times: 1_000,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
+    let first = world.sync("limited").await;
+    assert_eq!(first.session.status, SessionStatus::Paused);
+    assert_eq!(first.counts.failed, 0, "no file failed for Google's limit");
+    let reason = first.session.status_reason.unwrap();
+    assert!(reason.contains("slow down"), "{reason}");
+
+    world.google.update_scenario(|s| s.request_faults.clear());
+    let second = world.sync("limited").await;
+    assert_eq!(
+        second.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        second.session.status_reason
+    );
+    assert_eq!(second.counts.created, 6);
+    assert_eq!(
+        world.google.request_count(RequestKind::UploadRaw),
+        6,
+        "the resume created from the kept upload tokens, uploading nothing again"
+    );
+    assert!(world
+        .google
+        .items_by_description()
+        .values()
+        .all(|n| *n == 1));
+}
