@@ -210,6 +210,15 @@ async fn send_batch(
             tracing::warn!(%why, files = batch.len(), "create outcome unknown; checking what Google created");
             settle_unknown(run, batch).await
         }
+        Err(PhotosError::InvalidUploadToken) if batch.len() > 1 => {
+            // Google refused the whole batch for some token in it: halve it until the refused
+            // files are alone, so one expired token costs its own file, not the batch.
+            let mut batch = batch;
+            let second = batch.split_off(batch.len() / 2);
+            let mut again = Box::pin(send_batch(run, batch, report)).await?;
+            again.extend(Box::pin(send_batch(run, second, report)).await?);
+            Ok(again)
+        }
         Err(PhotosError::InvalidUploadToken) => {
             reset_for_upload(run, batch.iter().map(|(u, _)| u), report)?;
             Ok(Vec::new())

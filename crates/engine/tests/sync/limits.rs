@@ -1,6 +1,7 @@
 //! Google's limits that outlast retries: a pause with the reason, never failed files.
 
 use super::*;
+use engine::store::StateChange;
 
 #[tokio::test]
 async fn a_per_minute_limit_that_outlasts_every_retry_pauses_and_fails_nothing() {
@@ -33,6 +34,65 @@ async fn a_per_minute_limit_that_outlasts_every_retry_pauses_and_fails_nothing()
         world.google.request_count(RequestKind::UploadRaw),
         6,
         "the resume created from the kept upload tokens, uploading nothing again"
+    );
+    assert!(world
+        .google
+        .items_by_description()
+        .values()
+        .all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn one_refused_upload_token_costs_its_own_file_not_the_batch() {
+    // Google refuses a whole batchCreate for one bad token (the fake's default policy).
+    let world = World::new(
+        GoProScenario::default().with_library(photos(6)),
+        GoogleScenario::default(),
+    );
+    world.google.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitPerMinute,
+        times: 1_000,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: None,
+    });
+    // Everything uploaded, nothing created: the tokens wait in the store.
+    let first = world.sync("one-bad").await;
+    assert_eq!(first.session.status, SessionStatus::Paused);
+    let id = first.session.id.clone();
+    let spoiled = world
+        .store
+        .items(&id)
+        .unwrap()
+        .into_iter()
+        .find(|i| matches!(i.state, ItemState::Uploaded { .. }))
+        .unwrap();
+    world
+        .store
+        .set_states(
+            &id,
+            &[StateChange {
+                key: spoiled.key.clone(),
+                state: ItemState::Uploaded {
+                    upload_token: "a-token-google-no-longer-knows".into(),
+                    at: Utc::now(),
+                },
+                size: None,
+            }],
+        )
+        .unwrap();
+    world.google.update_scenario(|s| s.request_faults.clear());
+    let second = world.sync("one-bad").await;
+    assert_eq!(
+        second.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        second.session.status_reason
+    );
+    assert_eq!(second.counts.created, 6);
+    assert_eq!(
+        world.google.request_count(RequestKind::UploadRaw),
+        7,
+        "only the file with the refused token was uploaded again"
     );
     assert!(world
         .google
