@@ -205,16 +205,20 @@ export function alive(pid) {
   }
 }
 
-/** Saves a screenshot of the current window to artifacts/ and docs/screens/app-<name>.png. */
+/** Saves a screenshot of the current window to artifacts/ (ignored), and to
+ * docs/screens/app-<name>.png when REFRESH_DOC_SCREENS=1 (scripts/refresh-screens), so a test
+ * run leaves the tree as it found it. */
 export async function shot(browser, name) {
   await mkdir(ARTIFACTS, { recursive: true });
-  await mkdir(DOC_SCREENS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.png`);
   // Let the page paint what it shows: a snapshot right after a change can come out blank.
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await sleep(300);
   await browser.saveScreenshot(file);
-  if (process.env.E2E_NO_DOC_SCREENS !== "1") await copyFile(file, join(DOC_SCREENS, `app-${name}.png`));
+  if (process.env.REFRESH_DOC_SCREENS === "1") {
+    await mkdir(DOC_SCREENS, { recursive: true });
+    await copyFile(file, join(DOC_SCREENS, `app-${name}.png`));
+  }
   return file;
 }
 

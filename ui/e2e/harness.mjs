@@ -109,13 +109,17 @@ export async function newPage(browser, { width = 1280, height = 900, colorScheme
   return { page, context, problems };
 }
 
-/** A screenshot (the whole page unless `fullPage: false`, e.g. for a modal dialog). */
+/** A screenshot (the whole page unless `fullPage: false`, e.g. for a modal dialog) to the
+ * ignored test-results/screens/; also to docs/screens/ when REFRESH_DOC_SCREENS=1
+ * (scripts/refresh-screens), so a test run leaves the tree as it found it. */
 export async function shot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENS, { recursive: true });
-  await mkdir(DOC_SCREENS, { recursive: true });
   const file = join(SCREENS, `${name}.png`);
   await page.screenshot({ path: file, fullPage });
-  await copyFile(file, join(DOC_SCREENS, `${name}.png`));
+  if (process.env.REFRESH_DOC_SCREENS === "1") {
+    await mkdir(DOC_SCREENS, { recursive: true });
+    await copyFile(file, join(DOC_SCREENS, `${name}.png`));
+  }
   return file;
 }
 
