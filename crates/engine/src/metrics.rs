@@ -116,6 +116,12 @@ impl TransferMetrics {
         self.bytes_downloaded.fetch_add(bytes, Ordering::Relaxed);
     }
 
+    /// Bytes received from the CDN so far in this run (what the pace of files in flight is
+    /// judged by).
+    pub fn downloaded(&self) -> u64 {
+        self.bytes_downloaded.load(Ordering::Relaxed)
+    }
+
     /// Bytes Google confirmed (a finished upload).
     pub fn add_uploaded(&self, bytes: u64) {
         self.bytes_uploaded.fetch_add(bytes, Ordering::Relaxed);

@@ -28,8 +28,15 @@ pub struct Settings {
     /// Stop the session at the first failed file instead of recording it and going on
     /// (default false).
     pub fail_fast: bool,
-    /// Files downloaded and uploaded at the same time (default 3; 1–16).
+    /// The most files downloaded and uploaded at the same time (default 16; 1–32). The run
+    /// finds the link's best number up to this by itself (see `stages/pace.rs`); 1 moves one
+    /// file at a time.
     pub concurrency: usize,
+    /// Files in flight when a run starts, before it measures what more would bring (default 3).
+    pub concurrency_start: usize,
+    /// How often the run looks at its throughput to decide the number of files in flight
+    /// (default 1 s).
+    pub pace_window: Duration,
     /// Retry budget per request: attempts and wall time, backoff (default: 6 attempts within
     /// 10 minutes, 1 s doubling to 64 s).
     pub retry: RetryPolicy,
@@ -80,7 +87,9 @@ impl Default for Settings {
             cdn_download_sock_connect_seconds: 30,
             temp_dir_prefix: "q2google-".into(),
             fail_fast: false,
-            concurrency: 3,
+            concurrency: 16,
+            concurrency_start: 3,
+            pace_window: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             rate_limit_wait: Duration::from_secs(30),
             raw_upload_max_bytes: 8 * 1024 * 1024,
@@ -107,7 +116,9 @@ impl Settings {
             .photos_library_batch_size
             .clamp(1, crate::photos::MAX_BATCH as u32);
         self.sync_batch_size = self.sync_batch_size.max(1);
-        self.concurrency = self.concurrency.clamp(1, 16);
+        self.concurrency = self.concurrency.clamp(1, 32);
+        self.concurrency_start = self.concurrency_start.clamp(1, self.concurrency);
+        self.pace_window = self.pace_window.max(Duration::from_millis(50));
         self.album_capacity = self.album_capacity.clamp(1, crate::photos::ALBUM_CAPACITY);
         self.download_chunk_size_bytes = self
             .download_chunk_size_bytes

@@ -7,6 +7,8 @@ mod albums;
 mod common;
 #[path = "sync/limits.rs"]
 mod limits;
+#[path = "sync/pace.rs"]
+mod pace;
 #[path = "sync/processing.rs"]
 mod processing;
 

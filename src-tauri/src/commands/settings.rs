@@ -194,7 +194,7 @@ pub async fn set_settings(
             "The album name cannot be empty.",
         ));
     }
-    settings.concurrency = settings.concurrency.clamp(1, 8);
+    settings.concurrency = settings.concurrency.clamp(1, 16);
     let previous = ctx.settings();
     if let Some(secret) = settings
         .google_client_secret

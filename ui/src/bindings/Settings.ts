@@ -14,7 +14,7 @@ albumPerSession: boolean,
  */
 albumNamePattern: string, 
 /**
- * Files in flight, 1..8.
+ * The most files in flight, 1..16; the engine finds the best number up to it.
  */
 concurrency: number, 
 /**

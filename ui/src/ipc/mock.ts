@@ -770,8 +770,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     },
     async setSettings(next) {
       await delay(0.5);
-      if (!Number.isInteger(next.concurrency) || next.concurrency < 1 || next.concurrency > 8) {
-        throw commandError("InvalidInput", "Files at once must be a whole number from 1 to 8.");
+      if (!Number.isInteger(next.concurrency) || next.concurrency < 1 || next.concurrency > 16) {
+        throw commandError("InvalidInput", "Files at once must be a whole number from 1 to 16.");
       }
       if (next.bandwidthCapMbps !== null && !(next.bandwidthCapMbps > 0)) {
         throw commandError("InvalidInput", "The speed limit must be more than 0, or turned off.");

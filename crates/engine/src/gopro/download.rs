@@ -140,6 +140,16 @@ impl CdnStream {
         self.total
     }
 
+    /// Opens the body now and returns the file's total size from the response headers, so a
+    /// transfer learns the size from its `GET` instead of a `HEAD` of its own.
+    pub async fn open_for_size(&mut self) -> Result<u64, GoProError> {
+        if self.body.is_none() && !self.open().await? {
+            return Ok(self.offset);
+        }
+        self.total
+            .ok_or_else(|| GoProError::Protocol("the CDN gave no Content-Length".into()))
+    }
+
     /// The next chunk, or `None` at the end of the file.
     pub async fn next_chunk(&mut self) -> Option<Result<Bytes, GoProError>> {
         if self.done {

@@ -10,6 +10,7 @@ pub(crate) mod create;
 pub(crate) mod destination;
 pub(crate) mod discovery;
 pub(crate) mod network;
+pub(crate) mod pace;
 pub(crate) mod transfer;
 
 use std::collections::HashMap;

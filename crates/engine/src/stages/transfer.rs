@@ -1,9 +1,11 @@
 //! Transfer: stream each original from the GoPro CDN into a Google upload.
 //!
-//! Several files are in flight (a semaphore permit moves into each task); memory is bounded by
-//! the chunk size, whatever the file size, because nothing is copied to disk. The upload token
-//! is checkpointed the moment Google returns it and the file is handed to the create worker. A
-//! failed file is recorded with a human reason; a login, quota or fail-fast stop ends the run.
+//! Several files are in flight, as many as raise throughput (`pace.rs`: a slot moves into each
+//! task); memory is bounded by the chunk size times the files in flight, whatever the file
+//! size, because nothing is copied to disk. A fresh file learns its size from its own `GET`'s
+//! headers, so it costs no `HEAD`. The upload token is checkpointed the moment Google returns
+//! it and the file is handed to the create worker. A failed file is recorded with a human
+//! reason; a login, quota or fail-fast stop ends the run.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -12,11 +14,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::Utc;
 use futures_util::{Stream, StreamExt};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use url::Url;
 
 use super::network::{NetworkGate, Waited};
+use super::pace::{Climber, Pace};
 use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
@@ -43,7 +46,8 @@ pub(crate) async fn run(
     work: Vec<ItemRecord>,
     created: mpsc::Sender<Uploaded>,
 ) -> Result<(), Stop> {
-    let limit = Arc::new(Semaphore::new(run.settings.concurrency.max(1)));
+    let pace = Pace::new(run.settings.concurrency_start.min(run.settings.concurrency));
+    let _pacer = AbortOnDrop(tokio::spawn(keep_pace(run.clone(), pace.clone())));
     let limiter = run
         .settings
         .bandwidth_cap_bytes_per_sec
@@ -51,7 +55,7 @@ pub(crate) async fn run(
     let mut tasks = JoinSet::new();
     for item in work {
         let permit = tokio::select! {
-            permit = limit.clone().acquire_owned() => permit.expect("semaphore open"),
+            slot = pace.acquire() => slot,
             _ = run.halted() => break,
         };
         if run.stopping().is_some() {
@@ -121,6 +125,43 @@ pub(crate) async fn run(
     match run.stopping() {
         Some(stop) => Err(stop),
         None => Ok(()),
+    }
+}
+
+/// Every `pace_window`, moves the number of files in flight by the throughput it brought.
+async fn keep_pace(run: Arc<Run>, pace: Arc<Pace>) {
+    let settings = &run.settings;
+    let mut climber = Climber::new(pace.limit(), settings.concurrency);
+    let mut ticks = tokio::time::interval(settings.pace_window);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    let mut last = (tokio::time::Instant::now(), run.metrics.downloaded());
+    loop {
+        ticks.tick().await;
+        let now = (tokio::time::Instant::now(), run.metrics.downloaded());
+        let secs = now.0.duration_since(last.0).as_secs_f64().max(1e-3);
+        let rate = now.1.saturating_sub(last.1) as f64 / secs;
+        last = now;
+        let before = climber.limit();
+        let limit = climber.observe(rate, pace.busy() >= pace.limit());
+        if limit != before {
+            tracing::debug!(
+                from = before,
+                to = limit,
+                rate_mb_s = rate / 1e6,
+                "files in flight"
+            );
+            pace.set_limit(limit);
+        }
+    }
+}
+
+/// Aborts a background task when the stage that started it ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -275,11 +316,23 @@ async fn try_move(
     state: &mut FileProgress,
 ) -> Result<Option<Uploaded>, FileError> {
     let original = resolve(run, &item.key).await?;
-    let size = run
-        .gopro
-        .head_size(&original.key, original.head.as_ref())
-        .await
-        .map_err(|e| gopro_error(&e, FailureClass::Download, &original.url.origin()))?;
+    let cdn_error = |e: GoProError| gopro_error(&e, FailureClass::Download, &original.url.origin());
+    // A file continuing an upload session asks the CDN for its size (a HEAD) and reads from
+    // Google's offset; a fresh file opens its GET now and takes the size from its headers.
+    let (size, primed) = if state.upload.is_some() {
+        let size = run
+            .gopro
+            .head_size(&original.key, original.head.as_ref())
+            .await
+            .map_err(cdn_error)?;
+        (size, None)
+    } else {
+        let mut stream = run
+            .gopro
+            .download(original.key.clone(), Some(original.url.clone()), 0);
+        let size = stream.open_for_size().await.map_err(cdn_error)?;
+        (size, Some(stream))
+    };
     if let Some(reason) = size_check(original.kind, size) {
         let change = StateChange {
             key: item.key.clone(),
@@ -314,6 +367,7 @@ async fn try_move(
         chunk: run.settings.download_chunk_size_bytes,
         limiter,
         failure: failure.clone(),
+        primed: Mutex::new(primed),
     };
     let meta = UploadMeta {
         file_name: item.filename.clone(),
@@ -630,6 +684,8 @@ struct CdnSource {
     limiter: Option<Arc<RateLimiter>>,
     /// The download's own failure, when it is what ended an upload.
     failure: Arc<Mutex<Option<GoProError>>>,
+    /// The `GET` that gave the size, already open at byte 0: the first read from 0 uses it.
+    primed: Mutex<Option<crate::gopro::CdnStream>>,
 }
 
 impl UploadSource for CdnSource {
@@ -642,10 +698,17 @@ impl UploadSource for CdnSource {
         offset: u64,
     ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, PhotosError>
     {
-        let stream = self
-            .run
-            .gopro
-            .download(self.key.clone(), Some(self.url.clone()), offset);
+        let primed = self
+            .primed
+            .lock()
+            .expect("primed stream lock")
+            .take()
+            .filter(|s| s.offset() == offset);
+        let stream = primed.unwrap_or_else(|| {
+            self.run
+                .gopro
+                .download(self.key.clone(), Some(self.url.clone()), offset)
+        });
         let metrics = self.run.metrics.clone();
         let limiter = self.limiter.clone();
         let chunk = self.chunk;

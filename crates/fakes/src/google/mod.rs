@@ -374,6 +374,14 @@ impl FakeGoogle {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The most upload bodies (raw or resumable) that were being received at one moment: how
+    /// many files a client really had in flight.
+    pub fn peak_concurrent_uploads(&self) -> u64 {
+        self.shared
+            .uploads_reading_peak
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// How many requests of `kind` arrived (rejected ones included).
     pub fn request_count(&self, kind: RequestKind) -> u64 {
         self.shared.lock().counts.get(&kind).copied().unwrap_or(0)

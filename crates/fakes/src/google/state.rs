@@ -32,6 +32,9 @@ pub(crate) struct Shared {
     pub(crate) uplink: Arc<SharedLink>,
     /// Upload body bytes read off the network, raw and resumable, kept or not.
     pub(crate) upload_bytes_read: std::sync::atomic::AtomicU64,
+    /// Upload bodies being read right now, and the most there ever were at once.
+    pub(crate) uploads_reading: std::sync::atomic::AtomicU64,
+    pub(crate) uploads_reading_peak: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -44,6 +47,8 @@ impl Shared {
             batch_in_flight: AtomicBool::new(false),
             uplink: Arc::default(),
             upload_bytes_read: Default::default(),
+            uploads_reading: Default::default(),
+            uploads_reading_peak: Default::default(),
         }
     }
 

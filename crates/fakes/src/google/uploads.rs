@@ -80,6 +80,26 @@ enum ReadEnd {
     ClientGone,
 }
 
+/// Counts one upload body being read, for [`super::FakeGoogle::peak_concurrent_uploads`].
+struct Reading<'a>(&'a Shared);
+
+impl<'a> Reading<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = shared.uploads_reading.fetch_add(1, SeqCst) + 1;
+        shared.uploads_reading_peak.fetch_max(now, SeqCst);
+        Self(shared)
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.0
+            .uploads_reading
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Streams `body` into `sink`, throttled, stopping at `limit` bytes or at the fault.
 async fn read_body(
     shared: &Shared,
@@ -98,6 +118,7 @@ async fn read_body(
     let stream = body.into_data_stream().map(|r| r.map_err(io::Error::other));
     let stream = shared.uplink.throttle(shaping.throttle(stream), shared_cap);
     let mut stream = Box::pin(stream);
+    let _reading = Reading::new(shared);
     let mut read = 0u64;
     while let Some(item) = stream.next().await {
         let Ok(mut chunk) = item else {

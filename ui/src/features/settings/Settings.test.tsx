@@ -14,7 +14,7 @@ describe("Settings", () => {
     expect(save).toHaveProperty("disabled", true);
     await userEvent.click(screen.getByRole("checkbox", { name: /RAW photos/ }));
     await userEvent.click(screen.getByRole("radio", { name: "Dark" }));
-    const conc = screen.getByRole("spinbutton", { name: /Files moved at the same time/ });
+    const conc = screen.getByRole("spinbutton", { name: /Most files moved at the same time/ });
     await userEvent.clear(conc);
     await userEvent.type(conc, "6");
     await userEvent.click(save);
@@ -28,11 +28,11 @@ describe("Settings", () => {
     const b = mockBackend({ connected: true });
     await renderApp(b);
     await userEvent.click(screen.getByRole("button", { name: "Settings" }));
-    const conc = await screen.findByRole("spinbutton", { name: /Files moved at the same time/ });
+    const conc = await screen.findByRole("spinbutton", { name: /Most files moved at the same time/ });
     await userEvent.clear(conc);
-    await userEvent.type(conc, "12");
+    await userEvent.type(conc, "20");
     await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("Files at once must be a whole number from 1 to 8.");
+    expect((await screen.findByRole("alert")).textContent).toContain("Files at once must be a whole number from 1 to 16.");
   });
 
   it("the Google client secret is write-only: sent only when typed, never shown", async () => {

@@ -116,18 +116,19 @@ function SettingsForm({ initial }: { initial: Settings }) {
         <fieldset>
           <legend>Speed</legend>
           <label className="field">
-            <span className="field-label">Files moved at the same time</span>
+            <span className="field-label">Most files moved at the same time</span>
             <input
               type="number"
               min={1}
-              max={8}
+              max={16}
               step={1}
               value={draft.concurrency}
               onChange={(e) => set("concurrency", Number(e.target.value))}
               aria-describedby="conc-help"
             />
             <span id="conc-help" className="field-help">
-              1 to 8. More is faster on a fast connection; fewer leaves room for other things.
+              1 to 16. q2google finds the fastest number by itself, up to this; fewer leaves room
+              for other things on your connection.
             </span>
           </label>
           <label className="check">
