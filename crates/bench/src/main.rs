@@ -1,9 +1,9 @@
 //! `q2google-bench`: measures the engine against the fakes and prints the figures the README
 //! quotes. Run it in release mode: `cargo run --release -p q2google-bench`.
 //!
-//! Every figure is a ratio measured in this one run: throughput against the bound the fakes'
-//! per-connection throttles allow (and the same files one at a time), peak memory while one
-//! 4 GB video moves, API requests per file created, checkpoint cost at 1 k, 10 k and 100 k files,
+//! Every figure is a ratio measured in this one run: throughput in three regimes against plain
+//! copies of the same files over the same fakes (`baseline.rs`, `regimes.rs`), peak memory
+//! while one 4 GB video moves, API requests per file created, checkpoint cost at 1 k, 10 k and 100 k files,
 //! and the time to load a 100 k-file session.
 
 use std::sync::Arc;
@@ -27,6 +27,9 @@ use fakes::gopro::{GoProScenario, Media, RequestKind as GoProKind};
 use fakes::scenario::Scenario;
 use fakes::Shaping;
 
+mod baseline;
+mod regimes;
+
 fn at(day: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 10, minute, 0)
         .single()
@@ -40,20 +43,24 @@ fn march() -> (NaiveDate, NaiveDate) {
     )
 }
 
-/// Runs one whole sync of `library` and returns the outcome, the fakes and the wall time.
-async fn sync(
-    library: Vec<Media>,
-    cdn: Shaping,
-    settings: Settings,
-    data_dir: &std::path::Path,
-) -> (SyncOutcome, FakeClouds, Duration) {
+/// Starts both fakes with `library`, the CDN shaped by `cdn`.
+fn clouds_with(library: Vec<Media>, cdn: Shaping) -> FakeClouds {
     let mut gopro = GoProScenario::default().with_library(library);
     gopro.faults.cdn_shaping = cdn;
-    let clouds = FakeClouds::start(Scenario {
+    FakeClouds::start(Scenario {
         gopro,
         google: GoogleScenario::default(),
     })
-    .expect("fakes start");
+    .expect("fakes start")
+}
+
+/// Runs one whole sync of the fakes' March library with `settings`; returns the outcome and
+/// the wall time.
+async fn sync(
+    clouds: &FakeClouds,
+    settings: Settings,
+    data_dir: &std::path::Path,
+) -> (SyncOutcome, Duration) {
     let http = HttpCore::new(
         RetryPolicy::default(),
         Duration::from_secs(10),
@@ -100,7 +107,8 @@ async fn sync(
         )))
         .expect("store"),
     );
-    let engine = GoProToPhotosSync::new(gopro_client, photos, store, settings);
+    let engine = GoProToPhotosSync::new(gopro_client, photos, store, settings)
+        .with_events(Arc::new(StageClock(Instant::now())));
     let (from, to) = march();
     let id = SessionId::new("bench").expect("id");
     let started = Instant::now();
@@ -115,7 +123,21 @@ async fn sync(
         "{:?}",
         outcome.session.status_reason
     );
-    (outcome, clouds, wall)
+    (outcome, wall)
+}
+
+/// With `BENCH_STAGES` set, prints when each stage starts and ends.
+struct StageClock(Instant);
+
+impl engine::events::EventSink for StageClock {
+    fn emit(&self, _: &SessionId, event: engine::events::SyncEvent) {
+        use engine::events::SyncEvent::*;
+        if std::env::var_os("BENCH_STAGES").is_some() {
+            if let StageStarted { .. } | StageCompleted { .. } = event {
+                eprintln!("{:>8.3} s {event:?}", self.0.elapsed().as_secs_f64());
+            }
+        }
+    }
 }
 
 fn peak_rss_mb() -> f64 {
@@ -159,6 +181,11 @@ fn gopro_requests(clouds: &FakeClouds) -> u64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // RUST_LOG=engine=debug shows what the engine decides (files in flight, retries).
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let dir = tempfile::tempdir().expect("temp dir");
     let base = Settings {
         create_batch_linger: Duration::from_millis(200),
@@ -168,7 +195,7 @@ async fn main() {
 
     // 1. Peak memory while one 4 GB video moves (first, so the high-water mark is its own).
     let before = peak_rss_mb();
-    let (outcome, _clouds, wall) = sync(
+    let clouds = clouds_with(
         vec![Media::video(
             "big",
             "GX019999.MP4",
@@ -177,51 +204,48 @@ async fn main() {
             4_000_000_000,
         )],
         Shaping::default(),
-        base.clone(),
-        dir.path(),
-    )
-    .await;
+    );
+    let (outcome, wall) = sync(&clouds, base.clone(), dir.path()).await;
+    drop(clouds);
     let peak = peak_rss_mb();
     println!("4 GB video: moved in {:.1} s ({:.0} MB/s); peak RSS {peak:.0} MB (before: {before:.0} MB; fakes included)", wall.as_secs_f64(), outcome.bytes as f64 / 1e6 / wall.as_secs_f64());
 
-    // 2. Throughput against the throttled bound, several files in flight vs one at a time.
-    let per_connection = 8_000_000u64;
-    let videos = || {
-        (0..6u32)
-            .map(|i| {
-                Media::video(
-                    &format!("t{i}"),
-                    &format!("GX01{:04}.MP4", 100 + i),
-                    at(6, i),
-                    10 + u64::from(i),
-                    16_000_000,
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let cdn = Shaping {
-        latency_ms: 20,
-        bytes_per_sec: Some(per_connection),
-    };
-    for concurrency in [3usize, 1] {
-        let settings = Settings {
-            concurrency,
-            ..base.clone()
-        };
-        let (outcome, _clouds, wall) = sync(videos(), cdn, settings, dir.path()).await;
-        let bound = (per_connection * concurrency as u64) as f64;
-        let achieved = outcome.bytes as f64 / wall.as_secs_f64();
+    // 2. Throughput in three regimes against plain copies of the same files over the same
+    //    fakes, measured in this run; the engine with default settings.
+    println!();
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    for regime in regimes::all() {
+        if !only.is_empty()
+            && !only
+                .iter()
+                .any(|o| regime.name.starts_with(&format!("({o})")))
+        {
+            continue;
+        }
+        let clouds = FakeClouds::start(regime.scenario.clone()).expect("fakes start");
+        let one = baseline::copy_all(&clouds, 1).await;
+        let all = baseline::copy_all(&clouds, usize::MAX).await;
+        let (outcome, wall) = sync(&clouds, Settings::default(), dir.path()).await;
+        let engine = outcome.bytes as f64 / wall.as_secs_f64();
+        let best = one.rate().max(all.rate());
         println!(
-            "throughput, {concurrency} in flight: {:.1} MB/s of a {:.1} MB/s bound = {:.2} of the bound ({} files, {:.1} s)",
-            achieved / 1e6,
-            bound / 1e6,
-            achieved / bound,
+            "{}: engine {:.1} MB/s ({} files, {:.1} s); plain copies one at a time {:.1} MB/s, all at once {:.1} MB/s; engine = {:.2} of the better",
+            regime.name,
+            engine / 1e6,
             outcome.counts.created,
-            wall.as_secs_f64()
+            wall.as_secs_f64(),
+            one.rate() / 1e6,
+            all.rate() / 1e6,
+            engine / best
+        );
+        assert_eq!(
+            one.bytes, outcome.bytes,
+            "the baseline copied the same bytes"
         );
     }
 
     // 3. Requests per file created.
+    println!();
     let photos: Vec<Media> = (0..200u32)
         .map(|i| {
             Media::photo(
@@ -233,7 +257,8 @@ async fn main() {
             )
         })
         .collect();
-    let (outcome, clouds, _) = sync(photos, Shaping::default(), base.clone(), dir.path()).await;
+    let clouds = clouds_with(photos, Shaping::default());
+    let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
     let files = outcome.counts.created as f64;
     println!(
         "photos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files)",
@@ -252,9 +277,10 @@ async fn main() {
             )
         })
         .collect();
-    let (outcome, clouds, _) = sync(videos, Shaping::default(), base.clone(), dir.path()).await;
+    let clouds = clouds_with(videos, Shaping::default());
+    let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
     let files = outcome.counts.created as f64;
-    println!("videos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files over the raw-upload size)", google_requests(&clouds) as f64 / files, gopro_requests(&clouds) as f64 / files, files);
+    println!("videos: {:.3} Google requests per file, {:.3} GoPro API calls per file, {:.3} CDN HEADs per file ({} files over the raw-upload size)", google_requests(&clouds) as f64 / files, gopro_requests(&clouds) as f64 / files, clouds.gopro.request_count(GoProKind::CdnHead) as f64 / files, files);
 
     // 4. Checkpoint cost and load time by session size.
     for size in [1_000u64, 10_000, 100_000] {

@@ -240,20 +240,33 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
     // session's.
     destination::check(run).await?;
 
+    // What earlier runs left: files to move (from pages already listed) and tokens to create.
     start(Stage::Discovery);
-    let discovered = discovery::run(run).await;
-    complete(Stage::Discovery, discovered.is_ok());
-    discovered?;
-
-    start(Stage::Transfer);
-    let transfer_started = Instant::now();
-    let prepared = prepare(run).await;
-    let (work, pending) = match prepared {
+    let (work, pending) = match prepare(run).await {
         Ok(p) => p,
         Err(stop) => {
-            complete(Stage::Transfer, false);
+            complete(Stage::Discovery, false);
             return Err(stop);
         }
+    };
+    // Discovery and transfer overlap: files move from the first listed page on, while the rest
+    // of the range is listed, so a 100 k-file library starts moving in seconds. Discovery runs
+    // at most WORK_AHEAD files ahead of the transfer. The transfer stage starts when its first
+    // file arrives (or the listing ends with nothing to move).
+    let transfer_started = Instant::now();
+    let (work_tx, work_rx) = mpsc::channel(WORK_AHEAD);
+    let find = async move {
+        for item in work {
+            if work_tx.send(item).await.is_err() {
+                break;
+            }
+        }
+        let discovered = discovery::run(run, &work_tx).await;
+        complete(Stage::Discovery, discovered.is_ok());
+        if let Err(stop) = &discovered {
+            run.set_stop(stop.clone());
+        }
+        discovered
     };
     // The transfer runs at most one create batch ahead of the creates: upload tokens do not
     // age in a queue, and a stop found by a create (full storage) costs at most a batch of
@@ -261,8 +274,10 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
     let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
     let (tx, rx) = mpsc::channel(ahead);
     let creator = tokio::spawn(create::run(run.clone(), rx, pending));
-    let transferred = transfer::run(run, work, tx).await;
+    let transferring = transfer::run(run, work_rx, tx, || start(Stage::Transfer));
+    let (discovered, transferred) = tokio::join!(find, transferring);
     run.metrics.set_wall(transfer_started.elapsed());
+    let transferred = discovered.and(transferred);
     complete(Stage::Transfer, transferred.is_ok());
 
     start(Stage::Create);
@@ -283,7 +298,7 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
                     let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
                     let (tx, rx) = mpsc::channel(ahead);
                     let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
-                    let again = transfer::run(run, work, tx).await;
+                    let again = transfer::run(run, transfer::queue(work), tx, || {}).await;
                     created = join(creator).await;
                     if let Err(stop) = again {
                         run.set_stop(stop);
@@ -301,6 +316,11 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
         None => Ok(()),
     }
 }
+
+/// Files discovery may list ahead of the transfer: as many as the URL cache keeps, so every
+/// file moves on the download URL discovery resolved (no second GoPro call), and memory stays
+/// flat however large the library.
+const WORK_AHEAD: usize = crate::stages::UrlCache::CAPACITY;
 
 async fn join(
     handle: tokio::task::JoinHandle<Result<create::CreateReport, Stop>>,

@@ -35,7 +35,7 @@ pub struct Settings {
     /// Files in flight when a run starts, before it measures what more would bring (default 3).
     pub concurrency_start: usize,
     /// How often the run looks at its throughput to decide the number of files in flight
-    /// (default 1 s).
+    /// (default 500 ms).
     pub pace_window: Duration,
     /// Retry budget per request: attempts and wall time, backoff (default: 6 attempts within
     /// 10 minutes, 1 s doubling to 64 s).
@@ -89,7 +89,7 @@ impl Default for Settings {
             fail_fast: false,
             concurrency: 16,
             concurrency_start: 3,
-            pace_window: Duration::from_secs(1),
+            pace_window: Duration::from_millis(500),
             retry: RetryPolicy::default(),
             rate_limit_wait: Duration::from_secs(30),
             raw_upload_max_bytes: 8 * 1024 * 1024,

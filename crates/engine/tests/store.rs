@@ -264,7 +264,13 @@ fn discovery_is_idempotent(store: &dyn SessionStore, clock: &Clock) {
     page[2].captured_at = None;
 
     let t1 = clock.advance(10);
-    assert_eq!(store.record_discovery(&s.id, &page, 2, false).unwrap(), 3);
+    let recorded = store.record_discovery(&s.id, &page, 2, false).unwrap();
+    assert_eq!(recorded.inserted, 3);
+    assert_eq!(
+        recorded.movable,
+        [key("a", 1), key("a", 2)],
+        "new and not skipped, once each"
+    );
     let loaded = store.load_session(&s.id).unwrap().unwrap();
     assert_eq!(
         (
@@ -305,7 +311,9 @@ fn discovery_is_idempotent(store: &dyn SessionStore, clock: &Clock) {
         .set_states(&s.id, &[change(key("a", 1), uploaded.clone())])
         .unwrap();
     let t2 = clock.advance(10);
-    assert_eq!(store.record_discovery(&s.id, &page, 3, true).unwrap(), 0);
+    let recorded = store.record_discovery(&s.id, &page, 3, true).unwrap();
+    assert_eq!(recorded.inserted, 0);
+    assert!(recorded.movable.is_empty(), "{:?}", recorded.movable);
     let again = store.items(&s.id).unwrap();
     assert_eq!(again.len(), 3);
     assert_eq!(again[0].state, uploaded);
@@ -322,7 +330,9 @@ fn discovery_is_idempotent(store: &dyn SessionStore, clock: &Clock) {
 
     // A new page appends after the known files.
     let next = [found("c", 1, None), found("a", 2, None)];
-    assert_eq!(store.record_discovery(&s.id, &next, 4, true).unwrap(), 1);
+    let recorded = store.record_discovery(&s.id, &next, 4, true).unwrap();
+    assert_eq!(recorded.inserted, 1);
+    assert_eq!(recorded.movable, [key("c", 1)]);
     let items = store.items(&s.id).unwrap();
     assert_eq!(items.len(), 4);
     assert_eq!((items[3].key.clone(), items[3].position), (key("c", 1), 3));
@@ -463,14 +473,21 @@ fn processing_files_are_counted_and_revived(store: &dyn SessionStore, clock: &Cl
     assert_eq!((c.skipped, c.processing, c.discovered), (2, 1, 1));
 
     // Still processing: nothing changes.
-    store.record_discovery(&s.id, &page, 2, true).unwrap();
+    let recorded = store.record_discovery(&s.id, &page, 2, true).unwrap();
+    assert!(recorded.movable.is_empty(), "{:?}", recorded.movable);
     assert_eq!(store.counts(&s.id).unwrap().processing, 1);
     // Done: the video moves now (with its size); the camera proxy stays skipped.
     let mut again = page.clone();
     again[0].skip = None;
     again[0].size = Some(900);
     again[1].skip = None;
-    assert_eq!(store.record_discovery(&s.id, &again, 2, true).unwrap(), 0);
+    let recorded = store.record_discovery(&s.id, &again, 2, true).unwrap();
+    assert_eq!(recorded.inserted, 0);
+    assert_eq!(
+        recorded.movable,
+        [key("v", 1)],
+        "the revived video moves now"
+    );
     let items = store.items(&s.id).unwrap();
     assert_eq!(items[0].state, ItemState::Discovered);
     assert_eq!(items[0].size, Some(900));
@@ -525,7 +542,13 @@ fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {
         found("z", 1, None),
     ];
     page[0].skip = Some(SkipReason::RawNotIncluded);
-    assert_eq!(store.record_discovery(&b.id, &page, 2, true).unwrap(), 3);
+    assert_eq!(
+        store
+            .record_discovery(&b.id, &page, 2, true)
+            .unwrap()
+            .inserted,
+        3
+    );
     let items = store.items(&b.id).unwrap();
     let already = ItemState::Skipped {
         reason: SkipReason::AlreadyInGooglePhotos,
@@ -855,7 +878,8 @@ fn reopen_finds_everything() {
     assert_eq!(
         store
             .record_discovery(&s.id, &[found("n", 1, None)], 8, true)
-            .unwrap(),
+            .unwrap()
+            .inserted,
         1
     );
     assert_eq!(store.items(&s.id).unwrap()[5].position, 5);

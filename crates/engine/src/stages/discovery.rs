@@ -7,6 +7,7 @@
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
 
 use futures_util::StreamExt;
+use tokio::sync::mpsc;
 
 use super::network::{NetworkGate, Waited};
 use super::{Run, Stop};
@@ -14,12 +15,17 @@ use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::select::{precheck, select_originals};
 use crate::gopro::{CaptureRange, Choice, FileKey, GoProError, SelectOptions};
-use crate::model::{Cloud, DiscoveredItem};
+use crate::model::{Cloud, DiscoveredItem, ItemRecord, ItemState};
 
 /// How many media are resolved at once.
-const RESOLVE_CONCURRENCY: usize = 4;
+/// GoPro API calls for download details at once. GoPro publishes no limit; peer tools run
+/// 3–20 at once without reported trouble and some were blocked for less (`gopro-api.md` §2.7),
+/// so q2google stays at 8: the listing of 500 photos 30 ms away takes ~2 s, not 500 × 30 ms.
+const RESOLVE_CONCURRENCY: usize = 8;
 
-pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
+/// Lists the session's range page by page (resuming at its cursor), records each page, and
+/// sends the files each page made movable to `movable`, where the transfer takes them.
+pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result<(), Stop> {
     let session = run.session();
     if session.discovery_done {
         let counts = run.store.counts(&session.id)?;
@@ -57,7 +63,15 @@ pub(crate) async fn run(run: &Run) -> Result<(), Stop> {
             // `page` holds every medium of the pages before the one just fetched.
             let done = next.is_none();
             let resume_at = if done { walk.cursor() } else { cursor };
-            record(run, std::mem::take(&mut page), options, resume_at, done).await?;
+            record(
+                run,
+                std::mem::take(&mut page),
+                options,
+                resume_at,
+                done,
+                movable,
+            )
+            .await?;
             cursor = walk.cursor();
         }
         match next {
@@ -98,6 +112,7 @@ async fn record(
     options: SelectOptions,
     next_cursor: u64,
     done: bool,
+    movable: &mpsc::Sender<ItemRecord>,
 ) -> Result<(), Stop> {
     let resolved: Vec<Result<Vec<DiscoveredItem>, Stop>> = futures_util::stream::iter(media)
         .map(|m| expand(run, m, options))
@@ -109,7 +124,8 @@ async fn record(
         items.extend(r?);
     }
     let session_id = run.session().id;
-    run.store
+    let recorded = run
+        .store
         .record_discovery(&session_id, &items, next_cursor, done)?;
     run.save_session(|s| {
         s.discovery_cursor = next_cursor;
@@ -133,8 +149,36 @@ async fn record(
             });
         }
     }
-    let total = run.store.counts(&session_id)?.total;
-    run.emit(SyncEvent::Discovered { files: total });
+    let counts = run.store.counts(&session_id)?;
+    run.metrics.set_totals(
+        counts.total,
+        counts.created + counts.skipped,
+        counts.bytes_total,
+        counts.bytes_created,
+    );
+    run.emit(SyncEvent::Discovered {
+        files: counts.total,
+    });
+    let now = chrono::Utc::now();
+    for key in recorded.movable {
+        let Some(item) = items.iter().find(|i| i.key == key) else {
+            continue;
+        };
+        let record = ItemRecord {
+            key,
+            filename: item.filename.clone(),
+            kind: item.kind,
+            captured_at: item.captured_at,
+            size: item.size,
+            state: ItemState::Discovered,
+            position: 0,
+            updated_at: now,
+        };
+        if movable.send(record).await.is_err() {
+            // The transfer has ended (a stop): the file stays discovered for the next run.
+            break;
+        }
+    }
     Ok(())
 }
 

@@ -102,7 +102,7 @@ pub(crate) struct UrlCache {
 
 impl UrlCache {
     /// Entries kept at most.
-    const CAPACITY: usize = 2_000;
+    pub(crate) const CAPACITY: usize = 2_000;
     /// Signed URLs resolved less than this long ago are used as they are (they live ~1 h).
     const FRESH: std::time::Duration = std::time::Duration::from_secs(45 * 60);
 

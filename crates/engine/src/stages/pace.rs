@@ -2,8 +2,8 @@
 //!
 //! The transfer starts with `Settings::concurrency_start` files and, every `pace_window`,
 //! looks at the bytes that came through. While all slots are busy and one more step of files
-//! raised throughput by at least [`GAIN`], it grows again (by half, so a latency-bound run of
-//! small photos gets from 3 to 16 in a few windows); when a step brought no gain it goes back
+//! raised throughput by at least [`GAIN`], it grows again (doubling, so a latency-bound run of
+//! small photos gets from 3 to 16 in three windows); when a step brought no gain it goes back
 //! and holds for [`HOLD_WINDOWS`] before trying again, because links change (another device
 //! starts an upload, a VPN comes up). A per-connection cap (each file its own bandwidth) makes
 //! it grow; one uplink shared by all connections keeps it where it started. Memory stays
@@ -189,7 +189,7 @@ impl Climber {
 
     fn step(&mut self, rate: f64) -> Climb {
         let from = self.limit;
-        self.limit = (from + (from / 2).max(1)).min(self.max);
+        self.limit = (from * 2).min(self.max);
         Climb::Stepped { from, rate }
     }
 }
@@ -213,14 +213,14 @@ mod tests {
     fn per_connection_caps_grow_until_the_files_run_out() {
         // Each file gets 50 MB/s; four files to move, so more than four brings nothing.
         let limits = climb(3, 16, |n| 50e6 * n.min(4) as f64, 6);
-        assert_eq!(&limits[..3], &[4, 6, 4], "{limits:?}");
-        assert!(limits[3..].iter().all(|l| *l == 4), "{limits:?}");
+        assert_eq!(&limits[..3], &[6, 12, 6], "{limits:?}");
+        assert!(limits[3..].iter().all(|l| *l == 6), "{limits:?}");
     }
 
     #[test]
     fn a_shared_uplink_keeps_the_start() {
         let limits = climb(3, 16, |_| 5e6, 12);
-        assert_eq!(limits[0], 4, "one probe");
+        assert_eq!(limits[0], 6, "one probe");
         assert!(limits[1..].iter().all(|l| *l == 3), "{limits:?}");
     }
 
@@ -228,7 +228,7 @@ mod tests {
     fn latency_bound_small_files_reach_the_ceiling_in_a_few_windows() {
         // Throughput proportional to files in flight (latency hidden by parallelism).
         let limits = climb(3, 16, |n| 1e6 * n as f64, 8);
-        assert_eq!(&limits[..6], &[4, 6, 9, 13, 16, 16], "{limits:?}");
+        assert_eq!(&limits[..6], &[6, 12, 16, 16, 16, 16], "{limits:?}");
     }
 
     #[test]

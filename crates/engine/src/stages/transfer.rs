@@ -40,12 +40,25 @@ pub(crate) struct Uploaded {
     pub uploaded_at: chrono::DateTime<Utc>,
 }
 
-/// Transfers `work` with bounded concurrency, sending each uploaded file to `created`.
+/// `items` as a finished queue for [`run`].
+pub(crate) fn queue(items: Vec<ItemRecord>) -> mpsc::Receiver<ItemRecord> {
+    let (tx, rx) = mpsc::channel(items.len().max(1));
+    for item in items {
+        tx.try_send(item).expect("the queue holds every item");
+    }
+    rx
+}
+
+/// Transfers the files arriving on `work` (until it closes) with as many in flight as raise
+/// throughput, sending each uploaded file to `created`. `started` is called once, when the
+/// first file arrives or `work` closes empty.
 pub(crate) async fn run(
     run: &Arc<Run>,
-    work: Vec<ItemRecord>,
+    mut work: mpsc::Receiver<ItemRecord>,
     created: mpsc::Sender<Uploaded>,
+    started: impl FnOnce(),
 ) -> Result<(), Stop> {
+    let mut started = Some(started);
     let pace = Pace::new(run.settings.concurrency_start.min(run.settings.concurrency));
     let _pacer = AbortOnDrop(tokio::spawn(keep_pace(run.clone(), pace.clone())));
     let limiter = run
@@ -53,7 +66,17 @@ pub(crate) async fn run(
         .bandwidth_cap_bytes_per_sec
         .map(|bps| Arc::new(RateLimiter::new(bps)));
     let mut tasks = JoinSet::new();
-    for item in work {
+    loop {
+        let item = tokio::select! {
+            item = work.recv() => item,
+            _ = run.halted() => break,
+        };
+        if let Some(started) = started.take() {
+            started();
+        }
+        let Some(item) = item else {
+            break;
+        };
         let permit = tokio::select! {
             slot = pace.acquire() => slot,
             _ = run.halted() => break,

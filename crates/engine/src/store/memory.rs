@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
-use super::{SessionStore, StateChange, StoreError};
+use super::{Recorded, SessionStore, StateChange, StoreError};
 use crate::model::{
     Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId,
     SessionRecord, SessionStatus, SessionSummary, SkipReason, StoredUpload,
@@ -178,7 +178,7 @@ impl SessionStore for MemoryStore {
         items: &[DiscoveredItem],
         next_cursor: u64,
         done: bool,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Recorded, StoreError> {
         let now = (self.now)();
         let mut guard = self.state();
         let State {
@@ -187,7 +187,7 @@ impl SessionStore for MemoryStore {
         let s = sessions
             .get_mut(session)
             .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
-        let mut inserted = 0;
+        let mut recorded = Recorded::default();
         let destination = s.record.destination.clone();
         for item in items {
             if let Some(&i) = s.index.get(&item.key) {
@@ -209,7 +209,10 @@ impl SessionStore for MemoryStore {
                         (Some(reason), false) => ItemState::Skipped {
                             reason: reason.clone(),
                         },
-                        (None, false) => ItemState::Discovered,
+                        (None, false) => {
+                            recorded.movable.push(item.key.clone());
+                            ItemState::Discovered
+                        }
                     };
                     existing.filename = item.filename.clone();
                     existing.kind = item.kind;
@@ -228,6 +231,7 @@ impl SessionStore for MemoryStore {
                     reason: reason.clone(),
                 }
             } else {
+                recorded.movable.push(item.key.clone());
                 ItemState::Discovered
             };
             let position = s.items.len();
@@ -242,12 +246,12 @@ impl SessionStore for MemoryStore {
                 position: position as u64,
                 updated_at: now,
             });
-            inserted += 1;
+            recorded.inserted += 1;
         }
         s.record.discovery_cursor = next_cursor;
         s.record.discovery_done = done;
         s.record.updated_at = now;
-        Ok(inserted)
+        Ok(recorded)
     }
 
     fn set_states(&self, session: &SessionId, changes: &[StateChange]) -> Result<(), StoreError> {

@@ -19,6 +19,16 @@ use crate::model::{
     SessionRecord, SessionSummary, StoredUpload,
 };
 
+/// What recording one discovery page did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Files the session did not know before.
+    pub inserted: usize,
+    /// Files the page made movable: new and not skipped, or skipped while GoPro processed
+    /// them and ready now. Files already waiting are not repeated.
+    pub movable: Vec<FileKey>,
+}
+
 /// Checkpoints of sessions and their files.
 pub trait SessionStore: Send + Sync {
     /// Stores a new session; fails with [`StoreError::AlreadyExists`] if the id is taken.
@@ -38,15 +48,16 @@ pub trait SessionStore: Send + Sync {
 
     /// Records one discovery page in one transaction: inserts the files not yet known (files
     /// already recorded keep their state, so a re-walk is harmless), marks files created by an
-    /// earlier session as skipped (already in Google Photos), and stores the cursor. Returns the
-    /// number of files inserted.
+    /// earlier session as skipped (already in Google Photos), and stores the cursor. Returns
+    /// how many files were inserted and which files the page made movable, so the transfer
+    /// can start on them while discovery goes on.
     fn record_discovery(
         &self,
         session: &SessionId,
         items: &[DiscoveredItem],
         next_cursor: u64,
         done: bool,
-    ) -> Result<usize, StoreError>;
+    ) -> Result<Recorded, StoreError>;
 
     /// Sets the state (and, when given, the size) of some files in one transaction. A file that
     /// becomes `Created` is also written to the ledger.

@@ -20,12 +20,12 @@ fn videos(n: u32, size: u64) -> Vec<Media> {
         .collect()
 }
 
-/// Files in flight start at two and are judged every 150 ms.
+/// Files in flight start at two and are judged every 300 ms.
 fn paced() -> Settings {
     Settings {
         concurrency_start: 2,
         concurrency: 16,
-        pace_window: Duration::from_millis(150),
+        pace_window: Duration::from_millis(300),
         ..World::settings()
     }
 }
@@ -56,7 +56,7 @@ async fn per_connection_caps_make_the_run_put_more_files_in_flight() {
     assert_eq!(outcome.session.status, SessionStatus::Completed);
     assert_eq!(outcome.counts.created, 10);
     let peak = world.google.peak_concurrent_uploads();
-    assert!(peak >= 6, "grew from 2 to {peak} files in flight");
+    assert!(peak >= 8, "grew from 2 to {peak} files in flight");
 }
 
 #[tokio::test]
@@ -74,4 +74,46 @@ async fn one_shared_uplink_keeps_the_files_in_flight_near_the_start() {
         peak <= 4,
         "more files through one uplink bring nothing: {peak} in flight"
     );
+}
+
+#[tokio::test]
+async fn files_move_while_the_rest_of_the_range_is_still_being_listed() {
+    // 30 photos listed 5 a page, each page answered after 100 ms: the listing takes 0.6 s, and
+    // the first files are in Google before it ends.
+    let gopro = GoProScenario::default()
+        .with_library(photos(30))
+        .api_shaping(Shaping {
+            latency_ms: 100,
+            bytes_per_sec: None,
+        });
+    let mut world = World::new(gopro, GoogleScenario::default());
+    world.per_page = 5;
+    let outcome = world.sync("overlap").await;
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(outcome.counts.created, 30);
+    let events = world.events.0.lock().unwrap();
+    let position = |want: &dyn Fn(&SyncEvent) -> bool| {
+        events
+            .iter()
+            .position(|(_, e)| want(e))
+            .expect("the event was emitted")
+    };
+    let first_upload = position(&|e| matches!(e, SyncEvent::ItemUploaded { .. }));
+    let listed = position(&|e| {
+        matches!(
+            e,
+            SyncEvent::StageCompleted {
+                stage: Stage::Discovery,
+                ok: true
+            }
+        )
+    });
+    assert!(
+        first_upload < listed,
+        "a file was uploaded (event {first_upload}) before the listing ended (event {listed})"
+    );
+    drop(events);
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 30);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
 }

@@ -488,5 +488,22 @@ fn router(shared: SharedState) -> Router {
         .route("/v1/mediaItems:search", post(media_items::search))
         .route("/v1/albums", post(albums::create).get(albums::list))
         .route("/v1/albums/{segment}", post(albums::album_action))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            api_latency,
+        ))
         .with_state(shared)
+}
+
+/// Waits `api_latency_ms` before any request but a byte upload (which has its own shaping).
+async fn api_latency(
+    axum::extract::State(shared): axum::extract::State<SharedState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let latency = shared.lock().scenario.api_latency_ms;
+    if latency > 0 && request.uri().path() != "/v1/uploads" {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
+    next.run(request).await
 }

@@ -250,6 +250,10 @@ pub struct GoogleScenario {
     pub request_faults: Vec<RequestFault>,
     /// Upload body faults (default none).
     pub upload_faults: Vec<UploadFault>,
+    /// Delay before answering every request that is not a byte upload (OAuth, creates,
+    /// listings, albums), in milliseconds: a far-away server (default 0). Byte uploads take
+    /// theirs from `upload_shaping`.
+    pub api_latency_ms: u64,
     /// Latency and read bandwidth applied to byte uploads (default none).
     pub upload_shaping: Shaping,
     /// Read bandwidth in bytes per second shared by every upload body at once, like one home
@@ -292,6 +296,7 @@ impl Default for GoogleScenario {
             item_faults: Vec::new(),
             request_faults: Vec::new(),
             upload_faults: Vec::new(),
+            api_latency_ms: 0,
             upload_shaping: Shaping::default(),
             upload_shared_bytes_per_sec: None,
         }

@@ -25,7 +25,10 @@ export function cloudList(clouds: readonly Cloud[]): string {
 export function statusLine(s: SessionView, c: Counts): string {
   switch (s.status) {
     case "running":
-      if (s.stages.discovery !== "done") return `Finding your media… ${c.discovered.toLocaleString()} found so far`;
+      // Files move while the rest of the range is still being listed.
+      if (s.stages.discovery !== "done" && c.uploaded === 0) return `Finding your media… ${c.discovered.toLocaleString()} found so far`;
+      if (s.stages.discovery !== "done")
+        return `Moving ${c.uploaded.toLocaleString()} of ${c.total.toLocaleString()} found so far (still looking for more)`;
       return `Moving ${c.uploaded.toLocaleString()} of ${c.total.toLocaleString()} videos and photos`;
     case "paused":
       return `Paused after moving ${c.created.toLocaleString()} of ${c.total.toLocaleString()}`;

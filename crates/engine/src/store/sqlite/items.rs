@@ -74,7 +74,7 @@ pub(super) fn insert_discovered(
     in_ledger: bool,
     position: u64,
     now: DateTime<Utc>,
-) -> rusqlite::Result<bool> {
+) -> rusqlite::Result<Inserted> {
     let skip = if in_ledger {
         Some(SkipReason::AlreadyInGooglePhotos)
     } else {
@@ -104,29 +104,42 @@ pub(super) fn insert_discovered(
             position,
             codec::time(&now),
         ])?;
+    let mut revived = 0;
     if inserted == 0 && !matches!(skip, Some(SkipReason::NotReady { .. })) {
         // GoPro finished processing a file this session skipped for that: it moves now.
-        conn.prepare_cached(
-            "UPDATE items SET state = ?5, skip_reason = ?6, filename = ?7, kind = ?8, \
+        revived = conn
+            .prepare_cached(
+                "UPDATE items SET state = ?5, skip_reason = ?6, filename = ?7, kind = ?8, \
              captured_at = ?9, size = ?10, updated_at = ?11 \
              WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 AND label = ?4 \
              AND state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready'",
-        )?
-        .execute(params![
-            session.as_str(),
-            item.key.media_id,
-            item.key.item_number,
-            item.key.label,
-            state,
-            skip_json,
-            item.filename,
-            item.kind.map(codec::kind),
-            codec::opt_time(item.captured_at.as_ref()),
-            item.size,
-            codec::time(&now),
-        ])?;
+            )?
+            .execute(params![
+                session.as_str(),
+                item.key.media_id,
+                item.key.item_number,
+                item.key.label,
+                state,
+                skip_json,
+                item.filename,
+                item.kind.map(codec::kind),
+                codec::opt_time(item.captured_at.as_ref()),
+                item.size,
+                codec::time(&now),
+            ])?;
     }
-    Ok(inserted == 1)
+    Ok(Inserted {
+        new: inserted == 1,
+        movable: skip.is_none() && (inserted == 1 || revived == 1),
+    })
+}
+
+/// What recording one discovered file did.
+pub(super) struct Inserted {
+    /// The file was not known to the session.
+    pub new: bool,
+    /// It is now to be moved (new and not skipped, or revived after GoPro's processing).
+    pub movable: bool,
 }
 
 /// Sets one file's state (and size, when given); `false` if the session has no such file.

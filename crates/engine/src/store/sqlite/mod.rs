@@ -29,7 +29,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::{SessionStore, StateChange, StoreError};
+use super::{Recorded, SessionStore, StateChange, StoreError};
 use crate::model::{
     Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, SessionId, SessionRecord,
     SessionSummary, StoredUpload,
@@ -285,22 +285,26 @@ impl SessionStore for SqliteStore {
         items: &[DiscoveredItem],
         next_cursor: u64,
         done: bool,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Recorded, StoreError> {
         let now = (self.now)();
         self.write(|tx| {
             require_session(tx, session)?;
             let mut position = items::next_position(tx, session)?;
             let destination = sessions::load(tx, session)?.and_then(|s| s.destination);
-            let mut inserted = 0;
+            let mut recorded = Recorded::default();
             for item in items {
                 let in_ledger = ledger::lookup(tx, destination.as_ref(), &item.key)?.is_some();
-                if items::insert_discovered(tx, session, item, in_ledger, position, now)? {
+                let done = items::insert_discovered(tx, session, item, in_ledger, position, now)?;
+                if done.new {
                     position += 1;
-                    inserted += 1;
+                    recorded.inserted += 1;
+                }
+                if done.movable {
+                    recorded.movable.push(item.key.clone());
                 }
             }
             sessions::set_discovery(tx, session, next_cursor, done, now)?;
-            Ok(inserted)
+            Ok(recorded)
         })
     }
 
