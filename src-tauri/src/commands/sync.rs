@@ -222,6 +222,9 @@ async fn launch(
     }
     ctx.set_problem(Cloud::Gopro, None);
     ctx.set_problem(Cloud::Google, None);
+    // A resumed session is already stored: the view returned must be the engine's rewrite of
+    // it (running), not the paused row, or it would overwrite the run's first events in the UI.
+    let before = backend.store.load_session(&id)?.map(|r| r.updated_at);
     let task_id = id.clone();
     let task_app = app.clone();
     let task_backend = backend.clone();
@@ -247,10 +250,12 @@ async fn launch(
         // Keep the backend (and demo clouds) alive for the whole run.
         drop(task_backend);
     });
-    // The engine records a new session at once; wait briefly so the view is the stored one.
+    // The engine records (or rewrites) the session at once; wait briefly so the view is it.
     for _ in 0..100 {
         if let Some(record) = backend.store.load_session(&id)? {
-            return Ok(session_view(&*backend.store, &record, None)?);
+            if before != Some(record.updated_at) {
+                return Ok(session_view(&*backend.store, &record, None)?);
+            }
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
