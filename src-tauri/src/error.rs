@@ -2,8 +2,10 @@
 //! person what happened and what to do. Never a token, a URL with a signature, or a stack trace.
 
 use engine::auth::OAuthError;
+use engine::error::{Classified, ErrorKind};
 use engine::gopro::range::RangeError;
 use engine::gopro::GoProError;
+use engine::lock::LockError;
 use engine::orchestrator::SyncError;
 use engine::photos::PhotosError;
 use engine::store::StoreError;
@@ -64,78 +66,79 @@ impl CommandError {
     }
 }
 
-impl From<StoreError> for CommandError {
-    fn from(err: StoreError) -> Self {
-        let code = match &err {
-            StoreError::UnknownSession(_) => ErrorCode::NotFound,
-            StoreError::Busy { .. } => ErrorCode::Busy,
-            StoreError::Io { detail, .. } if detail.to_ascii_lowercase().contains("full") => {
-                ErrorCode::DiskFull
-            }
-            StoreError::Io { .. } => ErrorCode::DiskFull,
-            StoreError::AlreadyExists(_) => ErrorCode::InvalidInput,
-            StoreError::Corrupt { .. } | StoreError::TooNew { .. } => ErrorCode::Internal,
-        };
-        Self::new(code, err.to_string())
-    }
-}
-
-impl From<TokenStoreError> for CommandError {
-    fn from(err: TokenStoreError) -> Self {
-        Self::new(ErrorCode::Keyring, err.to_string())
-    }
-}
-
-impl From<GoProError> for CommandError {
-    fn from(err: GoProError) -> Self {
-        let code = match &err {
-            GoProError::LoginExpired => ErrorCode::TokenExpired,
-            GoProError::RateLimited => ErrorCode::RateLimited,
-            GoProError::Network(_) | GoProError::Truncated { .. } => ErrorCode::Network,
-            GoProError::NotFound { .. } => ErrorCode::NotFound,
-            _ => ErrorCode::Internal,
-        };
-        Self::new(code, err.to_string())
-    }
-}
-
-impl From<PhotosError> for CommandError {
-    fn from(err: PhotosError) -> Self {
-        let code = match &err {
-            PhotosError::LoginExpired | PhotosError::MissingScope => ErrorCode::TokenExpired,
-            PhotosError::DailyQuota { .. } => ErrorCode::QuotaExceeded,
-            PhotosError::RateLimited => ErrorCode::RateLimited,
-            PhotosError::StorageFull => ErrorCode::StorageFull,
-            PhotosError::Network(_) => ErrorCode::Network,
-            _ => ErrorCode::Internal,
-        };
-        Self::new(code, err.to_string())
-    }
-}
-
-impl From<OAuthError> for CommandError {
-    fn from(err: OAuthError) -> Self {
-        let code = match &err {
-            OAuthError::Http(_) => ErrorCode::Network,
-            OAuthError::TimedOut(_) | OAuthError::Denied(_) => ErrorCode::Cancelled,
-            OAuthError::MissingScope { .. } | OAuthError::InvalidGrant => ErrorCode::TokenExpired,
-            _ => ErrorCode::Internal,
-        };
-        Self::new(code, err.to_string())
-    }
-}
-
-impl From<RangeError> for CommandError {
-    fn from(err: RangeError) -> Self {
-        Self::new(ErrorCode::InvalidInput, err.to_string())
-    }
-}
-
-impl From<SyncError> for CommandError {
-    fn from(err: SyncError) -> Self {
-        match err {
-            SyncError::Range(e) => e.into(),
-            SyncError::Store(e) => e.into(),
+impl From<ErrorKind> for ErrorCode {
+    /// The one place the app decides which code an engine error gets.
+    fn from(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::NeedsLogin { .. } => ErrorCode::TokenExpired,
+            ErrorKind::Cancelled => ErrorCode::Cancelled,
+            ErrorKind::RateLimited => ErrorCode::RateLimited,
+            ErrorKind::Network => ErrorCode::Network,
+            ErrorKind::QuotaExceeded => ErrorCode::QuotaExceeded,
+            ErrorKind::StorageFull => ErrorCode::StorageFull,
+            ErrorKind::DiskFull => ErrorCode::DiskFull,
+            ErrorKind::InvalidInput => ErrorCode::InvalidInput,
+            ErrorKind::NotFound => ErrorCode::NotFound,
+            ErrorKind::Busy => ErrorCode::Busy,
+            ErrorKind::Keyring => ErrorCode::Keyring,
+            ErrorKind::DataUnreadable
+            | ErrorKind::Refused
+            | ErrorKind::Service
+            | ErrorKind::Local => ErrorCode::Internal,
         }
+    }
+}
+
+impl CommandError {
+    /// An engine error as the UI gets it: its kind's code and its message.
+    pub fn engine(err: &impl Classified) -> Self {
+        Self::new(err.kind().into(), err.to_string())
+    }
+}
+
+/// `From` for each engine error the commands meet, through [`CommandError::engine`].
+macro_rules! from_engine {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for CommandError {
+            fn from(err: $error) -> Self {
+                Self::engine(&err)
+            }
+        })*
+    };
+}
+
+from_engine!(
+    StoreError,
+    TokenStoreError,
+    GoProError,
+    PhotosError,
+    OAuthError,
+    RangeError,
+    SyncError,
+    LockError,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_get_the_code_of_their_kind() {
+        let full = CommandError::from(PhotosError::StorageFull);
+        assert_eq!(full.code, ErrorCode::StorageFull);
+        assert_eq!(full.message, PhotosError::StorageFull.to_string());
+        let disk = CommandError::from(StoreError::Io {
+            path: "/data/q2google.sqlite3".into(),
+            detail: "permission denied".into(),
+        });
+        assert_eq!(disk.code, ErrorCode::DiskFull, "whatever the detail says");
+        assert_eq!(
+            CommandError::from(GoProError::LoginExpired).code,
+            ErrorCode::TokenExpired
+        );
+        assert_eq!(
+            CommandError::from(OAuthError::TimedOut(std::time::Duration::from_secs(300))).code,
+            ErrorCode::Cancelled
+        );
     }
 }

@@ -11,7 +11,7 @@ use engine::config::Endpoints;
 use engine::control::SyncControl;
 use engine::gopro::{GoProClient, GoProCredentials};
 use engine::http::HttpCore;
-use engine::lock::{Holder, LockError, RunLock};
+use engine::lock::{Holder, RunLock};
 use engine::model::{SessionId, SessionStatus};
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
@@ -308,16 +308,6 @@ fn pause_interrupted(store: &SqliteStore, data_dir: &Path) {
         if let Err(e) = store.update_session(&session) {
             tracing::warn!(session = %session.id, error = %e, "cannot mark the session paused");
         }
-    }
-}
-
-impl From<LockError> for CommandError {
-    fn from(err: LockError) -> Self {
-        let code = match err {
-            LockError::Held { .. } => ErrorCode::Busy,
-            LockError::Io { .. } => ErrorCode::DiskFull,
-        };
-        Self::new(code, err.to_string())
     }
 }
 

@@ -12,12 +12,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient};
+use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient, OAuthError};
 use engine::config::Endpoints;
-use engine::gopro::{GoProClient, GoProCredentials};
+use engine::error::Classified;
+use engine::gopro::{GoProClient, GoProCredentials, GoProError};
 use engine::http::HttpCore;
 use engine::lock::{Holder, LockError, RunLock};
+use engine::orchestrator::SyncError;
 use engine::photos::PhotosClient;
+use engine::photos::PhotosError;
 use engine::secret::Secret;
 use engine::settings::Settings;
 use engine::store::{SqliteStore, StoreError};
@@ -47,34 +50,33 @@ impl Failure {
     }
 }
 
-impl From<StoreError> for Failure {
-    fn from(err: StoreError) -> Self {
-        let code = match err {
-            StoreError::Corrupt { .. }
-            | StoreError::TooNew { .. }
-            | StoreError::UnknownSession(_)
-            | StoreError::AlreadyExists(_) => exit::BAD_INPUT,
-            _ => exit::FAILURE,
-        };
-        Failure::new(code, err.to_string())
+impl Failure {
+    /// An engine error as the CLI reports it: its kind's exit code and its message.
+    pub fn engine(err: &impl Classified) -> Self {
+        Failure::new(exit::for_kind(err.kind()), err.to_string())
     }
 }
 
-impl From<LockError> for Failure {
-    fn from(err: LockError) -> Self {
-        let code = match err {
-            LockError::Held { .. } => exit::BAD_INPUT,
-            LockError::Io { .. } => exit::FAILURE,
-        };
-        Failure::new(code, err.to_string())
-    }
+/// `From` for each engine error the commands meet, through [`Failure::engine`].
+macro_rules! from_engine {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for Failure {
+            fn from(err: $error) -> Self {
+                Failure::engine(&err)
+            }
+        })*
+    };
 }
 
-impl From<TokenStoreError> for Failure {
-    fn from(err: TokenStoreError) -> Self {
-        Failure::new(exit::FAILURE, err.to_string())
-    }
-}
+from_engine!(
+    StoreError,
+    LockError,
+    TokenStoreError,
+    GoProError,
+    PhotosError,
+    OAuthError,
+    SyncError
+);
 
 /// The environment a command runs in.
 pub struct Context {

@@ -19,6 +19,7 @@
 pub mod auth;
 pub mod config;
 pub mod control;
+pub mod error;
 pub mod events;
 pub mod gopro;
 pub mod http;

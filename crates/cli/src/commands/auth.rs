@@ -4,6 +4,7 @@ use std::io::{BufRead, Read};
 use std::time::Duration;
 
 use engine::auth::{login_with_browser, BrowserLauncher, SCOPES};
+use engine::error::Classified;
 use engine::gopro::{GoProClient, GoProCredentials, GoProError};
 use engine::model::Destination;
 use engine::secret::Secret;
@@ -64,8 +65,8 @@ async fn login_gopro(ctx: &Context, args: LoginArgs) -> Result<i32, Failure> {
         },
     );
     let user = client.user().await.map_err(|e| match e {
-        GoProError::LoginExpired => Failure::new(exit::LOGIN, "GoPro did not accept this token (it may have expired); log in again and copy a fresh one"),
-        other => Failure::new(exit::FAILURE, other.to_string()),
+        GoProError::LoginExpired => Failure::new(exit::for_kind(e.kind()), "GoPro did not accept this token (it may have expired); log in again and copy a fresh one"),
+        other => Failure::engine(&other),
     })?;
     ctx.set_token(Account::GoProAccessToken, Secret::new(token))
         .await?;
@@ -89,8 +90,7 @@ async fn login_google(ctx: &Context) -> Result<i32, Failure> {
         &BrowserLauncher::from_env(),
         Duration::from_secs(300),
     )
-    .await
-    .map_err(|e| Failure::new(exit::LOGIN, e.to_string()))?;
+    .await?;
     let refresh = grant.refresh_token.ok_or_else(|| {
         Failure::new(
             exit::LOGIN,
@@ -98,12 +98,7 @@ async fn login_google(ctx: &Context) -> Result<i32, Failure> {
         )
     })?;
     ctx.set_token(Account::GoogleRefreshToken, refresh).await?;
-    let destination = ctx
-        .photos()
-        .await?
-        .destination()
-        .await
-        .map_err(|e| Failure::new(exit::LOGIN, e.to_string()))?;
+    let destination = ctx.photos().await?.destination().await?;
     let previous = ctx
         .token(Account::GoogleAccount)
         .await?

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use engine::events::EventSink;
 use engine::gopro::{CaptureRange, GoProClient};
 use engine::model::SessionId;
-use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncError};
+use engine::orchestrator::{GoProToPhotosSync, StageHooks};
 use engine::photos::PhotosClient;
 use engine::settings::Settings;
 use engine::store::SessionStore;
@@ -151,7 +151,6 @@ pub async fn run_session(
             outcome.session.status,
             interrupted.load(Ordering::SeqCst),
         )),
-        Err(SyncError::Range(e)) => Err(Failure::new(exit::BAD_INPUT, e.to_string())),
-        Err(SyncError::Store(e)) => Err(Failure::from(e)),
+        Err(err) => Err(Failure::from(err)),
     }
 }
