@@ -299,17 +299,21 @@ async fn an_upload_that_takes_many_stall_timeouts_but_keeps_moving_completes_in_
         "never cut, never retried"
     );
     assert_eq!(fake.request_count(RequestKind::UploadQuery), 0);
-    // A raw upload (sent whole, once; here up to 64 MB): 40 MB at 16 MB/s, 2.5 s.
+    // A raw upload (sent whole, once; here up to 64 MB): 40 MB at 8 MB/s, 5 s, five times a
+    // 1 s stall timeout (longer than above: a raw body has no chunk boundaries to resume at,
+    // and a loaded test machine can pause a socket for half a second).
     fake.set_upload_shaping(fakes::Shaping {
-        bytes_per_sec: Some(16_000_000),
+        bytes_per_sec: Some(8_000_000),
         ..Default::default()
     });
-    let client = client.with_raw_upload_max(64 * 1024 * 1024);
+    let raw_stall = Duration::from_secs(1);
+    let client = common::photos_client_over(&fake, &SCOPES, common::http_with_stall(raw_stall))
+        .with_raw_upload_max(64 * 1024 * 1024);
     let small = ContentSource::new(41, 40_000_000, Format::Jpeg);
     let started = Instant::now();
     let small_token = upload(&client, &small, "GOPR4100.JPG").await.unwrap();
     assert!(
-        started.elapsed() >= SHORT_STALL * 5,
+        started.elapsed() >= raw_stall * 5,
         "{:?}",
         started.elapsed()
     );
