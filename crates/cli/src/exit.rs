@@ -14,7 +14,7 @@ pub const BAD_INPUT: i32 = 2;
 pub const LOGIN: i32 = 3;
 /// Paused by Google's quota or full storage.
 pub const PAUSED: i32 = 4;
-/// Interrupted (Ctrl-C, pause, cancel): resumable.
+/// Interrupted (Ctrl-C, SIGTERM, pause, cancel): resumable.
 pub const INTERRUPTED: i32 = 130;
 
 /// The exit code for a session that ended with `status`; `interrupted` when the person stopped it.

@@ -238,3 +238,69 @@ fn killed_twenty_times_at_random_points_nothing_is_lost_or_created_twice() {
     assert_eq!(albums[0].media_item_ids.len(), ELIGIBLE);
     eprintln!("{kills} kills, then completed in {:?}", started.elapsed());
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_at_a_checkpoint_like_ctrl_c_and_the_resume_finishes() {
+    // A service manager or a scheduled job stops the run with SIGTERM mid-transfer.
+    let mut gopro = GoProScenario::default().with_library(library());
+    gopro.faults.cdn_shaping = Shaping {
+        latency_ms: 5,
+        bytes_per_sec: Some(300_000),
+    };
+    let h = Harness::new(
+        FakeClouds::start(Scenario {
+            gopro,
+            google: GoogleScenario::default().with_merge_same_bytes(false),
+        })
+        .unwrap(),
+    );
+    let mut child = h
+        .command(&[
+            "sync",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--session-id",
+            "term",
+            "--json",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Stopping at the next safe point"),
+        "{stderr}"
+    );
+    let session = SqliteStore::open(&h.db())
+        .unwrap()
+        .load_session(&SessionId::new("term").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        session.status,
+        engine::model::SessionStatus::Paused,
+        "{:?}",
+        session.status_reason
+    );
+
+    let resumed = h.run(&["resume", "term", "--json"]);
+    assert_eq!(
+        resumed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    h.assert_created_exactly_once(ELIGIBLE);
+}

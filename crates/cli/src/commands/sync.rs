@@ -105,7 +105,7 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
     .await
 }
 
-/// Runs one session to its end with progress, stopping cleanly on Ctrl-C; returns the exit code.
+/// Runs one session to its end with progress, stopping cleanly on Ctrl-C or SIGTERM; returns the exit code.
 /// The caller holds the data folder's [`RunLock`](engine::lock::RunLock) throughout.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_session(
@@ -133,11 +133,11 @@ pub async fn run_session(
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     let watcher = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if stop_requested().await {
             flag.store(true, Ordering::SeqCst);
             eprintln!("\nStopping at the next safe point… (press Ctrl-C again to quit at once; resume loses nothing)");
             control.pause();
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if stop_requested().await {
                 std::process::exit(exit::INTERRUPTED);
             }
         }
@@ -152,5 +152,25 @@ pub async fn run_session(
             interrupted.load(Ordering::SeqCst),
         )),
         Err(err) => Err(Failure::from(err)),
+    }
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (a service manager or a scheduled job stopping the
+/// run): both stop at the next checkpoint. False if no signal can be watched.
+async fn stop_requested() -> bool {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return tokio::signal::ctrl_c().await.is_ok();
+        };
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted.is_ok(),
+            _ = term.recv() => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.is_ok()
     }
 }
