@@ -255,7 +255,7 @@ fn sigterm_stops_at_a_checkpoint_like_ctrl_c_and_the_resume_finishes() {
         })
         .unwrap(),
     );
-    let mut child = h
+    let child = h
         .command(&[
             "sync",
             "--from",
