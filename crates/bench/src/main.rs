@@ -1,9 +1,12 @@
 //! `q2google-bench`: measures the engine against the fakes and prints the figures the README
-//! quotes. Run it in release mode: `cargo run --release -p q2google-bench`.
+//! quotes. Run it in release mode: `cargo run --release -p q2google-bench [PART…]`, where the
+//! parts are `video a b c requests many checkpoints` (default all); `many` needs `fake-clouds`
+//! built beside it (`cargo build --release -p q2google-fakes --bin fake-clouds`).
 //!
 //! Every figure is a ratio measured in this one run: throughput in three regimes against plain
 //! copies of the same files over the same fakes (`baseline.rs`, `regimes.rs`), peak memory
-//! while one 4 GB video moves, API requests per file created, checkpoint cost at 1 k, 10 k and 100 k files,
+//! while one 20 GB video moves and growth of the peak from 1 k to 100 k small files, API
+//! requests per file created, checkpoint cost at 1 k, 10 k and 100 k files,
 //! and the time to load a 100 k-file session.
 
 use std::sync::Arc;
@@ -28,6 +31,7 @@ use fakes::scenario::Scenario;
 use fakes::Shaping;
 
 mod baseline;
+mod many;
 mod regimes;
 
 fn at(day: u32, minute: u32) -> DateTime<Utc> {
@@ -54,10 +58,68 @@ fn clouds_with(library: Vec<Media>, cdn: Shaping) -> FakeClouds {
     .expect("fakes start")
 }
 
+/// Where the clouds are and the logins to them: fakes in this process, or in a child process.
+struct Remote {
+    gopro_api: String,
+    gopro_token: String,
+    gopro_user_id: String,
+    photos_api: String,
+    authorize: String,
+    token: String,
+    userinfo: String,
+    client_id: String,
+    client_secret: String,
+    refresh_token: String,
+}
+
+impl Remote {
+    /// The fakes running in this process.
+    fn of(clouds: &FakeClouds) -> Self {
+        Self {
+            gopro_api: clouds.gopro.api_url(),
+            gopro_token: clouds.gopro.issue_token(),
+            gopro_user_id: clouds.gopro.user_id().into(),
+            photos_api: clouds.google.base_url(),
+            authorize: clouds.google.authorize_url(),
+            token: clouds.google.token_url(),
+            userinfo: clouds.google.userinfo_url(),
+            client_id: clouds.google.client_id(),
+            client_secret: clouds.google.client_secret(),
+            refresh_token: clouds.google.issue_tokens(&SCOPES).refresh_token,
+        }
+    }
+
+    /// The fakes a `fake-clouds --json` child printed.
+    fn from_json(info: &serde_json::Value) -> Self {
+        let s = |k: &str| info[k].as_str().expect("fake-clouds prints it").to_string();
+        Self {
+            gopro_api: s("gopro_api"),
+            gopro_token: s("gopro_token"),
+            gopro_user_id: s("gopro_user_id"),
+            photos_api: s("photos_api"),
+            authorize: s("google_authorize"),
+            token: s("google_token"),
+            userinfo: s("google_userinfo"),
+            client_id: s("google_client_id"),
+            client_secret: s("google_client_secret"),
+            refresh_token: s("google_refresh_token"),
+        }
+    }
+}
+
 /// Runs one whole sync of the fakes' March library with `settings`; returns the outcome and
 /// the wall time.
 async fn sync(
     clouds: &FakeClouds,
+    settings: Settings,
+    data_dir: &std::path::Path,
+) -> (SyncOutcome, Duration) {
+    sync_remote(&Remote::of(clouds), settings, data_dir).await
+}
+
+/// [`sync`] against clouds anywhere.
+async fn sync_remote(
+    remote: &Remote,
     settings: Settings,
     data_dir: &std::path::Path,
 ) -> (SyncOutcome, Duration) {
@@ -68,35 +130,34 @@ async fn sync(
     );
     let gopro_client = GoProClient::new(
         http.clone(),
-        url::Url::parse(&clouds.gopro.api_url()).expect("url"),
+        url::Url::parse(&remote.gopro_api).expect("url"),
         GoProCredentials {
-            access_token: Secret::new(clouds.gopro.issue_token()),
-            user_id: Some(clouds.gopro.user_id().into()),
+            access_token: Secret::new(remote.gopro_token.clone()),
+            user_id: Some(remote.gopro_user_id.clone()),
         },
     );
-    let issued = clouds.google.issue_tokens(&SCOPES);
     let oauth = GoogleOAuth::new(
         http.clone(),
         engine::auth::GoogleUrls {
-            authorize: url::Url::parse(&clouds.google.authorize_url()).expect("url"),
-            token: url::Url::parse(&clouds.google.token_url()).expect("url"),
-            userinfo: url::Url::parse(&clouds.google.userinfo_url()).expect("url"),
+            authorize: url::Url::parse(&remote.authorize).expect("url"),
+            token: url::Url::parse(&remote.token).expect("url"),
+            userinfo: url::Url::parse(&remote.userinfo).expect("url"),
         },
         OAuthClient {
-            client_id: clouds.google.client_id(),
-            client_secret: Some(Secret::new(clouds.google.client_secret())),
+            client_id: remote.client_id.clone(),
+            client_secret: Some(Secret::new(remote.client_secret.clone())),
         },
     );
     let cache = AccessTokenCache::new(
         oauth,
         GoogleCredentials {
-            refresh_token: Secret::new(issued.refresh_token),
+            refresh_token: Secret::new(remote.refresh_token.clone()),
             access_token: None,
         },
     );
     let photos = PhotosClient::new(
         http,
-        url::Url::parse(&clouds.google.base_url()).expect("url"),
+        url::Url::parse(&remote.photos_api).expect("url"),
         Arc::new(cache),
     )
     .with_settings(&settings);
@@ -186,6 +247,16 @@ async fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some("--many-child") {
+        let n = args
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a file count");
+        let file = std::path::PathBuf::from(args.next().expect("a scenario file"));
+        many::child(n, &file).await;
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let base = Settings {
         create_batch_linger: Duration::from_millis(200),
@@ -193,27 +264,31 @@ async fn main() {
     };
     println!("q2google benchmark (engine and fakes in one process; loopback)\n");
 
-    // 1. Peak memory while one 4 GB video moves (first, so the high-water mark is its own).
-    let before = peak_rss_mb();
-    let clouds = clouds_with(
-        vec![Media::video(
-            "big",
-            "GX019999.MP4",
-            at(5, 0),
-            1,
-            4_000_000_000,
-        )],
-        Shaping::default(),
-    );
-    let (outcome, wall) = sync(&clouds, base.clone(), dir.path()).await;
-    drop(clouds);
-    let peak = peak_rss_mb();
-    println!("4 GB video: moved in {:.1} s ({:.0} MB/s); peak RSS {peak:.0} MB (before: {before:.0} MB; fakes included)", wall.as_secs_f64(), outcome.bytes as f64 / 1e6 / wall.as_secs_f64());
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if want("video") {
+        // 1. Peak memory while one 20 GB video (generated as it is read) moves; first, so the
+        //    high-water mark is its own.
+        let before = peak_rss_mb();
+        let clouds = clouds_with(
+            vec![Media::video(
+                "big",
+                "GX019999.MP4",
+                at(5, 0),
+                1,
+                20_000_000_000,
+            )],
+            Shaping::default(),
+        );
+        let (outcome, wall) = sync(&clouds, base.clone(), dir.path()).await;
+        drop(clouds);
+        let peak = peak_rss_mb();
+        println!("20 GB video: moved in {:.1} s ({:.0} MB/s); peak RSS {peak:.0} MB (before: {before:.0} MB; fakes included)", wall.as_secs_f64(), outcome.bytes as f64 / 1e6 / wall.as_secs_f64());
+    }
 
     // 2. Throughput in three regimes against plain copies of the same files over the same
     //    fakes, measured in this run; the engine with default settings.
     println!();
-    let only: Vec<String> = std::env::args().skip(1).collect();
     for regime in regimes::all() {
         if !only.is_empty()
             && !only
@@ -244,136 +319,146 @@ async fn main() {
         );
     }
 
-    // 3. Requests per file created.
-    println!();
-    let photos: Vec<Media> = (0..200u32)
-        .map(|i| {
-            Media::photo(
-                &format!("p{i}"),
-                &format!("GOPR{:04}.JPG", i),
-                at(1 + i % 28, i % 60),
-                1000 + u64::from(i),
-                200_000 + u64::from(i) * 997,
-            )
-        })
-        .collect();
-    let clouds = clouds_with(photos, Shaping::default());
-    let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
-    let files = outcome.counts.created as f64;
-    println!(
-        "photos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files)",
-        google_requests(&clouds) as f64 / files,
-        gopro_requests(&clouds) as f64 / files,
-        files
-    );
-    let videos: Vec<Media> = (0..100u32)
-        .map(|i| {
-            Media::video(
-                &format!("v{i}"),
-                &format!("GX02{:04}.MP4", i),
-                at(1 + i % 28, i % 60),
-                5000 + u64::from(i),
-                9_000_000,
-            )
-        })
-        .collect();
-    let clouds = clouds_with(videos, Shaping::default());
-    let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
-    let files = outcome.counts.created as f64;
-    println!("videos: {:.3} Google requests per file, {:.3} GoPro API calls per file, {:.3} CDN HEADs per file ({} files over the raw-upload size)", google_requests(&clouds) as f64 / files, gopro_requests(&clouds) as f64 / files, clouds.gopro.request_count(GoProKind::CdnHead) as f64 / files, files);
-
-    // 4. Checkpoint cost and load time by session size.
-    for size in [1_000u64, 10_000, 100_000] {
-        let store =
-            SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3"))).expect("store");
-        let id = SessionId::new(format!("s{size}")).expect("id");
-        let now = Utc::now();
-        store
-            .create_session(&SessionRecord {
-                id: id.clone(),
-                range_from: march().0,
-                range_to: march().1,
-                settings: SessionSettings {
-                    batch_size: 50,
-                    create_batch_size: 50,
-                    include_raw: false,
-                    include_joined_video: false,
-                    album_title: None,
-                },
-                status: SessionStatus::Running,
-                status_reason: None,
-                quota_resets_at: None,
-                discovery_cursor: 1,
-                discovery_done: false,
-                album_id: None,
-                album_url: None,
-                album_items: 0,
-                earlier_albums: Vec::new(),
-                created_at: now,
-                updated_at: now,
-                finished_at: None,
-                bytes_transferred: 0,
-                destination: None,
+    if want("requests") {
+        // 3. Requests per file created.
+        println!();
+        let photos: Vec<Media> = (0..200u32)
+            .map(|i| {
+                Media::photo(
+                    &format!("p{i}"),
+                    &format!("GOPR{:04}.JPG", i),
+                    at(1 + i % 28, i % 60),
+                    1000 + u64::from(i),
+                    200_000 + u64::from(i) * 997,
+                )
             })
-            .expect("session");
-        let key = |n: u64| FileKey {
-            media_id: format!("m{n:08}"),
-            item_number: 1,
-            label: "source".into(),
-        };
-        for page in 0..size / 50 {
-            let items: Vec<DiscoveredItem> = (page * 50..page * 50 + 50)
-                .map(|n| DiscoveredItem {
-                    key: key(n),
-                    filename: format!("GOPR{n}.JPG"),
-                    kind: Some(MediaKind::Photo),
-                    captured_at: Some(now),
-                    size: Some(300_000),
-                    skip: None,
-                })
-                .collect();
+            .collect();
+        let clouds = clouds_with(photos, Shaping::default());
+        let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
+        let files = outcome.counts.created as f64;
+        println!(
+            "photos: {:.3} Google requests per file, {:.3} GoPro API calls per file ({} files)",
+            google_requests(&clouds) as f64 / files,
+            gopro_requests(&clouds) as f64 / files,
+            files
+        );
+        let videos: Vec<Media> = (0..100u32)
+            .map(|i| {
+                Media::video(
+                    &format!("v{i}"),
+                    &format!("GX02{:04}.MP4", i),
+                    at(1 + i % 28, i % 60),
+                    5000 + u64::from(i),
+                    9_000_000,
+                )
+            })
+            .collect();
+        let clouds = clouds_with(videos, Shaping::default());
+        let (outcome, _) = sync(&clouds, base.clone(), dir.path()).await;
+        let files = outcome.counts.created as f64;
+        println!("videos: {:.3} Google requests per file, {:.3} GoPro API calls per file, {:.3} CDN HEADs per file ({} files over the raw-upload size)", google_requests(&clouds) as f64 / files, gopro_requests(&clouds) as f64 / files, clouds.gopro.request_count(GoProKind::CdnHead) as f64 / files, files);
+    }
+
+    // 4. Memory over many files (the fakes in a child process).
+    println!();
+    if want("many") {
+        many::peak_growth();
+    }
+
+    if want("checkpoints") {
+        // 5. Checkpoint cost and load time by session size.
+        for size in [1_000u64, 10_000, 100_000] {
+            let store =
+                SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3"))).expect("store");
+            let id = SessionId::new(format!("s{size}")).expect("id");
+            let now = Utc::now();
             store
-                .record_discovery(&id, &items, page + 2, false)
-                .expect("discovery page");
-        }
-        // A checkpoint as the transfer makes it: one file's token; as create makes it: 50 files.
-        let rounds = 200u64;
-        let started = Instant::now();
-        for r in 0..rounds {
-            let change = StateChange {
-                key: key(r % size),
-                state: ItemState::Uploaded {
-                    upload_token: "token".into(),
-                    at: now,
-                },
-                size: Some(300_000),
-            };
-            store.set_states(&id, &[change]).expect("checkpoint");
-        }
-        let one = started.elapsed() / rounds as u32;
-        let started = Instant::now();
-        for r in 0..20u64 {
-            let changes: Vec<StateChange> = (0..50)
-                .map(|i| StateChange {
-                    key: key((r * 50 + i) % size),
-                    state: ItemState::Created {
-                        media_item_id: format!("g{r}-{i}"),
-                        product_url: None,
+                .create_session(&SessionRecord {
+                    id: id.clone(),
+                    range_from: march().0,
+                    range_to: march().1,
+                    settings: SessionSettings {
+                        batch_size: 50,
+                        create_batch_size: 50,
+                        include_raw: false,
+                        include_joined_video: false,
+                        album_title: None,
                     },
-                    size: None,
+                    status: SessionStatus::Running,
+                    status_reason: None,
+                    quota_resets_at: None,
+                    discovery_cursor: 1,
+                    discovery_done: false,
+                    album_id: None,
+                    album_url: None,
+                    album_items: 0,
+                    earlier_albums: Vec::new(),
+                    created_at: now,
+                    updated_at: now,
+                    finished_at: None,
+                    bytes_transferred: 0,
+                    destination: None,
                 })
-                .collect();
-            store.set_states(&id, &changes).expect("checkpoint");
+                .expect("session");
+            let key = |n: u64| FileKey {
+                media_id: format!("m{n:08}"),
+                item_number: 1,
+                label: "source".into(),
+            };
+            for page in 0..size / 50 {
+                let items: Vec<DiscoveredItem> = (page * 50..page * 50 + 50)
+                    .map(|n| DiscoveredItem {
+                        key: key(n),
+                        filename: format!("GOPR{n}.JPG"),
+                        kind: Some(MediaKind::Photo),
+                        captured_at: Some(now),
+                        size: Some(300_000),
+                        skip: None,
+                    })
+                    .collect();
+                store
+                    .record_discovery(&id, &items, page + 2, false)
+                    .expect("discovery page");
+            }
+            // A checkpoint as the transfer makes it: one file's token; as create makes it: 50 files.
+            let rounds = 200u64;
+            let started = Instant::now();
+            for r in 0..rounds {
+                let change = StateChange {
+                    key: key(r % size),
+                    state: ItemState::Uploaded {
+                        upload_token: "token".into(),
+                        at: now,
+                    },
+                    size: Some(300_000),
+                };
+                store.set_states(&id, &[change]).expect("checkpoint");
+            }
+            let one = started.elapsed() / rounds as u32;
+            let started = Instant::now();
+            for r in 0..20u64 {
+                let changes: Vec<StateChange> = (0..50)
+                    .map(|i| StateChange {
+                        key: key((r * 50 + i) % size),
+                        state: ItemState::Created {
+                            media_item_id: format!("g{r}-{i}"),
+                            product_url: None,
+                        },
+                        size: None,
+                    })
+                    .collect();
+                store.set_states(&id, &changes).expect("checkpoint");
+            }
+            let fifty = started.elapsed() / 20;
+            drop(store);
+            let started = Instant::now();
+            let store = SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3")))
+                .expect("reopen");
+            let items = store.items(&id).expect("items");
+            let counts = store.counts(&id).expect("counts");
+            let load = started.elapsed();
+            assert_eq!(items.len() as u64, counts.total);
+            println!("{size:>7} files: checkpoint of 1 file {:.3} ms, of 50 files {:.3} ms; open + load the session {:.0} ms", one.as_secs_f64() * 1e3, fifty.as_secs_f64() * 1e3, load.as_secs_f64() * 1e3);
         }
-        let fifty = started.elapsed() / 20;
-        drop(store);
-        let started = Instant::now();
-        let store =
-            SqliteStore::open(&dir.path().join(format!("ckpt-{size}.sqlite3"))).expect("reopen");
-        let items = store.items(&id).expect("items");
-        let counts = store.counts(&id).expect("counts");
-        let load = started.elapsed();
-        assert_eq!(items.len() as u64, counts.total);
-        println!("{size:>7} files: checkpoint of 1 file {:.3} ms, of 50 files {:.3} ms; open + load the session {:.0} ms", one.as_secs_f64() * 1e3, fifty.as_secs_f64() * 1e3, load.as_secs_f64() * 1e3);
     }
 }
