@@ -152,6 +152,15 @@ impl TransferMetrics {
             .store(d.as_micros() as u64, Ordering::Relaxed);
     }
 
+    /// Grows the session's totals as discovery lists more of the range: files in all and
+    /// finished (as the store counts them, skips found by the listing included) and bytes in
+    /// all. Bytes done are left to the run, which counts this run's uploads once.
+    pub fn set_listed(&self, files_total: u64, files_done: u64, bytes_total: u64) {
+        self.files_total.store(files_total, Ordering::Relaxed);
+        self.files_done.store(files_done, Ordering::Relaxed);
+        self.bytes_total.store(bytes_total, Ordering::Relaxed);
+    }
+
     /// Sets the session's totals and what earlier runs already finished.
     pub fn set_totals(
         &self,
@@ -244,5 +253,12 @@ mod tests {
         m.add_in_flight(-100);
         m.add_uploaded(100);
         assert_eq!(m.snapshot().bytes_done, 600);
+        // Discovery listing more of the range grows the totals, not what is done.
+        m.set_listed(20, 7, 4000);
+        let s = m.snapshot();
+        assert_eq!(
+            (s.bytes_done, s.bytes_total, s.files_total, s.files_done),
+            (600, 4000, 20, 7)
+        );
     }
 }

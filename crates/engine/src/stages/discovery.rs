@@ -150,11 +150,10 @@ async fn record(
         }
     }
     let counts = run.store.counts(&session_id)?;
-    run.metrics.set_totals(
+    run.metrics.set_listed(
         counts.total,
         counts.created + counts.skipped,
         counts.bytes_total,
-        counts.bytes_created,
     );
     run.emit(SyncEvent::Discovered {
         files: counts.total,
