@@ -355,6 +355,9 @@ pub enum ItemState {
         reason: String,
         /// Attempts so far.
         attempts: u32,
+        /// The upload token of a file whose bytes reached Google and whose create failed: a
+        /// resume retries only the create while the token is fresh, never the upload.
+        kept: Option<KeptUpload>,
     },
     /// Will not be moved, and why.
     Skipped {
@@ -388,6 +391,15 @@ impl ItemState {
     }
 }
 
+/// An upload token kept by a file whose create failed (see [`ItemState::Failed`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptUpload {
+    /// Google's upload token.
+    pub upload_token: String,
+    /// When it was received: Google keeps a token for one day.
+    pub uploaded_at: DateTime<Utc>,
+}
+
 /// Why a file failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -400,6 +412,26 @@ pub enum FailureClass {
     Create(ItemFailureClass),
     /// GoPro no longer has it.
     Gone,
+    /// Larger than Google Photos accepts (its 413): final, a resume does not send it again.
+    TooLarge,
+}
+
+impl FailureClass {
+    /// Whether the file failed for good: Google refuses it whatever is tried, so a resume
+    /// leaves it failed with its reason instead of sending it again.
+    pub fn is_final(&self) -> bool {
+        match self {
+            FailureClass::Create(ItemFailureClass::Rejected) | FailureClass::TooLarge => true,
+            FailureClass::Download
+            | FailureClass::Upload
+            | FailureClass::Gone
+            | FailureClass::Create(
+                ItemFailureClass::Retryable
+                | ItemFailureClass::Unsupported
+                | ItemFailureClass::InvalidToken,
+            ) => false,
+        }
+    }
 }
 
 /// One file of a session as stored.

@@ -344,8 +344,6 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
         counts.bytes_total,
         counts.bytes_created,
     );
-    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age)
-        .unwrap_or(chrono::Duration::minutes(50));
     let now = Utc::now();
     let mut work = Vec::new();
     let mut pending = Vec::new();
@@ -360,8 +358,25 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
             uploaded_at: at,
         };
         match &item.state {
+            // A create that failed keeps its token: only the create is tried again.
+            ItemState::Failed {
+                kept: Some(kept), ..
+            } if run.settings.token_is_fresh(kept.uploaded_at, now) => {
+                let u = uploaded(&kept.upload_token, kept.uploaded_at);
+                reset.push(StateChange {
+                    key: item.key.clone(),
+                    state: ItemState::Uploaded {
+                        upload_token: u.upload_token.clone(),
+                        at: u.uploaded_at,
+                    },
+                    size: None,
+                });
+                pending.push(u);
+            }
+            // Google refused this file for good: it stays failed with Google's reason.
+            ItemState::Failed { class, .. } if class.is_final() => {}
             ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
-            ItemState::Uploaded { upload_token, at } if now - *at <= max_age => {
+            ItemState::Uploaded { upload_token, at } if run.settings.token_is_fresh(*at, now) => {
                 pending.push(uploaded(upload_token, *at))
             }
             ItemState::Creating {
@@ -402,7 +417,7 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
                     media_item_id: item.id.clone(),
                     product_url: item.product_url.clone(),
                 });
-            } else if now - u.uploaded_at <= max_age {
+            } else if run.settings.token_is_fresh(u.uploaded_at, now) {
                 run.set_states(&[StateChange {
                     key: u.key.clone(),
                     state: ItemState::Uploaded {

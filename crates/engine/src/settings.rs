@@ -58,8 +58,9 @@ pub struct Settings {
     pub album_capacity: u64,
     /// Cap on download speed in bytes per second, shared by all files (default none).
     pub bandwidth_cap_bytes_per_sec: Option<u64>,
-    /// Upload tokens older than this are uploaded again instead of being created: their
-    /// lifetime is undocumented and reported as short as an hour (default 50 minutes).
+    /// Upload tokens older than this are uploaded again instead of being created. Google's
+    /// upload guide gives a token one day; the default, 23 hours, keeps an hour's margin. A
+    /// token Google refuses earlier costs only its own file an upload (default 23 hours).
     pub upload_token_max_age: Duration,
     /// A partial create batch is sent after waiting this long for more files, so tokens do
     /// not age (default 5 s).
@@ -99,7 +100,7 @@ impl Default for Settings {
             album_name_pattern: "GoPro {from} – {to}".into(),
             album_capacity: crate::photos::ALBUM_CAPACITY,
             bandwidth_cap_bytes_per_sec: None,
-            upload_token_max_age: Duration::from_secs(50 * 60),
+            upload_token_max_age: Duration::from_secs(23 * 3600),
             create_batch_linger: Duration::from_secs(5),
             metrics_interval: Duration::from_millis(250),
             stall_timeout: Duration::from_secs(120),
@@ -110,6 +111,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Whether an upload token received at `uploaded_at` may still create its item at `now`.
+    pub fn token_is_fresh(
+        &self,
+        uploaded_at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        (now - uploaded_at)
+            .to_std()
+            .map_or(true, |age| age <= self.upload_token_max_age)
+    }
+
     /// The settings with every value brought into its allowed range.
     pub fn normalized(mut self) -> Self {
         self.photos_library_batch_size = self

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use engine::model::{
     Destination, DiscoveredItem, FailureClass, FileKey, GoogleAccount, ItemCounts, ItemState,
-    MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus, SkipReason,
+    KeptUpload, MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus, SkipReason,
 };
 use engine::photos::ItemFailureClass;
 use engine::store::{MemoryStore, SessionStore, SqliteStore, StateChange, StoreError};
@@ -133,6 +133,7 @@ fn every_state() -> Vec<ItemState> {
         FailureClass::Download,
         FailureClass::Upload,
         FailureClass::Gone,
+        FailureClass::TooLarge,
         FailureClass::Create(ItemFailureClass::Retryable),
         FailureClass::Create(ItemFailureClass::Unsupported),
         FailureClass::Create(ItemFailureClass::InvalidToken),
@@ -143,6 +144,11 @@ fn every_state() -> Vec<ItemState> {
             class,
             reason: format!("reason {i}: \"quoted\", ünïcode"),
             attempts: i as u32 + 1,
+            // A failed create keeps its upload token so a resume only creates again.
+            kept: (i % 2 == 1).then(|| KeptUpload {
+                upload_token: format!("kept-token-{i}"),
+                uploaded_at: t0() + Duration::seconds(i as i64),
+            }),
         });
     }
     let reasons = [
@@ -415,6 +421,7 @@ fn counts(store: &dyn SessionStore, clock: &Clock) {
             class: FailureClass::Download,
             reason: "r".into(),
             attempts: 1,
+            kept: None,
         },
     ];
     let changes: Vec<_> = states

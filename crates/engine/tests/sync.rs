@@ -5,6 +5,8 @@ mod accounts;
 #[path = "sync/albums.rs"]
 mod albums;
 mod common;
+#[path = "sync/failures.rs"]
+mod failures;
 #[path = "sync/limits.rs"]
 mod limits;
 #[path = "sync/pace.rs"]

@@ -99,7 +99,8 @@ pub enum ItemFailureClass {
     Unsupported,
     /// The upload token was refused: upload the bytes again.
     InvalidToken,
-    /// Anything else: failed with Google's message.
+    /// Anything else: Google refuses this file for good; failed with Google's message and not
+    /// sent again on resume.
     Rejected,
 }
 
@@ -139,7 +140,7 @@ impl ItemFailure {
             ItemFailureClass::Retryable => format!("Google Photos had a temporary problem adding this item ({}); it will be retried on resume.", self.message),
             ItemFailureClass::Unsupported => "Google Photos does not accept this file type.".to_string(),
             ItemFailureClass::InvalidToken => "Google no longer accepted the upload; it will be uploaded again on resume.".to_string(),
-            ItemFailureClass::Rejected => format!("Google Photos refused this item: {}", self.message),
+            ItemFailureClass::Rejected => format!("Google Photos refused this file ({}); q2google will not send it again.", self.message),
         }
     }
 }

@@ -107,11 +107,10 @@ async fn send_batch(
     report: &mut CreateReport,
 ) -> Result<Vec<(Uploaded, u32)>, Stop> {
     // Tokens that have aged past the safe lifetime are uploaded again instead.
-    let max_age = chrono::Duration::from_std(run.settings.upload_token_max_age)
-        .unwrap_or(chrono::Duration::minutes(50));
+    let now = Utc::now();
     let (stale, batch): (Vec<_>, Vec<_>) = batch
         .into_iter()
-        .partition(|(u, _)| Utc::now() - u.uploaded_at > max_age);
+        .partition(|(u, _)| !run.settings.token_is_fresh(u.uploaded_at, now));
     reset_for_upload(run, stale.iter().map(|(u, _)| u), report)?;
     // A file another session created meanwhile is not created again.
     let mut fresh = Vec::with_capacity(batch.len());
@@ -174,27 +173,27 @@ async fn send_batch(
                                 .map(|(_, e)| e.to_ascii_lowercase())
                                 .unwrap_or_default();
                             let reason = SkipReason::UnsupportedType { extension };
-                            run.set_states(&[StateChange {
-                                key: u.key.clone(),
-                                state: ItemState::Skipped {
-                                    reason: reason.clone(),
-                                },
-                                size: None,
-                            }])?;
-                            run.metrics.file_done();
-                            run.emit(SyncEvent::ItemSkipped {
-                                key: u.key.clone(),
-                                filename: u.filename.clone(),
-                                reason: reason.message(),
-                            });
+                            super::transfer::record_skip(run, &u.key, &u.filename, reason)?;
                         }
-                        class => super::transfer::record_failure(
+                        // Google refuses this file for good (it says so again on every try):
+                        // failed with its reason, and a resume does not send it again.
+                        ItemFailureClass::Rejected => super::transfer::record_failure(
                             run,
                             &u.key,
                             &u.filename,
-                            FailureClass::Create(class),
+                            FailureClass::Create(ItemFailureClass::Rejected),
                             failure.human(),
                             attempts + 1,
+                            None,
+                        ),
+                        ItemFailureClass::Retryable => super::transfer::record_failure(
+                            run,
+                            &u.key,
+                            &u.filename,
+                            FailureClass::Create(ItemFailureClass::Retryable),
+                            failure.human(),
+                            attempts + 1,
+                            Some(u.kept()),
                         ),
                     },
                 }
@@ -284,13 +283,16 @@ async fn send_batch(
                 {
                     again.push((u, attempts + 1));
                 } else {
+                    // The request, not this file, was refused: the file keeps its upload and
+                    // a resume tries the create again.
                     super::transfer::record_failure(
                         run,
                         &u.key,
                         &u.filename,
-                        FailureClass::Create(ItemFailureClass::Rejected),
+                        FailureClass::Create(ItemFailureClass::Retryable),
                         err.to_string(),
                         attempts + 1,
+                        Some(u.kept()),
                     );
                 }
             }
@@ -326,6 +328,7 @@ async fn settle_unknown(
                         "Google did not confirm creating this item; it will be retried on resume."
                             .into(),
                         attempts + 1,
+                        Some(u.kept()),
                     );
                 }
             }

@@ -24,7 +24,7 @@ use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
 use crate::gopro::{GoProError, Original, SelectOptions};
-use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState, StoredUpload};
+use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState, KeptUpload, StoredUpload};
 use crate::photos::{
     PhotosError, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
 };
@@ -38,6 +38,16 @@ pub(crate) struct Uploaded {
     pub filename: String,
     pub upload_token: String,
     pub uploaded_at: chrono::DateTime<Utc>,
+}
+
+impl Uploaded {
+    /// The token as a failed create keeps it for the resume.
+    pub fn kept(&self) -> KeptUpload {
+        KeptUpload {
+            upload_token: self.upload_token.clone(),
+            uploaded_at: self.uploaded_at,
+        }
+    }
 }
 
 /// `items` as a finished queue for [`run`].
@@ -118,7 +128,15 @@ pub(crate) async fn run(
                 Ok(None) => {}
                 Err(FileError::Stop(stop)) => run.set_stop(stop),
                 Err(FileError::Failed { class, reason }) => {
-                    record_failure(&run, &key, &filename, class, reason, prior_attempts + 1);
+                    record_failure(
+                        &run,
+                        &key,
+                        &filename,
+                        class,
+                        reason,
+                        prior_attempts + 1,
+                        None,
+                    );
                 }
                 // move_file waits out outages itself; none reaches here.
                 Err(FileError::Network { reason, .. }) => {
@@ -129,6 +147,7 @@ pub(crate) async fn run(
                         FailureClass::Upload,
                         reason,
                         prior_attempts + 1,
+                        None,
                     );
                 }
             }
@@ -201,21 +220,35 @@ pub(crate) fn already_moved(run: &Run, key: &FileKey, filename: &str) -> Result<
     {
         return Ok(false);
     }
-    let reason = crate::model::SkipReason::AlreadyInGooglePhotos;
+    record_skip(
+        run,
+        key,
+        filename,
+        crate::model::SkipReason::AlreadyInGooglePhotos,
+    )?;
+    Ok(true)
+}
+
+/// Records that a file will not be moved, for `reason`: terminal, counted as done.
+pub(crate) fn record_skip(
+    run: &Run,
+    key: &FileKey,
+    filename: &str,
+    reason: crate::model::SkipReason,
+) -> Result<(), Stop> {
+    let message = reason.message();
     run.set_states(&[StateChange {
         key: key.clone(),
-        state: ItemState::Skipped {
-            reason: reason.clone(),
-        },
+        state: ItemState::Skipped { reason },
         size: None,
     }])?;
     run.metrics.file_done();
     run.emit(SyncEvent::ItemSkipped {
         key: key.clone(),
         filename: filename.to_string(),
-        reason: reason.message(),
+        reason: message,
     });
-    Ok(true)
+    Ok(())
 }
 
 pub(crate) fn record_failure(
@@ -225,6 +258,7 @@ pub(crate) fn record_failure(
     class: FailureClass,
     reason: String,
     attempts: u32,
+    kept: Option<KeptUpload>,
 ) {
     let change = StateChange {
         key: key.clone(),
@@ -232,6 +266,7 @@ pub(crate) fn record_failure(
             class,
             reason: reason.clone(),
             attempts,
+            kept,
         },
         size: None,
     };
@@ -592,8 +627,11 @@ fn photos_error(err: PhotosError, google: &Url) -> FileError {
             reason: format!("could not reach Google Photos: {e}"),
         },
         PhotosError::TooLarge(message) => FileError::Failed {
-            class: FailureClass::Upload,
-            reason: format!("Google Photos refused the file as too large ({message})."),
+            class: FailureClass::TooLarge,
+            reason: format!(
+                "Google Photos refused the file as too large ({message}); q2google will not \
+                 send it again."
+            ),
         },
         PhotosError::Source(message) => FileError::Failed {
             class: FailureClass::Download,

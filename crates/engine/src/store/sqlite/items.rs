@@ -8,7 +8,8 @@ use rusqlite::{params, Connection, Row};
 
 use super::codec::{self, get_json, get_kind, get_opt_time, get_time};
 use crate::model::{
-    DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemRecord, ItemState, SessionId, SkipReason,
+    DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemRecord, ItemState, KeptUpload,
+    SessionId, SkipReason,
 };
 use crate::photos::ItemFailureClass;
 use crate::store::StateChange;
@@ -275,10 +276,13 @@ impl<'a> StateColumns<'a> {
                 class,
                 reason,
                 attempts,
+                kept,
             } => Self {
                 failure_class: Some(failure_class(*class)),
                 failure_reason: Some(reason),
                 attempts: Some(*attempts),
+                upload_token: kept.as_ref().map(|k| k.upload_token.as_str()),
+                uploaded_at: kept.as_ref().map(|k| codec::time(&k.uploaded_at)),
                 ..Self::default()
             },
             ItemState::Skipped { reason } => Self {
@@ -325,6 +329,16 @@ fn state_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ItemState> {
                 attempts: row
                     .get::<_, Option<u32>>(at + 8)?
                     .ok_or_else(|| codec::bad(at + 8, "a failed file without attempts".into()))?,
+                kept: match (
+                    row.get::<_, Option<String>>(at + 1)?,
+                    get_opt_time(row, at + 2)?,
+                ) {
+                    (Some(upload_token), Some(uploaded_at)) => Some(KeptUpload {
+                        upload_token,
+                        uploaded_at,
+                    }),
+                    _ => None,
+                },
             }
         }
         "skipped" => ItemState::Skipped {
@@ -340,6 +354,7 @@ fn failure_class(class: FailureClass) -> &'static str {
         FailureClass::Download => "download",
         FailureClass::Upload => "upload",
         FailureClass::Gone => "gone",
+        FailureClass::TooLarge => "too_large",
         FailureClass::Create(ItemFailureClass::Retryable) => "create:retryable",
         FailureClass::Create(ItemFailureClass::Unsupported) => "create:unsupported",
         FailureClass::Create(ItemFailureClass::InvalidToken) => "create:invalid_token",
@@ -353,6 +368,7 @@ fn parse_failure_class(text: &str) -> Option<FailureClass> {
         "download" => FailureClass::Download,
         "upload" => FailureClass::Upload,
         "gone" => FailureClass::Gone,
+        "too_large" => FailureClass::TooLarge,
         "create:retryable" => FailureClass::Create(ItemFailureClass::Retryable),
         "create:unsupported" => FailureClass::Create(ItemFailureClass::Unsupported),
         "create:invalid_token" => FailureClass::Create(ItemFailureClass::InvalidToken),
