@@ -6,7 +6,8 @@
 //! `Q2GOOGLE_PHOTOS_API_URL` (host roots), `Q2GOOGLE_GOOGLE_AUTH_URL`,
 //! `Q2GOOGLE_GOOGLE_TOKEN_URL`, `Q2GOOGLE_GOOGLE_USERINFO_URL` (full endpoint URLs); `Q2GOOGLE_GOOGLE_CLIENT_ID`,
 //! `Q2GOOGLE_GOOGLE_CLIENT_SECRET`; `Q2GOOGLE_GOPRO_TOKEN`, `Q2GOOGLE_GOOGLE_REFRESH_TOKEN`
-//! (tokens from the environment win over the keyring).
+//! (tokens from the environment win over the keyring); `Q2GOOGLE_SETTINGS` (a JSON file of
+//! engine settings, [`engine::settings::Settings`]; fields left out keep their defaults).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -135,7 +136,7 @@ impl Context {
         Ok(Self {
             endpoints,
             data_dir,
-            settings: Settings::default(),
+            settings: settings_from_env()?,
             google_client: client_id.map(|client_id| OAuthClient {
                 client_id,
                 client_secret: client_secret.map(Secret::new),
@@ -276,4 +277,26 @@ impl Context {
         )
         .with_settings(&self.settings))
     }
+}
+
+/// The engine settings: defaults, or the JSON file `Q2GOOGLE_SETTINGS` names.
+fn settings_from_env() -> Result<Settings, Failure> {
+    let Some(path) = std::env::var_os("Q2GOOGLE_SETTINGS").filter(|p| !p.is_empty()) else {
+        return Ok(Settings::default());
+    };
+    let path = PathBuf::from(path);
+    let bad = |why: String| {
+        Failure::new(
+            exit::BAD_INPUT,
+            format!(
+                "The settings file {} (Q2GOOGLE_SETTINGS) {why}. Fix it, or unset \
+                 Q2GOOGLE_SETTINGS to use the defaults.",
+                path.display()
+            ),
+        )
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+    let settings: Settings =
+        serde_json::from_str(&text).map_err(|e| bad(format!("is not valid: {e}")))?;
+    Ok(settings.normalized())
 }

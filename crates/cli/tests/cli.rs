@@ -287,3 +287,19 @@ fn the_demo_needs_nothing_and_ends_by_itself_with_everything_moved() {
     assert_eq!(last["created"], 45);
     assert_eq!(last["skipped"], 4);
 }
+
+#[test]
+fn a_broken_settings_file_is_named_and_exits_2() {
+    let h = harness();
+    let path = h.data_dir.path().join("broken-settings.json");
+    std::fs::write(&path, r#"{"reconcile_waits": "soon"}"#).unwrap();
+    let out = h
+        .command(&["sessions"])
+        .env("Q2GOOGLE_SETTINGS", &path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken-settings.json"), "{stderr}");
+    assert!(stderr.contains("is not valid"), "{stderr}");
+}

@@ -58,6 +58,9 @@ pub struct SyncOutcome {
     pub responses: Vec<CreateBatchResult>,
     /// Bytes moved in this run.
     pub bytes: u64,
+    /// Listing requests this run made to find out what creates in doubt did (each counts
+    /// against Google's daily quota of 10,000 requests).
+    pub check_requests: u64,
 }
 
 /// Why a run could not start.
@@ -203,6 +206,7 @@ impl GoProToPhotosSync {
             stop_raised: tokio::sync::watch::channel(false).0,
             responses: Mutex::new(Vec::new()),
             bytes_moved: AtomicU64::new(0),
+            check_requests: AtomicU64::new(0),
             resumed,
             network: Default::default(),
             vault: self.vault.clone(),
@@ -242,7 +246,7 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
 
     // What earlier runs left: files to move (from pages already listed) and tokens to create.
     start(Stage::Discovery);
-    let (work, pending) = match prepare(run).await {
+    let (work, pending, in_doubt) = match prepare(run).await {
         Ok(p) => p,
         Err(stop) => {
             complete(Stage::Discovery, false);
@@ -273,7 +277,7 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
     // uploads made for nothing.
     let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
     let (tx, rx) = mpsc::channel(ahead);
-    let creator = tokio::spawn(create::run(run.clone(), rx, pending));
+    let creator = tokio::spawn(create::run(run.clone(), rx, pending, in_doubt));
     let transferring = transfer::run(run, work_rx, tx, || start(Stage::Transfer));
     let (discovered, transferred) = tokio::join!(find, transferring);
     run.metrics.set_wall(transfer_started.elapsed());
@@ -292,12 +296,10 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
                         .into_iter()
                         .filter(|i| matches!(i.state, ItemState::Discovered))
                         .collect();
-                    // The transfer runs at most one create batch ahead of the creates: upload tokens do not
-                    // age in a queue, and a stop found by a create (full storage) costs at most a batch of
-                    // uploads made for nothing.
                     let ahead = run.session().settings.create_batch_size.clamp(1, 50) as usize;
                     let (tx, rx) = mpsc::channel(ahead);
-                    let creator = tokio::spawn(create::run(run.clone(), rx, Vec::new()));
+                    let creator =
+                        tokio::spawn(create::run(run.clone(), rx, Vec::new(), Vec::new()));
                     let again = transfer::run(run, transfer::queue(work), tx, || {}).await;
                     created = join(creator).await;
                     if let Err(stop) = again {
@@ -332,9 +334,12 @@ async fn join(
     })
 }
 
-/// Sorts the session's files into work for the transfer and tokens ready to create, after
-/// finding out what creates interrupted by a previous run did.
-async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Stop> {
+/// Sorts the session's files into work for the transfer, tokens ready to create, and creates
+/// an earlier run left in doubt (grouped by when each was sent; the create stage looks for
+/// them before sending anything again).
+async fn prepare(
+    run: &Arc<Run>,
+) -> Result<(Vec<ItemRecord>, Vec<Uploaded>, Vec<create::InDoubt>), Stop> {
     let session_id = run.session().id;
     let items = run.store.items(&session_id)?;
     let counts = run.store.counts(&session_id)?;
@@ -347,9 +352,8 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
     let now = Utc::now();
     let mut work = Vec::new();
     let mut pending = Vec::new();
-    let mut in_doubt = Vec::new();
+    let mut in_doubt: std::collections::BTreeMap<_, Vec<(Uploaded, u32)>> = Default::default();
     let mut reset = Vec::new();
-    let mut doubtful_records = std::collections::HashMap::new();
     for item in items {
         let uploaded = |token: &str, at| Uploaded {
             key: item.key.clone(),
@@ -382,11 +386,11 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
             ItemState::Creating {
                 upload_token,
                 uploaded_at,
-                ..
-            } => {
-                in_doubt.push(uploaded(upload_token, *uploaded_at));
-                doubtful_records.insert(item.key.clone(), item);
-            }
+                sent_at,
+            } => in_doubt
+                .entry(*sent_at)
+                .or_default()
+                .push((uploaded(upload_token, *uploaded_at), 0)),
             ItemState::Uploaded { .. } => {
                 reset.push(StateChange {
                     key: item.key.clone(),
@@ -398,49 +402,14 @@ async fn prepare(run: &Arc<Run>) -> Result<(Vec<ItemRecord>, Vec<Uploaded>), Sto
             ItemState::Created { .. } | ItemState::Skipped { .. } => {}
         }
     }
-    if !in_doubt.is_empty() {
-        let found = create::reconcile(run, &in_doubt).await?;
-        for u in in_doubt {
-            if let Some(item) = found.get(&u.key) {
-                run.set_states(&[StateChange {
-                    key: u.key.clone(),
-                    state: ItemState::Created {
-                        media_item_id: item.id.clone(),
-                        product_url: item.product_url.clone(),
-                    },
-                    size: None,
-                }])?;
-                run.metrics.file_done();
-                run.emit(SyncEvent::ItemCreated {
-                    key: u.key.clone(),
-                    filename: u.filename.clone(),
-                    media_item_id: item.id.clone(),
-                    product_url: item.product_url.clone(),
-                });
-            } else if run.settings.token_is_fresh(u.uploaded_at, now) {
-                run.set_states(&[StateChange {
-                    key: u.key.clone(),
-                    state: ItemState::Uploaded {
-                        upload_token: u.upload_token.clone(),
-                        at: u.uploaded_at,
-                    },
-                    size: None,
-                }])?;
-                pending.push(u);
-            } else {
-                reset.push(StateChange {
-                    key: u.key.clone(),
-                    state: ItemState::Discovered,
-                    size: None,
-                });
-                work.extend(doubtful_records.remove(&u.key));
-            }
-        }
-    }
     if !reset.is_empty() {
         run.set_states(&reset)?;
     }
-    Ok((work, pending))
+    let in_doubt = in_doubt
+        .into_iter()
+        .map(|(sent_at, files)| create::InDoubt { files, sent_at })
+        .collect();
+    Ok((work, pending, in_doubt))
 }
 
 fn spawn_metrics(run: Arc<Run>) -> tokio::task::JoinHandle<()> {
@@ -549,5 +518,6 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
         counts,
         responses,
         bytes,
+        check_requests: run.check_requests.load(Ordering::Relaxed),
     })
 }

@@ -65,6 +65,15 @@ pub struct Settings {
     /// A partial create batch is sent after waiting this long for more files, so tokens do
     /// not age (default 5 s).
     pub create_batch_linger: Duration,
+    /// After a create whose outcome is unknown (no answer, a 5xx), when to look in Google
+    /// Photos for its files, counted from when it was sent; only after the last look finds
+    /// nothing are they sent again. Google may list a new item only a while after making it, so
+    /// a resend in haste can create it twice (default: at once, 30 s, 2 min, 10 min).
+    pub reconcile_waits: Vec<Duration>,
+    /// Most pages (100 items each) one look reads of everything the app created, when the
+    /// session has no album (default 1,000: 100,000 items). An album is read in full: it holds
+    /// at most 20,000 items, 200 pages. Each page is a request against Google's daily quota.
+    pub reconcile_max_pages: u32,
     /// How often metrics are published (default 250 ms: at most four a second).
     pub metrics_interval: Duration,
     /// A request fails only when it makes no progress for this long: body bytes not being
@@ -102,6 +111,13 @@ impl Default for Settings {
             bandwidth_cap_bytes_per_sec: None,
             upload_token_max_age: Duration::from_secs(23 * 3600),
             create_batch_linger: Duration::from_secs(5),
+            reconcile_waits: vec![
+                Duration::ZERO,
+                Duration::from_secs(30),
+                Duration::from_secs(120),
+                Duration::from_secs(600),
+            ],
+            reconcile_max_pages: 1_000,
             metrics_interval: Duration::from_millis(250),
             stall_timeout: Duration::from_secs(120),
             create_answer_wait: crate::photos::CREATE_ANSWER_WAIT,

@@ -5,6 +5,8 @@ mod accounts;
 #[path = "sync/albums.rs"]
 mod albums;
 mod common;
+#[path = "sync/doubt.rs"]
+mod doubt;
 #[path = "sync/failures.rs"]
 mod failures;
 #[path = "sync/limits.rs"]
@@ -127,6 +129,11 @@ impl World {
             retry: fast_policy(),
             rate_limit_wait: Duration::from_millis(50),
             create_batch_linger: Duration::from_millis(30),
+            reconcile_waits: vec![
+                Duration::ZERO,
+                Duration::from_millis(50),
+                Duration::from_millis(150),
+            ],
             metrics_interval: Duration::from_millis(20),
             raw_upload_max_bytes: 64 * 1024,
             ..Settings::default()

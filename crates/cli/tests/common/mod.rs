@@ -123,8 +123,22 @@ impl Harness {
                 "Q2GOOGLE_UPLOAD_KEY",
                 "cTJnb29nbGUtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=",
             )
+            // Creates in doubt are looked for again after 200 ms, not minutes.
+            .env("Q2GOOGLE_SETTINGS", self.settings_file())
             .stdin(Stdio::null());
         command
+    }
+
+    /// A settings file with short reconcile waits, written once into the data folder.
+    fn settings_file(&self) -> PathBuf {
+        let path = self.data_dir.path().join("test-settings.json");
+        if !path.exists() {
+            let settings = serde_json::json!({
+                "reconcile_waits": [{"secs": 0, "nanos": 0}, {"secs": 0, "nanos": 200_000_000}]
+            });
+            std::fs::write(&path, settings.to_string()).unwrap();
+        }
+        path
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

@@ -3,15 +3,18 @@
 //! A batch is sent as soon as it is full, or when files stop arriving for a moment, so upload
 //! tokens never wait for the whole transfer. Before a batch is sent its files are checkpointed
 //! as `Creating`; after the answer each file's own status is recorded. When the outcome of a
-//! request is unknown (a 5xx, a dropped connection, a crash before the answer was recorded), the
-//! engine lists what the app created and looks for the files by their description before
-//! sending anything again: Google's same-bytes deduplication is not relied on.
+//! request is unknown (a 5xx, a dropped connection, a crash before the answer was recorded), its
+//! files stay `Creating` and are looked for by their description at the `reconcile_waits` after
+//! it was sent, in the background while other batches go on; only when the last look finds
+//! nothing are they sent again. Google's same-bytes deduplication is not relied on.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use super::network::{NetworkGate, Waited};
 use super::transfer::Uploaded;
@@ -32,15 +35,17 @@ pub(crate) struct CreateReport {
     pub reupload: usize,
 }
 
-/// Creates `pending` and everything arriving on `incoming` until it closes. A stop met here
+/// Creates `pending` and everything arriving on `incoming` until it closes, and settles the
+/// creates `in_doubt` an earlier run left. A stop met here
 /// (full storage, a login, the album) is raised for the whole run at once, so the transfer does
 /// not upload the rest of the library for nothing.
 pub(crate) async fn run(
     run: Arc<Run>,
     incoming: mpsc::Receiver<Uploaded>,
     pending: Vec<Uploaded>,
+    in_doubt: Vec<InDoubt>,
 ) -> Result<CreateReport, Stop> {
-    let result = create_all(&run, incoming, pending).await;
+    let result = create_all(&run, incoming, pending, in_doubt).await;
     if let Err(stop) = &result {
         run.set_stop(stop.clone());
     }
@@ -51,6 +56,7 @@ async fn create_all(
     run: &Arc<Run>,
     mut incoming: mpsc::Receiver<Uploaded>,
     pending: Vec<Uploaded>,
+    in_doubt: Vec<InDoubt>,
 ) -> Result<CreateReport, Stop> {
     let mut report = CreateReport::default();
     let batch_size = run
@@ -59,6 +65,11 @@ async fn create_all(
         .create_batch_size
         .clamp(1, crate::photos::MAX_BATCH as u32) as usize;
     let mut queue: VecDeque<(Uploaded, u32)> = pending.into_iter().map(|u| (u, 0)).collect();
+    // Creates in doubt are looked for in the background while other batches go on.
+    let mut doubts = JoinSet::new();
+    for doubt in in_doubt {
+        doubts.spawn(settle(run.clone(), doubt));
+    }
     let mut closed = false;
     loop {
         if let Some(stop) = run.stopping() {
@@ -66,32 +77,47 @@ async fn create_all(
                 // Further calls would fail the same way; uploaded files keep their tokens.
                 return Err(stop);
             }
-        }
-        // Gather until a batch is full, the transfer is done, or files stop arriving.
-        while queue.len() < batch_size && !closed {
-            let received = if queue.is_empty() {
-                incoming.recv().await
-            } else {
-                match tokio::time::timeout(run.settings.create_batch_linger, incoming.recv()).await
-                {
-                    Ok(r) => r,
-                    Err(_) => break,
-                }
-            };
-            match received {
-                Some(u) => queue.push_back((u, 0)),
-                None => closed = true,
-            }
-        }
-        if queue.is_empty() {
-            if closed {
+            if closed && queue.is_empty() {
+                // Files still in doubt stay `Creating`: the next run looks for them.
                 break;
             }
-            continue;
+        }
+        if queue.len() < batch_size {
+            if closed && queue.is_empty() && doubts.is_empty() {
+                break;
+            }
+            // Gather until a batch is full, the transfer is done, or files stop arriving.
+            // A partial batch waits for more unless the transfer is done.
+            if !closed || queue.is_empty() {
+                let linger = async {
+                    if queue.is_empty() {
+                        std::future::pending::<()>().await
+                    } else {
+                        tokio::time::sleep(run.settings.create_batch_linger).await
+                    }
+                };
+                tokio::select! {
+                    received = incoming.recv(), if !closed => {
+                        match received {
+                            Some(u) => queue.push_back((u, 0)),
+                            None => closed = true,
+                        }
+                        continue;
+                    }
+                    Some(settled) = doubts.join_next(), if !doubts.is_empty() => {
+                        queue.extend(settled.map_err(|e| {
+                            Stop::Fatal(format!("checking a create stopped unexpectedly: {e}"))
+                        })??);
+                        continue;
+                    }
+                    _ = run.halted(), if run.stopping().is_none() => continue,
+                    _ = linger => {}
+                }
+            }
         }
         let take = queue.len().min(batch_size);
         let batch: Vec<(Uploaded, u32)> = queue.drain(..take).collect();
-        let outcome = send_batch(run, batch, &mut report).await?;
+        let outcome = send_batch(run, batch, &mut report, &mut doubts).await?;
         queue.extend(outcome);
     }
     match run.stopping() {
@@ -105,6 +131,7 @@ async fn send_batch(
     run: &Arc<Run>,
     batch: Vec<(Uploaded, u32)>,
     report: &mut CreateReport,
+    doubts: &mut JoinSet<Result<Vec<(Uploaded, u32)>, Stop>>,
 ) -> Result<Vec<(Uploaded, u32)>, Stop> {
     // Tokens that have aged past the safe lifetime are uploaded again instead.
     let now = Utc::now();
@@ -206,16 +233,25 @@ async fn send_batch(
             Ok(again)
         }
         Err(PhotosError::OutcomeUnknown(why)) => {
-            tracing::warn!(%why, files = batch.len(), "create outcome unknown; checking what Google created");
-            settle_unknown(run, batch).await
+            // Google may have made them: they stay `Creating` until a look finds them or the
+            // last look does not.
+            tracing::warn!(%why, files = batch.len(), "create outcome unknown; looking for its files in Google Photos before sending again");
+            doubts.spawn(settle(
+                run.clone(),
+                InDoubt {
+                    files: batch,
+                    sent_at,
+                },
+            ));
+            Ok(Vec::new())
         }
         Err(PhotosError::InvalidUploadToken) if batch.len() > 1 => {
             // Google refused the whole batch for some token in it: halve it until the refused
             // files are alone, so one expired token costs its own file, not the batch.
             let mut batch = batch;
             let second = batch.split_off(batch.len() / 2);
-            let mut again = Box::pin(send_batch(run, batch, report)).await?;
-            again.extend(Box::pin(send_batch(run, second, report)).await?);
+            let mut again = Box::pin(send_batch(run, batch, report, doubts)).await?;
+            again.extend(Box::pin(send_batch(run, second, report, doubts)).await?);
             Ok(again)
         }
         Err(PhotosError::InvalidUploadToken) => {
@@ -304,101 +340,178 @@ async fn send_batch(
     }
 }
 
-/// After a create whose outcome is unknown: record what took effect, return the rest.
-async fn settle_unknown(
-    run: &Arc<Run>,
-    batch: Vec<(Uploaded, u32)>,
-) -> Result<Vec<(Uploaded, u32)>, Stop> {
-    let uploads: Vec<Uploaded> = batch.iter().map(|(u, _)| u.clone()).collect();
-    let found = reconcile(run, &uploads).await?;
-    let mut again = Vec::new();
-    for (u, attempts) in batch {
-        match found.get(&u.key) {
-            Some(item) => created(run, &u, item)?,
-            None => {
-                back_to_uploaded(run, &u)?;
-                if attempts + 1 < MAX_CREATE_ATTEMPTS {
-                    again.push((u, attempts + 1));
-                } else {
-                    super::transfer::record_failure(
-                        run,
-                        &u.key,
-                        &u.filename,
-                        FailureClass::Create(ItemFailureClass::Retryable),
-                        "Google did not confirm creating this item; it will be retried on resume."
-                            .into(),
-                        attempts + 1,
-                        Some(u.kept()),
-                    );
-                }
+/// Files of one create whose outcome is unknown, and when that create was sent.
+#[derive(Debug)]
+pub(crate) struct InDoubt {
+    /// The files, with the create attempts each has had.
+    pub files: Vec<(Uploaded, u32)>,
+    /// When the create was sent: the looks are timed from it, also across runs.
+    pub sent_at: DateTime<Utc>,
+}
+
+/// Looks for a create's files in Google Photos at each of the reconcile waits after it was
+/// sent, records those found as created, and returns the rest to be sent again once the last
+/// look did not find them. Looks whose time passed while no run was going are one look.
+async fn settle(run: Arc<Run>, doubt: InDoubt) -> Result<Vec<(Uploaded, u32)>, Stop> {
+    let InDoubt { mut files, sent_at } = doubt;
+    let since_sent = || (Utc::now() - sent_at).to_std().unwrap_or_default();
+    let waits = match run.settings.reconcile_waits.as_slice() {
+        [] => &[std::time::Duration::ZERO][..],
+        waits => waits,
+    };
+    let mut next = 0;
+    while next < waits.len() && !files.is_empty() {
+        if let Some(wait) = waits[next].checked_sub(since_sent()) {
+            tokio::time::sleep(wait).await;
+        }
+        let elapsed = since_sent();
+        next += waits[next..]
+            .iter()
+            .take_while(|w| **w <= elapsed)
+            .count()
+            .max(1);
+        let uploads: Vec<Uploaded> = files.iter().map(|(u, _)| u.clone()).collect();
+        let found = reconcile(&run, &uploads).await?;
+        let current = run.session().album_id;
+        let mut in_current = 0;
+        for u in &uploads {
+            if let Some(found) = found.get(&u.key) {
+                created(&run, u, &found.item)?;
+                in_current += u64::from(current.is_some() && found.album == current);
             }
+        }
+        files.retain(|(u, _)| !found.contains_key(&u.key));
+        if in_current > 0 {
+            run.save_session(|s| s.album_items += in_current)?;
+        }
+    }
+    // Not there at the last look: Google did not make them.
+    let mut again = Vec::new();
+    for (u, attempts) in files {
+        back_to_uploaded(&run, &u)?;
+        if attempts + 1 < MAX_CREATE_ATTEMPTS {
+            again.push((u, attempts + 1));
+        } else {
+            super::transfer::record_failure(
+                &run,
+                &u.key,
+                &u.filename,
+                FailureClass::Create(ItemFailureClass::Retryable),
+                "Google did not confirm creating this item; it will be retried on resume.".into(),
+                attempts + 1,
+                Some(u.kept()),
+            );
         }
     }
     Ok(again)
 }
 
-/// Finds which of `uploads` Google already created, by the description each was sent with.
+/// A file a look found in Google Photos.
+pub(crate) struct Found {
+    /// The item Google made.
+    pub item: MediaItem,
+    /// The album it was found in (`None`: among everything the app created).
+    pub album: Option<String>,
+}
+
+/// Finds which of `uploads` Google already created, by the description each was sent with:
+/// the session's albums newest first, then, when the session has no album or one of them is
+/// gone (deleted in Google Photos; its items stay in the library), everything the app created.
 pub(crate) async fn reconcile(
     run: &Run,
     uploads: &[Uploaded],
-) -> Result<HashMap<FileKey, MediaItem>, Stop> {
+) -> Result<HashMap<FileKey, Found>, Stop> {
     let mut wanted: HashMap<String, FileKey> = uploads
         .iter()
         .map(|u| (description_for(&u.key, &u.filename), u.key.clone()))
         .collect();
     let mut found = HashMap::new();
     let session = run.session();
-    // The current album first (a create in doubt is most likely there), then the earlier ones;
-    // without albums, everything the app created.
-    let mut albums: Vec<Option<String>> = vec![session.album_id.clone()];
-    albums.extend(
-        session
-            .earlier_albums
-            .iter()
-            .rev()
-            .map(|a| Some(a.id.clone())),
-    );
-    if session.album_id.is_none() && !session.earlier_albums.is_empty() {
-        albums.remove(0);
-    }
-    for album in albums {
+    let albums: Vec<String> = session
+        .album_id
+        .iter()
+        .cloned()
+        .chain(session.earlier_albums.iter().rev().map(|a| a.id.clone()))
+        .collect();
+    let mut whole_library = albums.is_empty();
+    for album in &albums {
         if wanted.is_empty() {
             break;
         }
-        search(run, album.as_deref(), &mut wanted, &mut found).await?;
+        if search(run, Some(album), &mut wanted, &mut found).await? == Searched::AlbumGone {
+            tracing::warn!(
+                "an album of this session is gone; looking among everything the app created"
+            );
+            whole_library = true;
+        }
+    }
+    if whole_library && !wanted.is_empty() {
+        search(run, None, &mut wanted, &mut found).await?;
     }
     Ok(found)
 }
 
+/// How a search ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Searched {
+    /// Read to the end, or until every wanted file was found, or up to its page bound.
+    Done,
+    /// The album no longer exists (or is no longer the app's).
+    AlbumGone,
+}
+
 /// Moves the items of `album` (or of everything the app created) whose description is in
-/// `wanted` into `found`.
+/// `wanted` into `found`, reading at most as many pages as the source can hold (an album) or
+/// the `reconcile_max_pages` setting (everything), each page counted in the run's
+/// `check_requests`.
 async fn search(
     run: &Run,
     album: Option<&str>,
     wanted: &mut HashMap<String, FileKey>,
-    found: &mut HashMap<FileKey, MediaItem>,
-) -> Result<(), Stop> {
+    found: &mut HashMap<FileKey, Found>,
+) -> Result<Searched, Stop> {
+    const PAGE: u32 = 100;
+    let max_pages = match album {
+        Some(_) => crate::photos::ALBUM_CAPACITY.div_ceil(u64::from(PAGE)) + 1,
+        None => u64::from(run.settings.reconcile_max_pages.max(1)),
+    };
     let mut page_token: Option<String> = None;
     let mut outages = 0;
+    let mut pages = 0;
     while !wanted.is_empty() {
+        if pages == max_pages {
+            tracing::warn!(
+                pages,
+                still_wanted = wanted.len(),
+                "stopped looking at the page bound"
+            );
+            break;
+        }
+        pages += 1;
+        run.check_requests.fetch_add(1, Ordering::Relaxed);
         let page = match album {
             Some(album) => {
                 run.photos
-                    .search_album(album, page_token.as_deref(), 100)
+                    .search_album(album, page_token.as_deref(), PAGE)
                     .await
             }
             None => {
                 run.photos
-                    .list_media_items(page_token.as_deref(), 100)
+                    .list_media_items(page_token.as_deref(), PAGE)
                     .await
             }
         };
-        if let Err(PhotosError::Network(_)) = &page {
-            if outages < NetworkGate::MAX_UNEXPLAINED {
+        match &page {
+            Err(PhotosError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
                 outages += 1;
+                pages -= 1;
                 wait_for_google(run).await?;
                 continue;
             }
+            Err(PhotosError::AlbumNotWritable) if album.is_some() => {
+                return Ok(Searched::AlbumGone)
+            }
+            _ => {}
         }
         outages = 0;
         let page = page.map_err(|e| {
@@ -411,7 +524,13 @@ async fn search(
         })?;
         for item in page.media_items {
             if let Some(key) = item.description.as_ref().and_then(|d| wanted.remove(d)) {
-                found.insert(key, item);
+                found.insert(
+                    key,
+                    Found {
+                        item,
+                        album: album.map(str::to_string),
+                    },
+                );
             }
         }
         page_token = page.next_page_token.filter(|t| !t.is_empty());
@@ -419,7 +538,7 @@ async fn search(
             break;
         }
     }
-    Ok(())
+    Ok(Searched::Done)
 }
 
 fn created(run: &Run, u: &Uploaded, item: &MediaItem) -> Result<(), Stop> {

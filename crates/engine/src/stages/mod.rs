@@ -159,6 +159,8 @@ pub(crate) struct Run {
     pub responses: Mutex<Vec<CreateBatchResult>>,
     /// Bytes moved in this run.
     pub bytes_moved: std::sync::atomic::AtomicU64,
+    /// Listing requests made to find out what creates in doubt did.
+    pub check_requests: std::sync::atomic::AtomicU64,
     /// Whether the session existed before this run (an earlier run may have left work behind).
     pub resumed: bool,
     /// Where tasks wait out a lost network.

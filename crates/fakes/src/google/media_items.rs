@@ -213,6 +213,11 @@ pub(crate) async fn batch_create(
     };
     let mut inner = shared.lock();
     match create_items(&shared, &mut inner, request) {
+        Ok(_) if inner.scenario.lost_create_answers > 0 => {
+            // Made, but the answer is lost: the client cannot know.
+            inner.scenario.lost_create_answers -= 1;
+            errors::backend_error()
+        }
         Ok(results) => axum::Json(json!({ "newMediaItemResults": results })).into_response(),
         Err(response) => response,
     }
@@ -469,16 +474,22 @@ fn page_of(
     size: Option<i64>,
     token: Option<&str>,
 ) -> Response {
+    // Items too new to be listed yet are left out (the scenario's listing lag).
+    let now = shared.now();
+    let lag = chrono::Duration::milliseconds(inner.scenario.listing_lag_ms as i64);
+    let ids: Vec<&String> = ids
+        .iter()
+        .filter(|id| inner.items.get(*id).is_some_and(|i| i.created + lag <= now))
+        .collect();
     let (start, end, next) = match paginate(ids.len(), size, 25, 100, token) {
         Ok(p) => p,
         Err(response) => return response,
     };
-    let now = shared.now();
     let base = shared.base();
     let processing = inner.scenario.video_processing_secs;
     let items: Vec<Value> = ids[start..end]
         .iter()
-        .filter_map(|id| inner.items.get(id))
+        .filter_map(|id| inner.items.get(*id))
         .map(|item| item_json(&base, item, now, processing))
         .collect();
     let mut body = json!({});

@@ -45,6 +45,9 @@
 //!   413 at the upload step.
 //! - Files whose type is neither `image/*` nor `video/*` (declared, or guessed from the
 //!   extension) fail per item with `NOT_IMAGE`.
+//! - New items show in listings `listing_lag_ms` after their creation (default at once), and
+//!   `lost_create_answers` makes creates take effect and answer 500; a deleted album
+//!   ([`FakeGoogle::delete_album`]) is an "Invalid album ID." to search, its items stay.
 //! - One person: the per-user limits (writes per minute, one batchCreate at a time) are global.
 //! - Upload bodies are read no faster than `upload_shaping` allows per connection and than
 //!   `upload_shared_bytes_per_sec` allows for all connections together (one home uplink, shared
@@ -418,6 +421,17 @@ impl FakeGoogle {
         inner.scenario.request_faults.clear();
         inner.scenario.upload_faults.clear();
         inner.scenario.item_faults.clear();
+    }
+
+    /// Deletes an album as a person does in Google Photos: its items stay in the library.
+    /// Returns whether it existed.
+    pub fn delete_album(&self, id: &str) -> bool {
+        let mut inner = self.shared.lock();
+        let existed = inner.albums.remove(id).is_some();
+        for item in inner.items.values_mut() {
+            item.album_ids.retain(|a| a != id);
+        }
+        existed
     }
 
     /// Makes every batchCreate fail with the storage-full 400 (or stops doing so).

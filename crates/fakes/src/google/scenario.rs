@@ -240,6 +240,13 @@ pub struct GoogleScenario {
     pub uploads_count_as_writes: bool,
     /// Items per album (default 20000).
     pub album_capacity: usize,
+    /// How long a new item takes to show in listings and album searches, in ms of fake time
+    /// (default 0). Google does not document how soon a created item is listed; this is the
+    /// case a create in doubt must wait out before it is sent again.
+    pub listing_lag_ms: u64,
+    /// How many of the next batchCreates take effect and then answer 500, as if the answer was
+    /// lost on the way (default 0).
+    pub lost_create_answers: u32,
     /// Album ids that exist but were not created by the app (default none).
     pub foreign_album_ids: Vec<String>,
     /// Media already in the library from elsewhere (default none).
@@ -291,6 +298,8 @@ impl Default for GoogleScenario {
             count_session_requests: true,
             uploads_count_as_writes: false,
             album_capacity: 20_000,
+            listing_lag_ms: 0,
+            lost_create_answers: 0,
             foreign_album_ids: Vec::new(),
             foreign_items: Vec::new(),
             item_faults: Vec::new(),
@@ -402,6 +411,18 @@ impl GoogleScenario {
     /// Chooses whether resumable query/chunk POSTs count against the daily quota.
     pub fn with_count_session_requests(mut self, count: bool) -> Self {
         self.count_session_requests = count;
+        self
+    }
+
+    /// Sets how long new items take to show in listings.
+    pub fn with_listing_lag_ms(mut self, ms: u64) -> Self {
+        self.listing_lag_ms = ms;
+        self
+    }
+
+    /// Makes the next `n` batchCreates take effect and answer 500.
+    pub fn with_lost_create_answers(mut self, n: u32) -> Self {
+        self.lost_create_answers = n;
         self
     }
 

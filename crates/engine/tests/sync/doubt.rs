@@ -1,0 +1,167 @@
+//! A create that may have taken effect is never sent again in haste: its files are looked for
+//! in Google Photos at the reconcile waits after it was sent, stay *creating* across runs, and
+//! are found among everything the app made when their album was deleted meanwhile.
+
+use super::*;
+use engine::store::StateChange;
+
+fn with_waits(waits_ms: &[u64]) -> Settings {
+    Settings {
+        reconcile_waits: waits_ms
+            .iter()
+            .map(|ms| Duration::from_millis(*ms))
+            .collect(),
+        ..World::settings()
+    }
+}
+
+/// Four photos; Google makes the first create's items but loses its answer, and lists new
+/// items only `lag_ms` after making them.
+fn lost_answer_listed_late(lag_ms: u64) -> World {
+    World::new(
+        GoProScenario::default().with_library(photos(4)),
+        GoogleScenario::default()
+            .with_lost_create_answers(1)
+            .with_listing_lag_ms(lag_ms),
+    )
+}
+
+#[tokio::test]
+async fn a_create_google_lists_late_is_found_by_a_later_look_and_not_sent_again() {
+    let world = lost_answer_listed_late(400);
+    let outcome = world.sync_with("late", with_waits(&[0, 100, 800])).await;
+    assert_eq!(
+        outcome.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        outcome.session.status_reason
+    );
+    assert_eq!(outcome.counts.created, 4);
+    assert_eq!(
+        world.google.request_count(RequestKind::BatchCreate),
+        1,
+        "found by the look at 800 ms, not sent again"
+    );
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 4);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    // One album of four items: one page per look, three looks.
+    assert_eq!(outcome.check_requests, 3);
+    assert_eq!(
+        world.google.request_count(RequestKind::Search),
+        outcome.check_requests
+    );
+}
+
+#[tokio::test]
+async fn a_single_look_at_once_would_create_the_late_listed_files_twice() {
+    // What the waits are for: the same case with one immediate look resends, and Google (merge
+    // off) makes every file twice. If this stopped failing, the test above would prove nothing.
+    let world = lost_answer_listed_late(400);
+    let outcome = world.sync_with("haste", with_waits(&[0])).await;
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    let items = world.google.items_by_description();
+    assert!(items.values().all(|n| *n == 2), "made twice: {items:?}");
+}
+
+#[tokio::test]
+async fn files_in_doubt_stay_creating_across_runs_and_the_next_run_finds_them() {
+    let world = lost_answer_listed_late(60_000);
+    let engine = world.engine(with_waits(&[0, 30_000]));
+    let control = engine.control().clone();
+    let id = SessionId::new("across").unwrap();
+    let run = engine.sync_date_range(
+        day("2026-03-01"),
+        day("2026-03-31"),
+        &id,
+        None,
+        None,
+        StageHooks::default(),
+        None,
+    );
+    // Pause once the first look found nothing and the run waits for the next one.
+    let pause = async {
+        while world.google.request_count(RequestKind::Search) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        control.pause();
+    };
+    let (first, ()) = tokio::join!(run, pause);
+    let first = first.unwrap();
+    assert_eq!(first.session.status, SessionStatus::Paused);
+    let states = world.store.items(&id).unwrap();
+    assert!(
+        states
+            .iter()
+            .all(|i| matches!(i.state, ItemState::Creating { .. })),
+        "in doubt, not sent again: {:?}",
+        states.iter().map(|i| &i.state).collect::<Vec<_>>()
+    );
+    assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
+
+    // A minute later (on Google's clock) the items are listed; the next run's look finds them.
+    world.google.clock().advance(Duration::from_secs(61));
+    let second = world.sync_with("across", with_waits(&[0])).await;
+    assert_eq!(
+        second.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        second.session.status_reason
+    );
+    assert_eq!(second.counts.created, 4);
+    assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 4);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+}
+
+#[tokio::test]
+async fn a_create_in_doubt_whose_album_was_deleted_is_found_among_the_apps_items() {
+    let world = World::new(
+        GoProScenario::default().with_library(photos(6)),
+        GoogleScenario::default(),
+    );
+    let first = world.sync("deleted").await;
+    assert_eq!(first.session.status, SessionStatus::Completed);
+    // As after a crash mid-create: the last files are `Creating`; meanwhile the person deleted
+    // the session's album in Google Photos (its items stay in the library).
+    let id = first.session.id.clone();
+    let rewound: Vec<StateChange> = world
+        .store
+        .items(&id)
+        .unwrap()
+        .into_iter()
+        .take(3)
+        .map(|i| StateChange {
+            key: i.key,
+            state: ItemState::Creating {
+                upload_token: "lost-token".into(),
+                uploaded_at: Utc::now(),
+                sent_at: Utc::now(),
+            },
+            size: None,
+        })
+        .collect();
+    world.store.set_states(&id, &rewound).unwrap();
+    assert!(world
+        .google
+        .delete_album(first.session.album_id.as_deref().unwrap()));
+    let creates = world.google.request_count(RequestKind::BatchCreate);
+    let again = world.sync("deleted").await;
+    assert_eq!(
+        again.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        again.session.status_reason
+    );
+    assert_eq!(again.counts.created, 6);
+    assert_eq!(
+        world.google.request_count(RequestKind::BatchCreate),
+        creates,
+        "found by listing the app's items, not sent again"
+    );
+    assert!(world.google.request_count(RequestKind::List) >= 1);
+    let items = world.google.items_by_description();
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+}
