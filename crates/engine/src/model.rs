@@ -414,6 +414,9 @@ pub enum FailureClass {
     Gone,
     /// Larger than Google Photos accepts (its 413): final, a resume does not send it again.
     TooLarge,
+    /// GoPro kept failing to say where the medium's originals are (its download descriptor):
+    /// discovery went on past it, and a resume lists the range again to look once more.
+    Unresolved,
 }
 
 impl FailureClass {
@@ -425,6 +428,7 @@ impl FailureClass {
             FailureClass::Download
             | FailureClass::Upload
             | FailureClass::Gone
+            | FailureClass::Unresolved
             | FailureClass::Create(
                 ItemFailureClass::Retryable
                 | ItemFailureClass::Unsupported

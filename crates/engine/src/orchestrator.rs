@@ -20,8 +20,8 @@ use crate::gopro::range::RangeError;
 use crate::gopro::{CaptureRange, GoProClient};
 use crate::metrics::TransferMetrics;
 use crate::model::{
-    ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings, SessionStatus,
-    Stage,
+    FailureClass, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings,
+    SessionStatus, Stage,
 };
 use crate::photos::PhotosClient;
 use crate::settings::Settings;
@@ -86,6 +86,28 @@ pub struct GoProToPhotosSync {
 }
 
 impl GoProToPhotosSync {
+    /// Whether a finished listing must run again: files GoPro was still processing, or media
+    /// it would not describe (read only when some file failed, so a clean session costs one
+    /// count).
+    fn relist(&self, id: &SessionId) -> Result<bool, StoreError> {
+        let counts = self.store.counts(id)?;
+        if counts.processing > 0 {
+            return Ok(true);
+        }
+        if counts.failed == 0 {
+            return Ok(false);
+        }
+        Ok(self.store.items(id)?.iter().any(|i| {
+            matches!(
+                i.state,
+                ItemState::Failed {
+                    class: FailureClass::Unresolved,
+                    ..
+                }
+            )
+        }))
+    }
+
     /// An orchestrator over the two clients, a session store and settings.
     pub fn new(
         gopro: GoProClient,
@@ -144,9 +166,9 @@ impl GoProToPhotosSync {
         let now = Utc::now();
         let (session, resumed) = match self.store.load_session(session_id)? {
             Some(mut stored) => {
-                if stored.discovery_done && self.store.counts(&stored.id)?.processing > 0 {
-                    // GoPro was still processing some files: list the range again, so those
-                    // GoPro has finished move now.
+                if stored.discovery_done && self.relist(&stored.id)? {
+                    // GoPro was still processing some files, or would not describe some: list
+                    // the range again, so those GoPro has finished or now describes move now.
                     stored.discovery_done = false;
                     stored.discovery_cursor = 1;
                 }
@@ -379,6 +401,11 @@ async fn prepare(
             }
             // Google refused this file for good: it stays failed with Google's reason.
             ItemState::Failed { class, .. } if class.is_final() => {}
+            // A medium GoPro would not describe: discovery lists it again.
+            ItemState::Failed {
+                class: FailureClass::Unresolved,
+                ..
+            } => {}
             ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
             ItemState::Uploaded { upload_token, at } if run.settings.token_is_fresh(*at, now) => {
                 pending.push(uploaded(upload_token, *at))

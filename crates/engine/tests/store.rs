@@ -134,6 +134,7 @@ fn every_state() -> Vec<ItemState> {
         FailureClass::Upload,
         FailureClass::Gone,
         FailureClass::TooLarge,
+        FailureClass::Unresolved,
         FailureClass::Create(ItemFailureClass::Retryable),
         FailureClass::Create(ItemFailureClass::Unsupported),
         FailureClass::Create(ItemFailureClass::InvalidToken),
@@ -508,6 +509,38 @@ fn processing_files_are_counted_and_revived(store: &dyn SessionStore, clock: &Cl
     assert_eq!((c.skipped, c.processing, c.discovered), (1, 0, 2));
 }
 
+/// A medium GoPro would not describe is a failed placeholder; a later listing that describes
+/// it makes it movable again, while other failures stay as they are.
+fn unresolved_media_are_revived_by_a_later_listing(store: &dyn SessionStore, clock: &Clock) {
+    let s = session("unresolved", clock.now());
+    store.create_session(&s).unwrap();
+    let page = vec![found("u", 1, None), found("d", 1, Some(5))];
+    store.record_discovery(&s.id, &page, 2, true).unwrap();
+    let failed = |class| ItemState::Failed {
+        class,
+        reason: "r".into(),
+        attempts: 1,
+        kept: None,
+    };
+    store
+        .set_states(
+            &s.id,
+            &[
+                change(key("u", 1), failed(FailureClass::Unresolved)),
+                change(key("d", 1), failed(FailureClass::Download)),
+            ],
+        )
+        .unwrap();
+    let mut again = page.clone();
+    again[0].size = Some(900);
+    let recorded = store.record_discovery(&s.id, &again, 2, true).unwrap();
+    assert_eq!(recorded.movable, [key("u", 1)]);
+    let items = store.items(&s.id).unwrap();
+    assert_eq!(items[0].state, ItemState::Discovered);
+    assert_eq!(items[0].size, Some(900));
+    assert_eq!(items[1].state, failed(FailureClass::Download));
+}
+
 fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {
     let a = session("a", clock.now());
     store.create_session(&a).unwrap();
@@ -827,6 +860,7 @@ both_stores!(
     counts,
     ledger_across_sessions,
     processing_files_are_counted_and_revived,
+    unresolved_media_are_revived_by_a_later_listing,
     ledger_is_per_destination,
     unowned_is_adopted_once,
     latest_unfinished,

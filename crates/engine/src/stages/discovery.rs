@@ -15,7 +15,7 @@ use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::select::{precheck, select_originals};
 use crate::gopro::{CaptureRange, Choice, FileKey, GoProError, SelectOptions};
-use crate::model::{Cloud, DiscoveredItem, ItemRecord, ItemState};
+use crate::model::{Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, SkipReason};
 
 /// How many media are resolved at once.
 /// GoPro API calls for download details at once. GoPro publishes no limit; peer tools run
@@ -114,19 +114,35 @@ async fn record(
     done: bool,
     movable: &mpsc::Sender<ItemRecord>,
 ) -> Result<(), Stop> {
-    let resolved: Vec<Result<Vec<DiscoveredItem>, Stop>> = futures_util::stream::iter(media)
+    let resolved: Vec<Result<Expanded, Stop>> = futures_util::stream::iter(media)
         .map(|m| expand(run, m, options))
         .buffered(RESOLVE_CONCURRENCY)
         .collect()
         .await;
     let mut items = Vec::new();
+    let mut failed = Vec::new();
     for r in resolved {
-        items.extend(r?);
+        match r? {
+            Expanded::Files(files) => items.extend(files),
+            Expanded::Failed {
+                item,
+                class,
+                reason,
+            } => {
+                failed.push((item.key.clone(), item.filename.clone(), class, reason));
+                items.push(item);
+            }
+        }
     }
     let session_id = run.session().id;
-    let recorded = run
+    let mut recorded = run
         .store
         .record_discovery(&session_id, &items, next_cursor, done)?;
+    // A medium GoPro would not describe is one failed file; discovery goes on past it.
+    for (key, filename, class, reason) in failed {
+        recorded.movable.retain(|k| *k != key);
+        super::transfer::record_failure(run, &key, &filename, class, reason, 1, None);
+    }
     run.save_session(|s| {
         s.discovery_cursor = next_cursor;
         s.discovery_done = done;
@@ -181,34 +197,68 @@ async fn record(
     Ok(())
 }
 
+/// What one medium of a listing came to.
+enum Expanded {
+    /// Its files (to move or skipped with a reason).
+    Files(Vec<DiscoveredItem>),
+    /// GoPro would not describe it: one placeholder file, recorded as failed.
+    Failed {
+        item: DiscoveredItem,
+        class: FailureClass,
+        reason: String,
+    },
+}
+
+/// The file that stands for `medium` until its renditions are known (the first original's key,
+/// so a later listing that resolves it takes its place).
+fn placeholder(medium: &Medium, skip: Option<SkipReason>) -> DiscoveredItem {
+    DiscoveredItem {
+        key: FileKey {
+            media_id: medium.id.clone(),
+            item_number: 1,
+            label: "source".into(),
+        },
+        filename: medium.filename.clone().unwrap_or_else(|| medium.id.clone()),
+        kind: None,
+        captured_at: medium.captured_at(),
+        size: None,
+        skip,
+    }
+}
+
 /// The files of one medium, resolving its renditions unless the search row already says it is
 /// skipped.
-async fn expand(
-    run: &Run,
-    medium: Medium,
-    options: SelectOptions,
-) -> Result<Vec<DiscoveredItem>, Stop> {
+async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Expanded, Stop> {
     let captured_at = medium.captured_at();
     if let Some(reason) = precheck(&medium) {
-        return Ok(vec![DiscoveredItem {
-            key: FileKey {
-                media_id: medium.id.clone(),
-                item_number: 1,
-                label: "source".into(),
-            },
-            filename: medium.filename.clone().unwrap_or_else(|| medium.id.clone()),
-            kind: None,
-            captured_at,
-            size: None,
-            skip: Some(reason),
-        }]);
+        return Ok(Expanded::Files(vec![placeholder(&medium, Some(reason))]));
     }
     let mut outages = 0;
     let info = loop {
         match run.gopro.download_info(&medium.id).await {
             Ok(info) => break info,
-            // Deleted between the listing and now: nothing to move.
-            Err(GoProError::NotFound { .. }) => return Ok(Vec::new()),
+            // Deleted between the listing and now.
+            Err(GoProError::NotFound { .. }) => {
+                return Ok(Expanded::Failed {
+                    item: placeholder(&medium, None),
+                    class: FailureClass::Gone,
+                    reason: "GoPro no longer has this file (deleted after it was listed?); \
+                             nothing was moved for it."
+                        .into(),
+                })
+            }
+            // GoPro kept failing on this one medium (retries spent): the rest goes on.
+            Err(err @ GoProError::Server { .. }) => {
+                tracing::warn!(medium = %medium.id, %err, "GoPro would not describe a medium");
+                return Ok(Expanded::Failed {
+                    item: placeholder(&medium, None),
+                    class: FailureClass::Unresolved,
+                    reason: format!(
+                        "GoPro kept failing to give this file's download details ({err}); a \
+                         resume asks again."
+                    ),
+                });
+            }
             Err(GoProError::Network(_)) if outages < NetworkGate::MAX_UNEXPLAINED => {
                 outages += count(wait_for_gopro(run).await?);
             }
@@ -251,5 +301,5 @@ async fn expand(
     if let (Some(only), None) = (moving.next(), moving.next()) {
         only.size = medium.file_size;
     }
-    Ok(out)
+    Ok(Expanded::Files(out))
 }

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Recorded, SessionStore, StateChange, StoreError};
 use crate::model::{
-    Destination, DiscoveredItem, FileKey, ItemCounts, ItemRecord, ItemState, SessionId,
-    SessionRecord, SessionStatus, SessionSummary, SkipReason, StoredUpload,
+    Destination, DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemRecord, ItemState,
+    SessionId, SessionRecord, SessionStatus, SessionSummary, SkipReason, StoredUpload,
 };
 
 /// The clock that stamps `updated_at` of the writes the trait does not give a time for.
@@ -192,10 +192,14 @@ impl SessionStore for MemoryStore {
         for item in items {
             if let Some(&i) = s.index.get(&item.key) {
                 // GoPro finished processing a file this session skipped for that: it moves now.
+                // Or GoPro now describes a medium it failed to.
                 let was_processing = matches!(
                     &s.items[i].state,
                     ItemState::Skipped {
                         reason: SkipReason::NotReady { .. }
+                    } | ItemState::Failed {
+                        class: FailureClass::Unresolved,
+                        ..
                     }
                 );
                 let still = matches!(item.skip, Some(SkipReason::NotReady { .. }));

@@ -194,3 +194,32 @@ async fn a_file_over_googles_size_limit_is_failed_and_not_sent_again() {
     assert_eq!((again.counts.created, again.counts.failed), (2, 1));
     assert_eq!(uploads(&world.google), uploaded, "not sent again");
 }
+
+#[tokio::test]
+async fn a_medium_gopro_will_not_describe_fails_alone_and_a_resume_asks_again() {
+    let mut scenario = GoProScenario::default().with_library(photos(5));
+    scenario.faults.broken_descriptors = vec!["ph2".into()];
+    let world = World::new(scenario, GoogleScenario::default());
+    let first = world.sync("broken").await;
+    // Discovery went on past it: everything else moved; the one medium failed with a reason.
+    assert_eq!(first.session.status, SessionStatus::Failed);
+    assert_eq!((first.counts.created, first.counts.failed), (4, 1));
+    let ItemState::Failed { reason, .. } = item_state(&world, "broken", "GOPR2002.JPG") else {
+        panic!("not failed");
+    };
+    assert!(reason.contains("download details"), "{reason}");
+
+    // GoPro describes it again: a resume lists the range again and moves it, once.
+    world.gopro.set_faults(Default::default());
+    let second = world.sync("broken").await;
+    assert_eq!(
+        second.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        second.session.status_reason
+    );
+    assert_eq!((second.counts.created, second.counts.failed), (5, 0));
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 5);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+}

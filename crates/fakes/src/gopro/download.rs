@@ -106,6 +106,13 @@ pub(crate) async fn download(
     if let Err(res) = shared.gate(&headers) {
         return *res;
     }
+    if shared.lock_faults().faults.broken_descriptors.contains(&id) {
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong",
+        );
+    }
     match shared.media(&id) {
         Some((_, m)) => super::api_json(StatusCode::OK, &download_body(&shared, m)),
         None => api_error(StatusCode::NOT_FOUND, "not_found", "Media not found"),

@@ -103,6 +103,8 @@ pub struct GoProFaults {
     pub cdn_drop: CdnDrop,
     /// CDN 5xx.
     pub cdn_error: CdnError,
+    /// Media whose `/download` descriptor answers 500 every time (default none).
+    pub broken_descriptors: Vec<String>,
     /// Latency (and body bandwidth) of the API host.
     pub api_shaping: Shaping,
     /// Latency and bandwidth of the CDN.

@@ -107,13 +107,15 @@ pub(super) fn insert_discovered(
         ])?;
     let mut revived = 0;
     if inserted == 0 && !matches!(skip, Some(SkipReason::NotReady { .. })) {
-        // GoPro finished processing a file this session skipped for that: it moves now.
+        // GoPro finished processing a file this session skipped for that, or now describes a
+        // medium it failed to: it moves now.
         revived = conn
             .prepare_cached(
                 "UPDATE items SET state = ?5, skip_reason = ?6, filename = ?7, kind = ?8, \
              captured_at = ?9, size = ?10, updated_at = ?11 \
              WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 AND label = ?4 \
-             AND state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready'",
+             AND ((state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready') \
+                  OR (state = 'failed' AND failure_class = 'unresolved'))",
             )?
             .execute(params![
                 session.as_str(),
@@ -355,6 +357,7 @@ fn failure_class(class: FailureClass) -> &'static str {
         FailureClass::Upload => "upload",
         FailureClass::Gone => "gone",
         FailureClass::TooLarge => "too_large",
+        FailureClass::Unresolved => "unresolved",
         FailureClass::Create(ItemFailureClass::Retryable) => "create:retryable",
         FailureClass::Create(ItemFailureClass::Unsupported) => "create:unsupported",
         FailureClass::Create(ItemFailureClass::InvalidToken) => "create:invalid_token",
@@ -369,6 +372,7 @@ fn parse_failure_class(text: &str) -> Option<FailureClass> {
         "upload" => FailureClass::Upload,
         "gone" => FailureClass::Gone,
         "too_large" => FailureClass::TooLarge,
+        "unresolved" => FailureClass::Unresolved,
         "create:retryable" => FailureClass::Create(ItemFailureClass::Retryable),
         "create:unsupported" => FailureClass::Create(ItemFailureClass::Unsupported),
         "create:invalid_token" => FailureClass::Create(ItemFailureClass::InvalidToken),
