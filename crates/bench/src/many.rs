@@ -132,8 +132,16 @@ pub async fn child(n: u32, file: &Path) {
     let (outcome, wall) = sync_remote(&remote, settings, dir.path()).await;
     drop(fakes);
     assert_eq!(outcome.counts.created, u64::from(n));
+    // Past Google's 20,000 items an album rolls over: 100 k files fill five.
+    let albums =
+        outcome.session.earlier_albums.len() + usize::from(outcome.session.album_id.is_some());
+    assert_eq!(
+        albums as u64,
+        u64::from(n).div_ceil(engine::photos::ALBUM_CAPACITY),
+        "one album per 20,000 items"
+    );
     println!(
-        "{n:>7} small files moved in {:.0} s; peak RSS of the engine's process {:.1} MB",
+        "{n:>7} small files moved in {:.0} s into {albums} album(s); peak RSS of the engine's process {:.1} MB",
         wall.as_secs_f64(),
         peak_rss_mb()
     );
