@@ -410,7 +410,7 @@ pub enum FailureClass {
     Upload,
     /// Google refused to create it.
     Create(ItemFailureClass),
-    /// GoPro no longer has it.
+    /// GoPro no longer has it (deleted there): final, a resume does not look for it again.
     Gone,
     /// Larger than Google Photos accepts (its 413): final, a resume does not send it again.
     TooLarge,
@@ -420,14 +420,15 @@ pub enum FailureClass {
 }
 
 impl FailureClass {
-    /// Whether the file failed for good: Google refuses it whatever is tried, so a resume
-    /// leaves it failed with its reason instead of sending it again.
+    /// Whether the file failed for good: Google refuses it whatever is tried, or GoPro no
+    /// longer has it, so a resume leaves it failed with its reason instead of trying again.
     pub fn is_final(&self) -> bool {
         match self {
-            FailureClass::Create(ItemFailureClass::Rejected) | FailureClass::TooLarge => true,
+            FailureClass::Create(ItemFailureClass::Rejected)
+            | FailureClass::TooLarge
+            | FailureClass::Gone => true,
             FailureClass::Download
             | FailureClass::Upload
-            | FailureClass::Gone
             | FailureClass::Unresolved
             | FailureClass::Create(
                 ItemFailureClass::Retryable

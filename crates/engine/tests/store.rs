@@ -514,7 +514,11 @@ fn processing_files_are_counted_and_revived(store: &dyn SessionStore, clock: &Cl
 fn unresolved_media_are_revived_by_a_later_listing(store: &dyn SessionStore, clock: &Clock) {
     let s = session("unresolved", clock.now());
     store.create_session(&s).unwrap();
-    let page = vec![found("u", 1, None), found("d", 1, Some(5))];
+    let page = vec![
+        found("u", 1, None),
+        found("d", 1, Some(5)),
+        found("b", 1, None),
+    ];
     store.record_discovery(&s.id, &page, 2, true).unwrap();
     let failed = |class| ItemState::Failed {
         class,
@@ -528,17 +532,31 @@ fn unresolved_media_are_revived_by_a_later_listing(store: &dyn SessionStore, clo
             &[
                 change(key("u", 1), failed(FailureClass::Unresolved)),
                 change(key("d", 1), failed(FailureClass::Download)),
+                change(key("b", 1), failed(FailureClass::Unresolved)),
             ],
         )
         .unwrap();
-    let mut again = page.clone();
+    // "b" turns out to be a burst: its frames have other keys, and replace the placeholder.
+    let mut again = page[..2].to_vec();
     again[0].size = Some(900);
+    let frame = |n| {
+        let mut f = found("b", n, Some(10));
+        f.key.label = "file".into();
+        f
+    };
+    again.extend([frame(1), frame(2)]);
     let recorded = store.record_discovery(&s.id, &again, 2, true).unwrap();
-    assert_eq!(recorded.movable, [key("u", 1)]);
+    assert_eq!(recorded.movable.len(), 3, "{:?}", recorded.movable);
+    assert_eq!(recorded.movable[0], key("u", 1));
     let items = store.items(&s.id).unwrap();
+    assert_eq!(items.len(), 4, "the placeholder is gone: {items:?}");
     assert_eq!(items[0].state, ItemState::Discovered);
     assert_eq!(items[0].size, Some(900));
     assert_eq!(items[1].state, failed(FailureClass::Download));
+    assert!(items[2..]
+        .iter()
+        .all(|i| i.key.label == "file" && i.state == ItemState::Discovered));
+    assert_eq!(store.counts(&s.id).unwrap().failed, 1);
 }
 
 fn ledger_across_sessions(store: &dyn SessionStore, clock: &Clock) {

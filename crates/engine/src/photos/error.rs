@@ -93,7 +93,8 @@ impl From<OAuthError> for PhotosError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemFailureClass {
-    /// Transient (INTERNAL, UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED): retry the create.
+    /// Transient (UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL,
+    /// UNAVAILABLE): retry the create.
     Retryable,
     /// Google does not accept this file (NOT_IMAGE, BAD_IMAGE): skip it for good.
     Unsupported,
@@ -120,7 +121,9 @@ impl ItemFailure {
     pub fn classify(code: i32, message: &str) -> Self {
         let upper = message.to_ascii_uppercase();
         let class = match code {
-            4 | 10 | 13 | 14 => ItemFailureClass::Retryable,
+            // UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE:
+            // nothing says the file itself is refused.
+            2 | 4 | 8 | 10 | 13 | 14 => ItemFailureClass::Retryable,
             _ if upper.starts_with("NOT_IMAGE") || upper.starts_with("BAD_IMAGE") => {
                 ItemFailureClass::Unsupported
             }

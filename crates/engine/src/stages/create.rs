@@ -258,19 +258,11 @@ async fn send_batch(
             reset_for_upload(run, batch.iter().map(|(u, _)| u), report)?;
             Ok(Vec::new())
         }
-        Err(err @ (PhotosError::AlbumNotWritable | PhotosError::AlbumFull)) => {
-            // Full: go on in the next album. Gone or not ours any more: make a new one. Either
-            // way, send the batch again.
-            let full = matches!(err, PhotosError::AlbumFull);
-            run.save_session(|s| {
-                if full {
-                    roll_over(s);
-                } else {
-                    s.album_id = None;
-                    s.album_url = None;
-                    s.album_items = 0;
-                }
-            })?;
+        Err(PhotosError::AlbumNotWritable | PhotosError::AlbumFull) => {
+            // Full: go on in the next album. Gone or not ours any more: a new one too. The old
+            // one stays among the session's albums, so a look for creates in doubt still asks
+            // about it (and, finding it gone, looks among everything the app created).
+            run.save_session(roll_over)?;
             for (u, _) in &batch {
                 back_to_uploaded(run, u)?;
             }

@@ -14,7 +14,7 @@ use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::select::{precheck, select_originals};
-use crate::gopro::{CaptureRange, Choice, FileKey, GoProError, SelectOptions};
+use crate::gopro::{CaptureRange, Choice, GoProError, SelectOptions};
 use crate::model::{Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, SkipReason};
 
 /// How many media are resolved at once.
@@ -140,7 +140,12 @@ async fn record(
         .record_discovery(&session_id, &items, next_cursor, done)?;
     // A medium GoPro would not describe is one failed file; discovery goes on past it.
     for (key, filename, class, reason) in failed {
-        recorded.movable.retain(|k| *k != key);
+        // Only a placeholder this listing added (or revived from an earlier failure) takes
+        // the failure: a file the session already moved, or has in hand, keeps its state.
+        let Some(at) = recorded.movable.iter().position(|k| *k == key) else {
+            continue;
+        };
+        recorded.movable.remove(at);
         super::transfer::record_failure(run, &key, &filename, class, reason, 1, None);
     }
     run.save_session(|s| {
@@ -213,11 +218,7 @@ enum Expanded {
 /// so a later listing that resolves it takes its place).
 fn placeholder(medium: &Medium, skip: Option<SkipReason>) -> DiscoveredItem {
     DiscoveredItem {
-        key: FileKey {
-            media_id: medium.id.clone(),
-            item_number: 1,
-            label: "source".into(),
-        },
+        key: crate::store::placeholder_key(&medium.id),
         filename: medium.filename.clone().unwrap_or_else(|| medium.id.clone()),
         kind: None,
         captured_at: medium.captured_at(),

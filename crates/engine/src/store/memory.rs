@@ -189,6 +189,30 @@ impl SessionStore for MemoryStore {
             .ok_or_else(|| StoreError::UnknownSession(session.to_string()))?;
         let mut recorded = Recorded::default();
         let destination = s.record.destination.clone();
+        let superseded: Vec<FileKey> = super::superseded_placeholders(items)
+            .into_iter()
+            .filter(|k| {
+                s.index.get(k).is_some_and(|&i| {
+                    matches!(
+                        s.items[i].state,
+                        ItemState::Failed {
+                            class: FailureClass::Unresolved,
+                            ..
+                        } | ItemState::Skipped {
+                            reason: SkipReason::NotReady { .. }
+                        }
+                    )
+                })
+            })
+            .collect();
+        if !superseded.is_empty() {
+            s.items.retain(|i| !superseded.contains(&i.key));
+            s.index.clear();
+            for (at, item) in s.items.iter_mut().enumerate() {
+                item.position = at as u64;
+                s.index.insert(item.key.clone(), at);
+            }
+        }
         for item in items {
             if let Some(&i) = s.index.get(&item.key) {
                 // GoPro finished processing a file this session skipped for that: it moves now.

@@ -111,3 +111,28 @@ pub struct StateChange {
     /// Its size, when it became known.
     pub size: Option<u64>,
 }
+
+/// The key that stands for a medium until its files are known: discovery records a medium it
+/// cannot describe (or that GoPro is still processing) under it.
+pub(crate) fn placeholder_key(media_id: &str) -> FileKey {
+    FileKey {
+        media_id: media_id.to_string(),
+        item_number: 1,
+        label: "source".into(),
+    }
+}
+
+/// Placeholders a discovery page supersedes: media it describes with files of other keys (a
+/// burst, a baked edit). A store drops such a placeholder when it is an unresolved failure or
+/// skipped as still processing, so the medium's real files replace it instead of leaving a
+/// failure (or a file forever "processing") behind.
+pub(crate) fn superseded_placeholders(items: &[DiscoveredItem]) -> Vec<FileKey> {
+    let keys: std::collections::HashSet<&FileKey> = items.iter().map(|i| &i.key).collect();
+    let mut media: Vec<&str> = items.iter().map(|i| i.key.media_id.as_str()).collect();
+    media.dedup();
+    media
+        .into_iter()
+        .map(placeholder_key)
+        .filter(|k| !keys.contains(k))
+        .collect()
+}

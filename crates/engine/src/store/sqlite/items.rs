@@ -60,6 +60,27 @@ macro_rules! items_counts_columns {
 }
 
 /// The position the next new file of the session gets.
+/// Drops `key` if it is a placeholder: left failed because GoPro would not describe its medium,
+/// or skipped while GoPro was still processing it.
+pub(super) fn drop_unresolved(
+    conn: &Connection,
+    session: &SessionId,
+    key: &FileKey,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM items WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 \
+         AND label = ?4 AND ((state = 'failed' AND failure_class = 'unresolved') \
+              OR (state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready'))",
+    )?
+    .execute(params![
+        session.as_str(),
+        key.media_id,
+        key.item_number,
+        key.label
+    ])?;
+    Ok(())
+}
+
 pub(super) fn next_position(conn: &Connection, session: &SessionId) -> rusqlite::Result<u64> {
     conn.prepare_cached("SELECT COALESCE(MAX(position) + 1, 0) FROM items WHERE session_id = ?1")?
         .query_row([session.as_str()], |r| r.get(0))
@@ -361,7 +382,9 @@ fn failure_class(class: FailureClass) -> &'static str {
         FailureClass::Create(ItemFailureClass::Retryable) => "create:retryable",
         FailureClass::Create(ItemFailureClass::Unsupported) => "create:unsupported",
         FailureClass::Create(ItemFailureClass::InvalidToken) => "create:invalid_token",
-        FailureClass::Create(ItemFailureClass::Rejected) => "create:rejected",
+        // Refused for good; "create:rejected" was also written for request-level failures
+        // before refusals became final, so it reads back as retryable.
+        FailureClass::Create(ItemFailureClass::Rejected) => "create:refused",
     }
 }
 
@@ -376,7 +399,8 @@ fn parse_failure_class(text: &str) -> Option<FailureClass> {
         "create:retryable" => FailureClass::Create(ItemFailureClass::Retryable),
         "create:unsupported" => FailureClass::Create(ItemFailureClass::Unsupported),
         "create:invalid_token" => FailureClass::Create(ItemFailureClass::InvalidToken),
-        "create:rejected" => FailureClass::Create(ItemFailureClass::Rejected),
+        "create:refused" => FailureClass::Create(ItemFailureClass::Rejected),
+        "create:rejected" => FailureClass::Create(ItemFailureClass::Retryable),
         _ => return None,
     })
 }

@@ -292,6 +292,9 @@ impl SessionStore for SqliteStore {
             let mut position = items::next_position(tx, session)?;
             let destination = sessions::load(tx, session)?.and_then(|s| s.destination);
             let mut recorded = Recorded::default();
+            for key in super::superseded_placeholders(items) {
+                items::drop_unresolved(tx, session, &key)?;
+            }
             for item in items {
                 let in_ledger = ledger::lookup(tx, destination.as_ref(), &item.key)?.is_some();
                 let done = items::insert_discovered(tx, session, item, in_ledger, position, now)?;
