@@ -438,7 +438,20 @@ pub(crate) async fn reconcile(
         }
     }
     if whole_library && !wanted.is_empty() {
-        search(run, None, &mut wanted, &mut found).await?;
+        let searched = search(run, None, &mut wanted, &mut found).await?;
+        if searched == Searched::Bounded && !wanted.is_empty() {
+            // Not found within the bound is not "not made": sending again could make them
+            // twice. The files stay `Creating`, and a resume looks again.
+            return Err(Stop::Paused {
+                reason: format!(
+                    "Could not confirm whether Google Photos made {} file(s) whose answer was \
+                     lost: the app's items there are more than q2google reads to check \
+                     (reconcile_max_pages). Nothing was sent twice; resume to look again.",
+                    wanted.len()
+                ),
+                resets_at: None,
+            });
+        }
     }
     Ok(found)
 }
@@ -446,10 +459,12 @@ pub(crate) async fn reconcile(
 /// How a search ended.
 #[derive(Debug, PartialEq, Eq)]
 enum Searched {
-    /// Read to the end, or until every wanted file was found, or up to its page bound.
+    /// Read to the end, or until every wanted file was found.
     Done,
     /// The album no longer exists (or is no longer the app's).
     AlbumGone,
+    /// Stopped at the page bound with files still wanted: their absence proves nothing.
+    Bounded,
 }
 
 /// Moves the items of `album` (or of everything the app created) whose description is in
@@ -477,7 +492,7 @@ async fn search(
                 still_wanted = wanted.len(),
                 "stopped looking at the page bound"
             );
-            break;
+            return Ok(Searched::Bounded);
         }
         pages += 1;
         run.check_requests.fetch_add(1, Ordering::Relaxed);

@@ -165,3 +165,76 @@ async fn a_create_in_doubt_whose_album_was_deleted_is_found_among_the_apps_items
     let items = world.google.items_by_description();
     assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
 }
+
+#[tokio::test]
+async fn a_look_cut_short_by_its_page_bound_pauses_instead_of_sending_again() {
+    let world = World::new(
+        GoProScenario::default().with_library(photos(130)),
+        GoogleScenario::default(),
+    );
+    let no_album = || Settings {
+        album_per_session: false,
+        ..World::settings()
+    };
+    let first = world.sync_with("bound", no_album()).await;
+    assert_eq!(first.session.status, SessionStatus::Completed);
+    // The last files' create answer was lost (as after a crash): they are `Creating`, and are
+    // on the second page of the app's items.
+    let id = first.session.id.clone();
+    let items = world.store.items(&id).unwrap();
+    let rewound: Vec<StateChange> = items[items.len() - 3..]
+        .iter()
+        .map(|i| StateChange {
+            key: i.key.clone(),
+            state: ItemState::Creating {
+                upload_token: "lost-token".into(),
+                uploaded_at: Utc::now(),
+                sent_at: Utc::now(),
+            },
+            size: None,
+        })
+        .collect();
+    world.store.set_states(&id, &rewound).unwrap();
+    let creates = world.google.request_count(RequestKind::BatchCreate);
+
+    // One page allowed: the look cannot see them, so nothing is sent and the run pauses.
+    let cut = world
+        .sync_with(
+            "bound",
+            Settings {
+                reconcile_max_pages: 1,
+                ..no_album()
+            },
+        )
+        .await;
+    assert_eq!(cut.session.status, SessionStatus::Paused);
+    assert!(
+        cut.session
+            .status_reason
+            .as_deref()
+            .unwrap()
+            .contains("Nothing was sent twice"),
+        "{:?}",
+        cut.session.status_reason
+    );
+    assert_eq!(
+        world.google.request_count(RequestKind::BatchCreate),
+        creates
+    );
+
+    // With the default bound the next look finds them.
+    let done = world.sync_with("bound", no_album()).await;
+    assert_eq!(
+        done.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        done.session.status_reason
+    );
+    assert_eq!(done.counts.created, 130);
+    assert_eq!(
+        world.google.request_count(RequestKind::BatchCreate),
+        creates
+    );
+    let items = world.google.items_by_description();
+    assert!(items.values().all(|n| *n == 1), "nothing twice");
+}
