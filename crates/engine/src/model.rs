@@ -433,7 +433,8 @@ impl FailureClass {
             | FailureClass::Create(
                 ItemFailureClass::Retryable
                 | ItemFailureClass::Unsupported
-                | ItemFailureClass::InvalidToken,
+                | ItemFailureClass::InvalidToken
+                | ItemFailureClass::InDoubt,
             ) => false,
         }
     }

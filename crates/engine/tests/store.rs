@@ -138,6 +138,7 @@ fn every_state() -> Vec<ItemState> {
         FailureClass::Create(ItemFailureClass::Retryable),
         FailureClass::Create(ItemFailureClass::Unsupported),
         FailureClass::Create(ItemFailureClass::InvalidToken),
+        FailureClass::Create(ItemFailureClass::InDoubt),
         FailureClass::Create(ItemFailureClass::Rejected),
     ];
     for (i, class) in classes.into_iter().enumerate() {

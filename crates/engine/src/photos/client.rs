@@ -173,7 +173,7 @@ impl PhotosClient {
             .map(|item| {
                 let Some(result) = by_token.get(item.upload_token.expose()) else {
                     return Err(ItemFailure {
-                        class: ItemFailureClass::Retryable,
+                        class: ItemFailureClass::InDoubt,
                         code: 2,
                         message: "Google returned no result for this item".into(),
                     });
@@ -181,10 +181,11 @@ impl PhotosClient {
                 let status = result.status.clone().unwrap_or_default();
                 match (status.code.unwrap_or(0), &result.media_item) {
                     (0, Some(item)) => Ok(item.clone()),
-                    (0, None) => Err(ItemFailure::classify(
-                        2,
-                        "Google reported success without a media item",
-                    )),
+                    (0, None) => Err(ItemFailure {
+                        class: ItemFailureClass::InDoubt,
+                        code: 0,
+                        message: "Google reported success without a media item".into(),
+                    }),
                     (code, _) => Err(ItemFailure::classify(
                         code,
                         status.message.as_deref().unwrap_or(""),

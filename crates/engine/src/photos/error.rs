@@ -100,6 +100,9 @@ pub enum ItemFailureClass {
     Unsupported,
     /// The upload token was refused: upload the bytes again.
     InvalidToken,
+    /// Google's answer does not say whether it made the item (no result for it, or success
+    /// without an item): looked for before anything is sent again.
+    InDoubt,
     /// Anything else: Google refuses this file for good; failed with Google's message and not
     /// sent again on resume.
     Rejected,
@@ -143,6 +146,7 @@ impl ItemFailure {
             ItemFailureClass::Retryable => format!("Google Photos had a temporary problem adding this item ({}); it will be retried on resume.", self.message),
             ItemFailureClass::Unsupported => "Google Photos does not accept this file type.".to_string(),
             ItemFailureClass::InvalidToken => "Google no longer accepted the upload; it will be uploaded again on resume.".to_string(),
+            ItemFailureClass::InDoubt => format!("Google did not say whether it added this item ({}); q2google looks before sending it again.", self.message),
             ItemFailureClass::Rejected => format!("Google Photos refused this file ({}); q2google will not send it again.", self.message),
         }
     }

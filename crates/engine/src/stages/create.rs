@@ -181,11 +181,14 @@ async fn send_batch(
             if album.is_some() && added > 0 {
                 run.save_session(|s| s.album_items += added)?;
             }
+            let mut unsure = Vec::new();
             for ((u, attempts), result) in batch.into_iter().zip(results) {
                 recorded.push((u.key.clone(), result.clone()));
                 match result {
                     Ok(item) => created(run, &u, &item)?,
                     Err(failure) => match failure.class {
+                        // Maybe made: stays `Creating` and is looked for like a lost answer.
+                        ItemFailureClass::InDoubt => unsure.push((u, attempts)),
                         ItemFailureClass::Retryable if attempts + 1 < MAX_CREATE_ATTEMPTS => {
                             back_to_uploaded(run, &u)?;
                             again.push((u, attempts + 1));
@@ -230,6 +233,16 @@ async fn send_batch(
                 responses.remove(0);
             }
             responses.push(CreateBatchResult { items: recorded });
+            drop(responses);
+            if !unsure.is_empty() {
+                doubts.spawn(settle(
+                    run.clone(),
+                    InDoubt {
+                        files: unsure,
+                        sent_at,
+                    },
+                ));
+            }
             Ok(again)
         }
         Err(PhotosError::OutcomeUnknown(why)) => {

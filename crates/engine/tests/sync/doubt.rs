@@ -238,3 +238,27 @@ async fn a_look_cut_short_by_its_page_bound_pauses_instead_of_sending_again() {
     let items = world.google.items_by_description();
     assert!(items.values().all(|n| *n == 1), "nothing twice");
 }
+
+#[tokio::test]
+async fn a_success_that_names_no_item_is_looked_for_not_sent_again() {
+    let world = World::new(
+        GoProScenario::default().with_library(photos(4)),
+        GoogleScenario {
+            successes_without_item: 2,
+            ..GoogleScenario::default()
+        },
+    );
+    let outcome = world.sync("nameless").await;
+    assert_eq!(
+        outcome.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        outcome.session.status_reason
+    );
+    assert_eq!(outcome.counts.created, 4);
+    assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
+    assert!(outcome.check_requests >= 1);
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 4);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+}

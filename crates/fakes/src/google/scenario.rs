@@ -247,6 +247,9 @@ pub struct GoogleScenario {
     /// How many of the next batchCreates take effect and then answer 500, as if the answer was
     /// lost on the way (default 0).
     pub lost_create_answers: u32,
+    /// How many of the next items a batchCreate makes are answered with a success status but
+    /// no `mediaItem` (default 0): an answer that does not say what was made.
+    pub successes_without_item: u32,
     /// Album ids that exist but were not created by the app (default none).
     pub foreign_album_ids: Vec<String>,
     /// Media already in the library from elsewhere (default none).
@@ -300,6 +303,7 @@ impl Default for GoogleScenario {
             album_capacity: 20_000,
             listing_lag_ms: 0,
             lost_create_answers: 0,
+            successes_without_item: 0,
             foreign_album_ids: Vec::new(),
             foreign_items: Vec::new(),
             item_faults: Vec::new(),

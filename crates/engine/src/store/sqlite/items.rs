@@ -382,6 +382,7 @@ fn failure_class(class: FailureClass) -> &'static str {
         FailureClass::Create(ItemFailureClass::Retryable) => "create:retryable",
         FailureClass::Create(ItemFailureClass::Unsupported) => "create:unsupported",
         FailureClass::Create(ItemFailureClass::InvalidToken) => "create:invalid_token",
+        FailureClass::Create(ItemFailureClass::InDoubt) => "create:in_doubt",
         // Refused for good; "create:rejected" was also written for request-level failures
         // before refusals became final, so it reads back as retryable.
         FailureClass::Create(ItemFailureClass::Rejected) => "create:refused",
@@ -399,6 +400,7 @@ fn parse_failure_class(text: &str) -> Option<FailureClass> {
         "create:retryable" => FailureClass::Create(ItemFailureClass::Retryable),
         "create:unsupported" => FailureClass::Create(ItemFailureClass::Unsupported),
         "create:invalid_token" => FailureClass::Create(ItemFailureClass::InvalidToken),
+        "create:in_doubt" => FailureClass::Create(ItemFailureClass::InDoubt),
         "create:refused" => FailureClass::Create(ItemFailureClass::Rejected),
         "create:rejected" => FailureClass::Create(ItemFailureClass::Retryable),
         _ => return None,
