@@ -74,6 +74,9 @@ pub struct Settings {
     /// session has no album (default 1,000: 100,000 items). An album is read in full: it holds
     /// at most 20,000 items, 200 pages. Each page is a request against Google's daily quota.
     pub reconcile_max_pages: u32,
+    /// Most listing requests one run spends looking for creates in doubt before it pauses
+    /// rather than use up Google's daily quota of 10,000 requests (default 2,000).
+    pub reconcile_max_requests: u64,
     /// How often metrics are published (default 250 ms: at most four a second).
     pub metrics_interval: Duration,
     /// A request fails only when it makes no progress for this long: body bytes not being
@@ -118,6 +121,7 @@ impl Default for Settings {
                 Duration::from_secs(600),
             ],
             reconcile_max_pages: 1_000,
+            reconcile_max_requests: 2_000,
             metrics_interval: Duration::from_millis(250),
             stall_timeout: Duration::from_secs(120),
             create_answer_wait: crate::photos::CREATE_ANSWER_WAIT,

@@ -33,6 +33,9 @@ const MAX_CREATE_ATTEMPTS: u32 = 3;
 pub(crate) struct CreateReport {
     /// Files whose token Google refused: reset to be uploaded again.
     pub reupload: usize,
+    /// Creates in a row whose outcome was unknown: the next one waits longer, so a Google
+    /// having trouble gets few creates to look for (each look costs requests).
+    pub unknown_streak: u32,
 }
 
 /// Creates `pending` and everything arriving on `incoming` until it closes, and settles the
@@ -175,6 +178,7 @@ async fn send_batch(
         .collect();
     match run.photos.batch_create(&items, album.as_deref()).await {
         Ok(results) => {
+            report.unknown_streak = 0;
             let mut recorded = Vec::new();
             let mut again = Vec::new();
             let added = results.iter().filter(|r| r.is_ok()).count() as u64;
@@ -249,6 +253,7 @@ async fn send_batch(
             // Google may have made them: they stay `Creating` until a look finds them or the
             // last look does not.
             tracing::warn!(%why, files = batch.len(), "create outcome unknown; looking for its files in Google Photos before sending again");
+            report.unknown_streak += 1;
             doubts.spawn(settle(
                 run.clone(),
                 InDoubt {
@@ -256,6 +261,7 @@ async fn send_batch(
                     sent_at,
                 },
             ));
+            tokio::time::sleep(run.settings.retry.backoff(report.unknown_streak)).await;
             Ok(Vec::new())
         }
         Err(PhotosError::InvalidUploadToken) if batch.len() > 1 => {
@@ -506,6 +512,18 @@ async fn search(
                 "stopped looking at the page bound"
             );
             return Ok(Searched::Bounded);
+        }
+        let spent = run.check_requests.load(Ordering::Relaxed);
+        if spent >= run.settings.reconcile_max_requests {
+            // The files stay `Creating`; the next run looks again with a fresh budget.
+            return Err(Stop::Paused {
+                reason: format!(
+                    "Google Photos lost the answers to several creates, and checking what it \
+                     made has used {spent} requests of its daily 10,000; q2google paused to \
+                     keep the rest for moving. Nothing was sent twice. Resume in a while."
+                ),
+                resets_at: None,
+            });
         }
         pages += 1;
         run.check_requests.fetch_add(1, Ordering::Relaxed);

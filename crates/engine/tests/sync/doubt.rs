@@ -262,3 +262,35 @@ async fn a_success_that_names_no_item_is_looked_for_not_sent_again() {
     assert_eq!(items.len(), 4);
     assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
 }
+
+#[tokio::test]
+async fn looking_for_creates_in_doubt_stops_at_its_request_budget_and_sends_nothing_again() {
+    let world = lost_answer_listed_late(60_000);
+    let outcome = world
+        .sync_with(
+            "budget",
+            Settings {
+                reconcile_max_requests: 2,
+                // The create itself takes 50 ms: looks are spaced wider than that.
+                ..with_waits(&[0, 200, 400])
+            },
+        )
+        .await;
+    assert_eq!(outcome.session.status, SessionStatus::Paused);
+    assert!(
+        outcome
+            .session
+            .status_reason
+            .as_deref()
+            .unwrap()
+            .contains("daily 10,000"),
+        "{:?}",
+        outcome.session.status_reason
+    );
+    assert_eq!(outcome.check_requests, 2);
+    assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
+    let states = world.store.items(&outcome.session.id).unwrap();
+    assert!(states
+        .iter()
+        .all(|i| matches!(i.state, ItemState::Creating { .. })));
+}
