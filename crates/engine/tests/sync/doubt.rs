@@ -294,3 +294,43 @@ async fn looking_for_creates_in_doubt_stops_at_its_request_budget_and_sends_noth
         .iter()
         .all(|i| matches!(i.state, ItemState::Creating { .. })));
 }
+
+#[tokio::test]
+async fn a_create_in_doubt_is_found_after_its_album_was_deleted_and_replaced() {
+    let world = lost_answer_listed_late(300);
+    let settings = Settings {
+        photos_library_batch_size: 2,
+        // After the lost answer the next create waits 150–300 ms: time to delete the album.
+        retry: engine::http::RetryPolicy {
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_millis(300),
+            ..common::fast_policy()
+        },
+        ..with_waits(&[0, 900])
+    };
+    let run = world.sync_with("replaced", settings);
+    let delete = async {
+        // Once the first look (which finds nothing yet) is done, the person deletes the album.
+        while world.google.request_count(RequestKind::Search) == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let album = world.google.albums()[0].id.clone();
+        assert!(world.google.delete_album(&album));
+    };
+    let (outcome, ()) = tokio::join!(run, delete);
+    assert_eq!(
+        outcome.session.status,
+        SessionStatus::Completed,
+        "{:?}",
+        outcome.session.status_reason
+    );
+    assert_eq!(outcome.counts.created, 4);
+    assert!(outcome.session.album_id.is_some(), "a new album");
+    assert!(
+        world.google.request_count(RequestKind::List) >= 1,
+        "the deleted album's files were looked for among the app's items"
+    );
+    let items = world.google.items_by_description();
+    assert_eq!(items.len(), 4);
+    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+}
