@@ -59,6 +59,9 @@ pub struct SyncArgs {
     /// One JSON object per line on stdout instead of progress bars.
     #[arg(long)]
     pub json: bool,
+    /// When Google's daily limit pauses the run, wait until it resets and go on.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// `resume` arguments.
@@ -69,6 +72,9 @@ pub struct ResumeArgs {
     /// One JSON object per line on stdout.
     #[arg(long)]
     pub json: bool,
+    /// When Google's daily limit pauses the run, wait until it resets and go on.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// `show` arguments.

@@ -182,7 +182,7 @@ impl EventSink for Terminal {
 }
 
 /// "42 s", "12 min", "3 h 05 min".
-fn human_wait(secs: u64) -> String {
+pub fn human_wait(secs: u64) -> String {
     match secs {
         0..=119 => format!("{secs} s"),
         120..=3599 => format!("{} min", secs / 60),

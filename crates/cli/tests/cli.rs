@@ -303,3 +303,75 @@ fn a_broken_settings_file_is_named_and_exits_2() {
     assert!(stderr.contains("broken-settings.json"), "{stderr}");
     assert!(stderr.contains("is not valid"), "{stderr}");
 }
+
+fn daily_quota_for(h: &Harness, secs: u64) {
+    // Google's daily 429, saying when the limit resets (a Retry-After the engine honours).
+    h.clouds.google.set_request_fault(RequestFault {
+        error: InjectedError::RateLimitDaily,
+        times: 1,
+        only: Some(RequestKind::BatchCreate),
+        retry_after_secs: Some(secs),
+    });
+}
+
+const MARCH: [&str; 4] = ["--from", "2026-03-01", "--to", "2026-03-31"];
+
+#[test]
+fn with_wait_a_daily_quota_pause_waits_for_the_reset_and_goes_on() {
+    let h = harness();
+    daily_quota_for(&h, 1);
+    let mut args = vec!["sync"];
+    args.extend(MARCH);
+    args.extend(["--session-id", "waits", "--json", "--wait"]);
+    let out = h.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = Harness::lines(&out);
+    let waiting: Vec<_> = lines
+        .iter()
+        .filter(|l| l["event"] == "waiting_for_quota")
+        .collect();
+    assert_eq!(waiting.len(), 1, "{lines:?}");
+    assert!(waiting[0]["until"].is_string());
+    assert_eq!(lines.last().unwrap()["status"], "completed");
+    h.assert_created_exactly_once(ELIGIBLE);
+}
+
+#[test]
+fn sigterm_while_waiting_for_the_quota_exits_130_and_resume_finishes() {
+    use std::io::{BufRead, BufReader};
+    let h = harness();
+    daily_quota_for(&h, 3600);
+    let mut args = vec!["sync"];
+    args.extend(MARCH);
+    args.extend(["--session-id", "term", "--json", "--wait"]);
+    let mut child = h
+        .command(&args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    for line in stdout.lines() {
+        if line.unwrap().contains("waiting_for_quota") {
+            break;
+        }
+    }
+    let term = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let out = h.run(&["resume", "term"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    h.assert_created_exactly_once(ELIGIBLE);
+}

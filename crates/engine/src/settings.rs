@@ -74,6 +74,9 @@ pub struct Settings {
     /// session has no album (default 1,000: 100,000 items). An album is read in full: it holds
     /// at most 20,000 items, 200 pages. Each page is a request against Google's daily quota.
     pub reconcile_max_pages: u32,
+    /// How long after Google's daily limit resets a run waiting for it goes on, so the reset
+    /// has surely happened (default 2 min).
+    pub quota_resume_margin: Duration,
     /// Most listing requests one run spends looking for creates in doubt before it pauses
     /// rather than use up Google's daily quota of 10,000 requests (default 2,000).
     pub reconcile_max_requests: u64,
@@ -122,6 +125,7 @@ impl Default for Settings {
             ],
             reconcile_max_pages: 1_000,
             reconcile_max_requests: 2_000,
+            quota_resume_margin: Duration::from_secs(120),
             metrics_interval: Duration::from_millis(250),
             stall_timeout: Duration::from_secs(120),
             create_answer_wait: crate::photos::CREATE_ANSWER_WAIT,

@@ -89,7 +89,10 @@ pub async fn run(args: DemoArgs) -> Result<i32, Failure> {
         from,
         to,
         None,
-        args.json,
+        super::sync::Shown {
+            json: args.json,
+            wait: false,
+        },
     )
     .await?;
     if !args.json {

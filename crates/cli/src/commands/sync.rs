@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use engine::events::EventSink;
 use engine::gopro::{CaptureRange, GoProClient};
-use engine::model::SessionId;
+use engine::model::{SessionId, SessionStatus};
 use engine::orchestrator::{GoProToPhotosSync, StageHooks};
 use engine::photos::PhotosClient;
 use engine::settings::Settings;
@@ -57,7 +57,10 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
         range.from(),
         range.to(),
         fail_fast,
-        args.json,
+        Shown {
+            json: args.json,
+            wait: args.wait,
+        },
     )
     .await
 }
@@ -100,13 +103,26 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
         session.range_from,
         session.range_to,
         None,
-        args.json,
+        Shown {
+            json: args.json,
+            wait: args.wait,
+        },
     )
     .await
 }
 
-/// Runs one session to its end with progress, stopping cleanly on Ctrl-C or SIGTERM; returns the exit code.
-/// The caller holds the data folder's [`RunLock`](engine::lock::RunLock) throughout.
+/// How a run talks and whether it waits through Google's daily limit.
+pub struct Shown {
+    /// One JSON object per line on stdout.
+    pub json: bool,
+    /// Wait for the daily limit to reset and go on (`--wait`).
+    pub wait: bool,
+}
+
+/// Runs one session to its end with progress, stopping cleanly on Ctrl-C or SIGTERM; with
+/// `--wait`, a pause for Google's daily limit waits for the reset (plus
+/// `quota_resume_margin`) and the run goes on. Returns the exit code. The caller holds the data
+/// folder's [`RunLock`](engine::lock::RunLock) throughout.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_session(
     gopro: GoProClient,
@@ -118,40 +134,70 @@ pub async fn run_session(
     from: NaiveDate,
     to: NaiveDate,
     fail_fast: Option<bool>,
-    json: bool,
+    shown: Shown,
 ) -> Result<i32, Failure> {
-    let events: Arc<dyn EventSink> = if json {
+    let events: Arc<dyn EventSink> = if shown.json {
         Arc::new(JsonLines::default())
     } else {
         Arc::new(Terminal::default())
     };
-    let mut engine = GoProToPhotosSync::new(gopro, photos, store, settings).with_events(events);
-    if let Some(vault) = vault {
-        engine = engine.with_upload_vault(vault);
-    }
-    let control = engine.control().clone();
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = interrupted.clone();
-    let watcher = tokio::spawn(async move {
-        if stop_requested().await {
-            flag.store(true, Ordering::SeqCst);
-            eprintln!("\nStopping at the next safe point… (press Ctrl-C again to quit at once; resume loses nothing)");
-            control.pause();
-            if stop_requested().await {
-                std::process::exit(exit::INTERRUPTED);
-            }
+    let margin = settings.quota_resume_margin;
+    loop {
+        let mut engine = GoProToPhotosSync::new(
+            gopro.clone(),
+            photos.clone(),
+            store.clone(),
+            settings.clone(),
+        )
+        .with_events(events.clone());
+        if let Some(vault) = vault.clone() {
+            engine = engine.with_upload_vault(vault);
         }
-    });
-    let outcome = engine
-        .sync_date_range(from, to, &id, None, fail_fast, StageHooks::default(), None)
-        .await;
-    watcher.abort();
-    match outcome {
-        Ok(outcome) => Ok(exit::for_status(
-            outcome.session.status,
-            interrupted.load(Ordering::SeqCst),
-        )),
-        Err(err) => Err(Failure::from(err)),
+        let control = engine.control().clone();
+        let interrupted = Arc::new(AtomicBool::new(false));
+        let flag = interrupted.clone();
+        let watcher = tokio::spawn(async move {
+            if stop_requested().await {
+                flag.store(true, Ordering::SeqCst);
+                eprintln!("\nStopping at the next safe point… (press Ctrl-C again to quit at once; resume loses nothing)");
+                control.pause();
+                if stop_requested().await {
+                    std::process::exit(exit::INTERRUPTED);
+                }
+            }
+        });
+        let outcome = engine
+            .sync_date_range(from, to, &id, None, fail_fast, StageHooks::default(), None)
+            .await;
+        watcher.abort();
+        let outcome = outcome.map_err(Failure::from)?;
+        let interrupted = interrupted.load(Ordering::SeqCst);
+        let session = &outcome.session;
+        let resets_at = match session.quota_resets_at {
+            Some(at) if shown.wait && !interrupted && session.status == SessionStatus::Paused => at,
+            _ => return Ok(exit::for_status(session.status, interrupted)),
+        };
+        let until = resets_at + chrono::Duration::from_std(margin).unwrap_or_default();
+        let wait = (until - Utc::now()).to_std().unwrap_or_default();
+        if shown.json {
+            println!(
+                "{}",
+                serde_json::json!({"event": "waiting_for_quota", "session_id": id.as_str(), "until": until})
+            );
+        } else {
+            eprintln!(
+                "Google's daily limit is used up; waiting until {} (in {}) to go on. Ctrl-C stops; \
+                 `q2google resume {id}` continues later.",
+                until.with_timezone(&chrono::Local).format("%H:%M"),
+                crate::output::human_wait(wait.as_secs())
+            );
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            stop = stop_requested() => if stop {
+                return Ok(exit::INTERRUPTED);
+            },
+        }
     }
 }
 

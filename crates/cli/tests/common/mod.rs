@@ -129,12 +129,14 @@ impl Harness {
         command
     }
 
-    /// A settings file with short reconcile waits, written once into the data folder.
+    /// A settings file with short reconcile waits and no margin after a quota reset, written
+    /// once into the data folder.
     fn settings_file(&self) -> PathBuf {
         let path = self.data_dir.path().join("test-settings.json");
         if !path.exists() {
             let settings = serde_json::json!({
-                "reconcile_waits": [{"secs": 0, "nanos": 0}, {"secs": 0, "nanos": 200_000_000}]
+                "reconcile_waits": [{"secs": 0, "nanos": 0}, {"secs": 0, "nanos": 200_000_000}],
+                "quota_resume_margin": {"secs": 0, "nanos": 0}
             });
             std::fs::write(&path, settings.to_string()).unwrap();
         }

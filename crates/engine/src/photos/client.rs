@@ -419,8 +419,15 @@ pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
         {
             PhotosError::MissingScope
         }
+        // Google documents the reset as midnight Pacific time; a `Retry-After` it gives wins.
         429 if is_daily_quota(&failure.body) => PhotosError::DailyQuota {
-            resets_at: next_daily_reset(chrono::Utc::now()),
+            resets_at: match failure
+                .retry_after
+                .and_then(|d| chrono::Duration::from_std(d).ok())
+            {
+                Some(after) => chrono::Utc::now() + after,
+                None => next_daily_reset(chrono::Utc::now()),
+            },
         },
         429 => PhotosError::RateLimited,
         400 if lower.contains("storage") && lower.contains("not enough") => {
