@@ -336,6 +336,8 @@ pub struct AppCtx {
     /// The session that stopped for a login, and which cloud's: it goes on by itself as soon
     /// as that login succeeds.
     pub awaiting_login: Mutex<Option<(Cloud, SessionId)>>,
+    /// The running session keeps the computer from idle sleep ([`crate::awake`]).
+    pub keeping_awake: std::sync::atomic::AtomicBool,
     /// Where the app keeps its data.
     pub app_data: PathBuf,
     /// Where logs go.

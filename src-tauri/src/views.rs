@@ -452,6 +452,8 @@ pub struct Settings {
     pub demo_mode: bool,
     /// Theme.
     pub theme: Theme,
+    /// Keep the computer from idle sleep while a session moves (the display may still sleep).
+    pub keep_awake: bool,
 }
 
 impl Default for Settings {
@@ -469,6 +471,7 @@ impl Default for Settings {
             google_client_secret_saved: false,
             demo_mode: false,
             theme: Theme::System,
+            keep_awake: true,
         }
     }
 }
@@ -509,6 +512,8 @@ pub struct AppState {
     pub current: Option<SessionView>,
     /// A problem the whole app has (its session database could not be opened), as a sentence.
     pub notice: Option<String>,
+    /// The running session keeps the computer from idle sleep.
+    pub keeping_awake: bool,
 }
 
 /// `sync://stage` payload.
@@ -561,6 +566,18 @@ pub struct NetworkEvent {
     pub waiting: bool,
     /// Since when it is waiting (RFC 3339), while waiting.
     pub since: Option<String>,
+}
+
+/// `sync://awake` payload: whether the running session keeps the computer from idle sleep
+/// (the setting is on and the system agreed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct AwakeEvent {
+    /// The session.
+    pub session_id: String,
+    /// Held now (true) or released (false).
+    pub keeping_awake: bool,
 }
 
 /// `sync://session` payload.

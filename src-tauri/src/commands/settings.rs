@@ -154,6 +154,7 @@ pub async fn app_state(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AppStat
         first_run,
         current: current_session(&ctx, &backend)?,
         notice: ctx.notice.lock().expect("notice lock").clone(),
+        keeping_awake: ctx.keeping_awake.load(std::sync::atomic::Ordering::SeqCst),
     })
 }
 

@@ -10,14 +10,15 @@ use engine::gopro::{CaptureRange, FileKey};
 use engine::model::SessionId;
 use engine::orchestrator::{GoProToPhotosSync, StageHooks};
 use engine::store::SessionStore;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::settings::session_id;
+use crate::awake::Awake;
 use crate::error::{CommandError, ErrorCode};
 use crate::events::TauriSink;
 use crate::present::session_view;
 use crate::state::{AppCtx, RunHandle};
-use crate::views::{CannotMove, Cloud, RangePreview, SessionView};
+use crate::views::{AwakeEvent, CannotMove, Cloud, RangePreview, SessionView};
 
 /// `preview_range`: what the range holds on GoPro, before anything moves.
 #[tauri::command]
@@ -197,6 +198,7 @@ async fn launch(
     // CLI has started is refused here with who runs it.
     let mut lock = backend.run_lock()?;
     lock.set_session(&id);
+    let keep_awake = ctx.settings().keep_awake;
     let settings = ctx.settings().engine();
     let gopro = backend.gopro(&settings).await?;
     let photos = backend.photos(&settings).await?;
@@ -229,6 +231,16 @@ async fn launch(
     let task_app = app.clone();
     let task_backend = backend.clone();
     tauri::async_runtime::spawn(async move {
+        // Idle sleep is held off for the run's life (released on pause, done, quit).
+        let awake = if keep_awake {
+            tauri::async_runtime::spawn_blocking(Awake::hold)
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        set_awake(&task_app, &task_id, awake.is_some());
         let result = engine
             .sync_date_range(
                 range.from(),
@@ -242,6 +254,10 @@ async fn launch(
             .await;
         if let Err(err) = &result {
             tracing::error!(session = %task_id, error = %err, "the session could not run");
+        }
+        if awake.is_some() {
+            drop(awake);
+            set_awake(&task_app, &task_id, false);
         }
         // Released before the run handle clears, so a Start right after never finds it held.
         drop(lock);
@@ -263,4 +279,18 @@ async fn launch(
         ErrorCode::Internal,
         "The session did not start; see the logs.",
     ))
+}
+
+/// Records and tells the page whether the run keeps the computer awake.
+fn set_awake(app: &AppHandle, session: &SessionId, keeping_awake: bool) {
+    app.state::<AppCtx>()
+        .keeping_awake
+        .store(keeping_awake, std::sync::atomic::Ordering::SeqCst);
+    let _ = app.emit(
+        "sync://awake",
+        AwakeEvent {
+            session_id: session.to_string(),
+            keeping_awake,
+        },
+    );
 }

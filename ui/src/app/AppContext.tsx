@@ -81,7 +81,7 @@ export function AppProvider({ backend, children }: { backend: Backend; children:
       setApp(state);
       setSettingsState(s);
       setLoadError(null);
-      store.setSession(state.current);
+      store.setAppState(state);
       setScreen((cur) => (state.firstRun ? { name: "welcome" } : cur.name === "welcome" ? { name: "home" } : cur));
     } catch (e) {
       setLoadError(toCommandError(e));

@@ -29,4 +29,8 @@ current: SessionView | null,
 /**
  * A problem the whole app has (its session database could not be opened), as a sentence.
  */
-notice: string | null, };
+notice: string | null, 
+/**
+ * The running session keeps the computer from idle sleep.
+ */
+keepingAwake: boolean, };

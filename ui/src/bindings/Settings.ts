@@ -48,4 +48,8 @@ demoMode: boolean,
 /**
  * Theme.
  */
-theme: Theme, };
+theme: Theme, 
+/**
+ * Keep the computer from idle sleep while a session moves (the display may still sleep).
+ */
+keepAwake: boolean, };

@@ -14,6 +14,7 @@ const PATHS = {
   cloud: "M7 18h10a4 4 0 0 0 .5-7.97A6 6 0 0 0 6 9.5 4.25 4.25 0 0 0 7 18z",
   offline: "M2 8.8a15 15 0 0 1 20 0 M5 12.6a10 10 0 0 1 14 0 M8.5 16.4a5 5 0 0 1 7 0 M12 20h.01 M3 3l18 18",
   external: "M14 4h6v6 M20 4l-9 9 M18 14v6H4V6h6",
+  sun: "M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8z M12 2v2 M12 20v2 M4.9 4.9l1.4 1.4 M17.7 17.7l1.4 1.4 M2 12h2 M20 12h2 M4.9 19.1l1.4-1.4 M17.7 6.3l1.4-1.4",
 } as const;
 
 export type IconName = keyof typeof PATHS;

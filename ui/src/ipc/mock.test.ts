@@ -301,6 +301,53 @@ describe("mock backend", () => {
     await runUntil(() => ev.sessions.at(-1)?.id === fresh.id && ev.sessions.at(-1)?.status === "completed");
   });
 
+  it("keeps the computer awake from a run's start to its halt (sync://awake), and app_state says so", async () => {
+    const b = make();
+    const ev = record(b);
+    expect((await b.getSettings()).keepAwake).toBe(true);
+    expect((await b.appState()).keepingAwake).toBe(false);
+    const order: string[] = [];
+    b.on("sync://session", (e) => order.push(`session:${e.session.status}`));
+    b.on("sync://awake", (e) => order.push(`awake:${e.sessionId}:${String(e.keepingAwake)}`));
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    // Its session first, then the hold (as the real backend's run task does).
+    expect(order).toEqual(["session:running", `awake:${s.id}:true`]);
+    expect((await b.appState()).keepingAwake).toBe(true);
+    await b.pauseSync();
+    await runUntil(() => ev.sessions.at(-1)?.status === "paused");
+    expect(order.slice(-2)).toEqual(["session:paused", `awake:${s.id}:false`]);
+    expect((await b.appState()).keepingAwake).toBe(false);
+    await b.resumeSession(s.id);
+    expect(order.slice(-1)).toEqual([`awake:${s.id}:true`]);
+    expect((await b.appState()).keepingAwake).toBe(true);
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+    expect(order.filter((o) => o.startsWith("awake:"))).toEqual([
+      `awake:${s.id}:true`,
+      `awake:${s.id}:false`,
+      `awake:${s.id}:true`,
+      `awake:${s.id}:false`,
+    ]);
+    expect((await b.appState()).keepingAwake).toBe(false);
+  });
+
+  it("with keepAwake off, or the system refusing, a run says false at its start and never true", async () => {
+    expect(mockOptionsFromUrl(new URLSearchParams("mock=1&awake=refused"))).toEqual({ awakeRefused: true });
+    for (const [label, b] of [
+      ["setting off", make()],
+      ["refused", make({ awakeRefused: true })],
+    ] as const) {
+      if (label === "setting off") await b.setSettings({ ...(await b.getSettings()), keepAwake: false });
+      const ev = record(b);
+      const awake: EventMap["sync://awake"][] = [];
+      b.on("sync://awake", (e) => awake.push(e));
+      const s = await b.startSync("2026-03-01", "2026-03-31");
+      expect(awake, label).toEqual([{ sessionId: s.id, keepingAwake: false }]);
+      expect((await b.appState()).keepingAwake, label).toBe(false);
+      await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+      expect(awake, label).toHaveLength(1);
+    }
+  });
+
   it("storage scenario: start is refused with StorageFull", async () => {
     const b = make({ scenario: "storage" });
     await expect(b.startSync("2026-03-01", "2026-03-31")).rejects.toMatchObject({ code: "StorageFull" });

@@ -3,7 +3,8 @@
  * logins, range previews from a fake library (2026-01..2026-05), a sync whose stages progress,
  * items moving through their states, metrics ticks with a realistic throughput curve,
  * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login, a network
- * outage the session waits out by itself (`sync://network`), history (a resumable session in demo
+ * outage the session waits out by itself (`sync://network`), keeping the computer awake while a
+ * session runs (`sync://awake`, with the `keepAwake` setting), history (a resumable session in demo
  * mode) and settings.
  *
  * Time: one timer per running session ticks every `tickMs` (4 per second, the contract's
@@ -12,7 +13,8 @@
  * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
  * `demo=1`, `scenario=quota|expire|storage|offline|otheraccount`, `offline=google|gopro|both` (which cloud the
  * offline scenario loses; Google by default), `outage=MS` (how long, in real time; 8000 by
- * default), `speed=N`, `latency=MS`, `notice=1`.
+ * default), `awake=refused` (the system will not keep the computer awake), `speed=N`, `latency=MS`,
+ * `notice=1`.
  *
  * Links (`open_url`): like the real backend, only Google Photos links are accepted; the mock
  * opens nothing (its album and photo links are made up).
@@ -73,6 +75,11 @@ export type MockOptions = {
    * like the real backend, the app then runs in demo mode meanwhile.
    */
   notice?: string;
+  /**
+   * The system refuses to keep the computer awake (as on a Linux without logind): runs say
+   * `sync://awake` false even with the `keepAwake` setting on.
+   */
+  awakeRefused?: boolean;
   /** How much faster than the default ~40 s per session. */
   speed?: number;
   /** Latency of each command in ms (logins take 3×). */
@@ -107,6 +114,7 @@ export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
   const latency = params.get("latency");
   if (latency !== null && Number.isFinite(Number(latency))) opts.latencyMs = Number(latency);
   if (params.get("notice") === "1") opts.notice = DB_NOTICE;
+  if (params.get("awake") === "refused") opts.awakeRefused = true;
   return opts;
 }
 
@@ -122,6 +130,7 @@ export const DEFAULT_SETTINGS: Settings = {
   googleClientSecretSaved: false,
   demoMode: false,
   theme: "system",
+  keepAwake: true,
 };
 
 /** What the real backend says when its session database cannot be opened (`?notice=1`). */
@@ -168,6 +177,8 @@ type Run = {
   scenarioFired: boolean;
   /** The clouds out of reach (the `offline` scenario) and for how many more ticks. */
   outage: { clouds: Cloud[]; ticksLeft: number } | null;
+  /** This run keeps the computer from idle sleep (`sync://awake`), from its start to its halt. */
+  awake: boolean;
   timer: ReturnType<typeof setInterval> | null;
   noise: () => number;
 };
@@ -303,6 +314,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       cancelRequested: false,
       scenarioFired: false,
       outage: null,
+      awake: false,
       timer: null,
       noise: prng(opts.seed + nextId),
     };
@@ -349,6 +361,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     run.pauseRequested = false;
     run.cancelRequested = false;
     run.timer = setInterval(() => tick(run), opts.tickMs);
+    // Like the real backend: each run says at its start whether it keeps the computer awake.
+    run.awake = settings.keepAwake && !(options.awakeRefused ?? false);
+    emit("sync://awake", { sessionId: run.view.id, keepingAwake: run.awake });
   }
 
   function stopTimer(run: Run) {
@@ -397,6 +412,11 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     run.view.resumable = resumable;
     if (status === "cancelled" || status === "completed" || status === "failed") run.view.finishedAt = iso();
     emitSession(run);
+    // Released once the run has stopped, after its session says so (as the real backend does).
+    if (run.awake) {
+      run.awake = false;
+      emit("sync://awake", { sessionId: run.view.id, keepingAwake: false });
+    }
   }
 
   // ---- the simulation ------------------------------------------------------------------
@@ -652,7 +672,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       await delay(0.3);
       const cur = running() ?? newestRun();
       if (cur) recount(cur);
-      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice });
+      const keepingAwake = running()?.awake ?? false;
+      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice, keepingAwake });
     },
     loginGopro: () => login("gopro"),
     async loginGoproToken(token) {

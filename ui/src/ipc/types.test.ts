@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AppState as GeneratedAppState } from "../bindings/AppState";
+import type { AwakeEvent as GeneratedAwakeEvent } from "../bindings/AwakeEvent";
 import type { ErrorCode as GeneratedErrorCode } from "../bindings/ErrorCode";
 import type { NetworkEvent as GeneratedNetworkEvent } from "../bindings/NetworkEvent";
 import type { Settings as GeneratedSettings } from "../bindings/Settings";
@@ -34,6 +35,9 @@ describe("types.ts re-exports the generated bindings", () => {
     expectTypeOf<RangePreview["cannotMove"]>().toEqualTypeOf<CannotMove[]>();
     expectTypeOf<EventMap["sync://network"]>().toEqualTypeOf<GeneratedNetworkEvent>();
     expectTypeOf<EventMap["sync://network"]["cloud"]>().toEqualTypeOf<Cloud>();
+    expectTypeOf<EventMap["sync://awake"]>().toEqualTypeOf<GeneratedAwakeEvent>();
+    expectTypeOf<AppState["keepingAwake"]>().toEqualTypeOf<boolean>();
+    expectTypeOf<Settings["keepAwake"]>().toEqualTypeOf<boolean>();
   });
 
   it("ERROR_CODES lists every generated ErrorCode exactly once", () => {

@@ -7,6 +7,7 @@
  * generated union so the two cannot drift), the event name → payload map, and helper aliases.
  */
 import type { AuthEvent } from "../bindings/AuthEvent";
+import type { AwakeEvent } from "../bindings/AwakeEvent";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ItemEvent } from "../bindings/ItemEvent";
 import type { MetricsEvent } from "../bindings/MetricsEvent";
@@ -17,6 +18,7 @@ import type { StageEvent } from "../bindings/StageEvent";
 export type { AccountStatus } from "../bindings/AccountStatus";
 export type { AppState } from "../bindings/AppState";
 export type { AuthEvent } from "../bindings/AuthEvent";
+export type { AwakeEvent } from "../bindings/AwakeEvent";
 export type { CannotMove } from "../bindings/CannotMove";
 export type { Cloud } from "../bindings/Cloud";
 export type { CommandError } from "../bindings/CommandError";
@@ -71,6 +73,7 @@ export type EventMap = {
   "sync://metrics": MetricsEvent;
   "sync://session": SessionEvent;
   "sync://network": NetworkEvent;
+  "sync://awake": AwakeEvent;
   "auth://changed": AuthEvent;
 };
 

@@ -24,6 +24,35 @@ describe("Settings", () => {
     expect((await b.getSettings()).includeRaw).toBe(true);
   });
 
+  it("keeps the computer awake while moving: on by default, explained, toggled and saved", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "setSettings");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    const box = screen.getByRole("checkbox", { name: /^Keep this computer awake while moving/ });
+    expect((box as HTMLInputElement).checked).toBe(true);
+    expect(box.closest("label")?.textContent).toContain(
+      "your computer will not go to sleep on its own during a move. The screen can still turn off and lock.",
+    );
+    const save = screen.getByRole("button", { name: "Save settings" });
+
+    await userEvent.click(box);
+    expect((box as HTMLInputElement).checked).toBe(false);
+    expect(save).toHaveProperty("disabled", false);
+    await userEvent.click(save);
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ keepAwake: false, includeRaw: false }));
+    expect((await b.getSettings()).keepAwake).toBe(false);
+
+    // And back on.
+    await userEvent.click(box);
+    await userEvent.click(save);
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ keepAwake: true }));
+    expect((await b.getSettings()).keepAwake).toBe(true);
+  });
+
   it("shows the backend's InvalidInput message", async () => {
     const b = mockBackend({ connected: true });
     await renderApp(b);

@@ -157,6 +157,17 @@ function SettingsForm({ initial }: { initial: Settings }) {
         </fieldset>
 
         <fieldset>
+          <legend>While moving</legend>
+          <label className="check">
+            <input type="checkbox" checked={draft.keepAwake} onChange={(e) => set("keepAwake", e.target.checked)} />
+            <span>
+              Keep this computer awake while moving
+              <span className="field-help"> — your computer will not go to sleep on its own during a move. The screen can still turn off and lock.</span>
+            </span>
+          </label>
+        </fieldset>
+
+        <fieldset>
           <legend>Appearance</legend>
           <div role="radiogroup" aria-label="Theme" className="row">
             {(["system", "light", "dark"] as Theme[]).map((t) => (

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { mockBackend, renderApp } from "../../test/render";
@@ -117,6 +117,72 @@ describe("Session screen", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Resume" }));
     await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
   }, 30000);
+});
+
+const AWAKE_LINE = "Keeping this computer awake while moving";
+
+describe("Session screen: keeping the computer awake", () => {
+  it("says so quietly while the run holds it; not while paused, again once resumed", async () => {
+    const b = mockBackend({ connected: true, speed: 2 });
+    await startMarch(b);
+    const line = await screen.findByTestId("keeping-awake");
+    expect(line.textContent.trim()).toBe(AWAKE_LINE);
+    // Quiet: not a notice, a warning or a live region.
+    expect(line.tagName).toBe("P");
+    expect(line.className).not.toMatch(/notice|warn|error/);
+    expect(line.getAttribute("role")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: /Pause/ }));
+    await screen.findByText(/You paused moving/, undefined, { timeout: 5000 });
+    expect(screen.queryByTestId("keeping-awake")).toBeNull();
+    expect(screen.queryByText(AWAKE_LINE)).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Resume" }));
+    await screen.findByTestId("keeping-awake", undefined, { timeout: 5000 });
+  }, 20000);
+
+  it("is gone when the session completes", async () => {
+    const b = mockBackend({ connected: true, speed: 20 });
+    await startMarch(b);
+    await screen.findByTestId("keeping-awake");
+    await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
+    expect(screen.queryByText(AWAKE_LINE)).toBeNull();
+  }, 30000);
+
+  it("not shown while running when the setting is off, or when the system refused", async () => {
+    const off = mockBackend({ connected: true, speed: 2 });
+    await off.setSettings({ ...(await off.getSettings()), keepAwake: false });
+    const refused = mockBackend({ connected: true, speed: 2, awakeRefused: true });
+    for (const [label, b] of [
+      ["setting off", off],
+      ["refused", refused],
+    ] as const) {
+      const awake = vi.fn();
+      b.on("sync://awake", awake);
+      await startMarch(b);
+      await waitFor(() => expect(screen.getByTestId("time-left").textContent).toMatch(/left/), { timeout: 5000 });
+      // The run did say, at its start, that it keeps nothing awake.
+      expect(awake, label).toHaveBeenCalledWith({ sessionId: expect.any(String) as string, keepingAwake: false });
+      expect(screen.getByRole("button", { name: /Pause/ }), label).toBeTruthy();
+      expect(screen.queryByTestId("keeping-awake"), label).toBeNull();
+      expect(screen.queryByText(AWAKE_LINE), label).toBeNull();
+      cleanup();
+    }
+  }, 20000);
+
+  it("a run already holding it when the app opens (app_state's keepingAwake)", async () => {
+    const b = mockBackend({ connected: true, speed: 2 });
+    await b.startSync("2026-03-01", "2026-03-31");
+    expect((await b.appState()).keepingAwake).toBe(true);
+    const on = b.on;
+    // The app opens after the run's event went by: it knows only from app_state.
+    b.on = (event, cb) => (event === "sync://awake" ? () => undefined : on(event, cb));
+    await renderApp(b);
+    await userEvent.click(await screen.findByRole("button", { name: "Show progress" }));
+    await screen.findByRole("heading", { level: 1, name: "Moving March 2026" });
+    expect(screen.getByTestId("keeping-awake").textContent.trim()).toBe(AWAKE_LINE);
+    await b.pauseSync();
+    await screen.findByText(/You paused moving/, undefined, { timeout: 5000 });
+    expect(screen.queryByTestId("keeping-awake")).toBeNull();
+  }, 20000);
 });
 
 /** The other-account session of the `otheraccount` scenario (March 2026), opened from History. */

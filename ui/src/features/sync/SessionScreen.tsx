@@ -208,6 +208,11 @@ export function SessionScreen({ id }: { id: string }) {
               <p className="safe-note">
                 <Icon name="check" /> Safe to close — you can resume later. Nothing is deleted from GoPro.
               </p>
+              {data.keepingAwake ? (
+                <p className="awake-note muted" data-testid="keeping-awake">
+                  <Icon name="sun" /> Keeping this computer awake while moving
+                </p>
+              ) : null}
               <div className="row">
                 <button type="button" className="btn" onClick={() => void act("pause")} disabled={waiting}>
                   <Icon name="pause" /> {pending === "pause" ? "Pausing…" : "Pause"}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../../ipc/backend";
 import { createMockBackend } from "../../ipc/mock";
-import type { EventMap, EventName, NetworkEvent, SessionView } from "../../ipc/types";
+import type { AwakeEvent, EventMap, EventName, NetworkEvent, SessionView } from "../../ipc/types";
 import { SyncStore } from "./syncStore";
 
 /** A backend whose events the test sends itself (commands are the mock's, without latency). */
@@ -138,5 +138,84 @@ describe("SyncStore: waiting for the network (sync://network)", () => {
     stop();
     emit("sync://network", net("google", true, "2026-05-20T12:02:00Z"));
     expect(store.getSnapshot().waiting).toEqual([]);
+  });
+});
+
+const awake = (keepingAwake: boolean, sessionId = "s1"): AwakeEvent => ({ sessionId, keepingAwake });
+
+describe("SyncStore: keeping the computer awake (sync://awake)", () => {
+  it("is not keeping awake at first", () => {
+    const { store } = started();
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+  });
+
+  it("follows the run's hold and release, telling listeners at once", () => {
+    const { store, emit, notified } = started();
+    const before = notified();
+    emit("sync://awake", awake(true));
+    expect(store.getSnapshot().keepingAwake).toBe(true);
+    expect(notified()).toBe(before + 1);
+    emit("sync://awake", awake(true)); // nothing new: no re-render
+    expect(notified()).toBe(before + 1);
+    emit("sync://awake", awake(false));
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+    expect(notified()).toBe(before + 2);
+  });
+
+  it("starts from app_state's keepingAwake for its current session", () => {
+    const { backend } = fakeBackend();
+    const store = new SyncStore(backend, 0);
+    store.start();
+    store.setAppState({ current: session("s1"), keepingAwake: true });
+    expect(store.getSnapshot().keepingAwake).toBe(true);
+    store.setAppState({ current: session("s1"), keepingAwake: false });
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+    store.setAppState({ current: null, keepingAwake: false });
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+  });
+
+  it("ignores another session's events", () => {
+    const { store, emit } = started();
+    emit("sync://awake", awake(true, "s0"));
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+    emit("sync://awake", awake(true));
+    // A late release of another session's run leaves this one's hold alone.
+    emit("sync://awake", awake(false, "s0"));
+    expect(store.getSnapshot().keepingAwake).toBe(true);
+  });
+
+  it("ends when the session stops running, before the release event", () => {
+    for (const status of ["paused", "needs_login", "completed", "failed", "cancelled"] as const) {
+      const { store, emit } = started();
+      emit("sync://awake", awake(true));
+      emit("sync://session", { session: session("s1", status) });
+      expect(store.getSnapshot().keepingAwake, status).toBe(false);
+    }
+  });
+
+  it("a hold that comes before its session does counts once that session runs (a start, a resume)", () => {
+    const { store, emit } = started();
+    emit("sync://session", { session: session("s1", "paused") });
+    emit("sync://awake", awake(true)); // the resumed run holds, its session still says paused
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+    emit("sync://session", { session: session("s1") });
+    expect(store.getSnapshot().keepingAwake).toBe(true);
+
+    emit("sync://awake", awake(true, "s2")); // a new session's run, before its session
+    store.setSession(session("s2"));
+    expect(store.getSnapshot().keepingAwake).toBe(true);
+  });
+
+  it("a run that does not hold (setting off, system refused) keeps nothing awake", () => {
+    const { store, emit } = started();
+    emit("sync://awake", awake(false));
+    expect(store.getSnapshot().keepingAwake).toBe(false);
+  });
+
+  it("stops listening when stopped", () => {
+    const { store, emit, stop } = started();
+    stop();
+    emit("sync://awake", awake(true));
+    expect(store.getSnapshot().keepingAwake).toBe(false);
   });
 });

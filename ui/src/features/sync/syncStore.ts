@@ -4,7 +4,7 @@
  * one notification per `flushMs`, so a busy sync does not re-render on every item.
  */
 import type { Backend, Unsubscribe } from "../../ipc/backend";
-import type { Cloud, Counts, ItemView, Metrics, NetworkEvent, SessionView } from "../../ipc/types";
+import type { AppState, AwakeEvent, Cloud, Counts, ItemView, Metrics, NetworkEvent, SessionView } from "../../ipc/types";
 
 /** A cloud the running session cannot reach right now (`sync://network`), and since when. */
 export type NetworkWait = { cloud: Cloud; since: string | null };
@@ -16,13 +16,31 @@ export type LiveSnapshot = {
   metrics: Metrics | null;
   /** The clouds the session is waiting for, GoPro first; empty when it is not waiting. */
   waiting: readonly NetworkWait[];
+  /**
+   * The session runs and the backend keeps the computer from idle sleep for it (`sync://awake`,
+   * or app_state's `keepingAwake`); false when the setting is off or the system refused.
+   */
+  keepingAwake: boolean;
 };
 
 const NOT_WAITING: readonly NetworkWait[] = [];
 const CLOUD_ORDER: readonly Cloud[] = ["gopro", "google"];
 
 export class SyncStore {
-  private snapshot: LiveSnapshot = { session: null, items: new Map(), itemsLoaded: false, metrics: null, waiting: NOT_WAITING };
+  private snapshot: LiveSnapshot = {
+    session: null,
+    items: new Map(),
+    itemsLoaded: false,
+    metrics: null,
+    waiting: NOT_WAITING,
+    keepingAwake: false,
+  };
+  /**
+   * What the backend last said about keeping the computer awake, and for which session. Kept
+   * apart from the session: a run's `sync://awake` can arrive before its session does (a start,
+   * a resume from paused), and it only counts while that session runs.
+   */
+  private awake: AwakeEvent | null = null;
   private items = new Map<string, ItemView>();
   private listeners = new Set<() => void>();
   private statusListeners = new Set<(s: SessionView, prev: SessionView | null) => void>();
@@ -55,6 +73,7 @@ export class SyncStore {
         this.schedule();
       }),
       b.on("sync://network", (e) => this.setNetwork(e)),
+      b.on("sync://awake", (e) => this.setAwake(e)),
     ];
     return () => {
       this.subs.forEach((u) => u());
@@ -65,18 +84,29 @@ export class SyncStore {
   }
 
   /**
+   * app_state's answer: its current session, and whether the backend keeps the computer awake
+   * for it (`keepingAwake` is about the running session, so a stopped one never is).
+   */
+  setAppState({ current, keepingAwake }: Pick<AppState, "current" | "keepingAwake">) {
+    this.awake = current ? { sessionId: current.id, keepingAwake } : null;
+    this.setSession(current);
+  }
+
+  /**
    * A session view from a command result or an event; a new id resets items, metrics and
-   * waiting. A session that is not running (paused, finished…) waits for nothing.
+   * waiting. A session that is not running (paused, finished…) waits for nothing and keeps
+   * nothing awake.
    */
   setSession(session: SessionView | null) {
     const prev = this.snapshot.session;
+    const keepingAwake = this.awakeFor(session);
     if (session && prev?.id !== session.id) {
       this.items = new Map();
-      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null, waiting: NOT_WAITING };
+      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null, waiting: NOT_WAITING, keepingAwake };
       void this.loadItems(session.id);
     } else {
       const waiting = session?.status === "running" ? this.snapshot.waiting : NOT_WAITING;
-      this.snapshot = { ...this.snapshot, session, waiting };
+      this.snapshot = { ...this.snapshot, session, waiting, keepingAwake };
     }
     this.emitNow();
     if (session && (prev?.id !== session.id || prev.status !== session.status)) {
@@ -97,6 +127,21 @@ export class SyncStore {
     next.sort((a, b) => CLOUD_ORDER.indexOf(a.cloud) - CLOUD_ORDER.indexOf(b.cloud));
     this.snapshot = { ...this.snapshot, waiting: next.length > 0 ? next : NOT_WAITING };
     this.emitNow();
+  }
+
+  /** `sync://awake`: a run starts keeping the computer awake (true) or lets it sleep again (false). */
+  private setAwake(e: AwakeEvent) {
+    // Only one session runs at a time; a late release of another session's run changes nothing.
+    if (!e.keepingAwake && this.awake !== null && this.awake.sessionId !== e.sessionId) return;
+    this.awake = { sessionId: e.sessionId, keepingAwake: e.keepingAwake };
+    const keepingAwake = this.awakeFor(this.snapshot.session);
+    if (keepingAwake === this.snapshot.keepingAwake) return;
+    this.snapshot = { ...this.snapshot, keepingAwake };
+    this.emitNow();
+  }
+
+  private awakeFor(session: SessionView | null): boolean {
+    return session?.status === "running" && this.awake?.sessionId === session.id && this.awake.keepingAwake;
   }
 
   private async loadItems(id: string) {

@@ -13,6 +13,8 @@ export type SessionData = {
   metrics: Metrics | null;
   /** The clouds the live session is waiting for (empty when not live). */
   waiting: readonly NetworkWait[];
+  /** The live session runs and keeps the computer from idle sleep (false when not live). */
+  keepingAwake: boolean;
   live: boolean;
   error: CommandError | null;
 };
@@ -46,7 +48,7 @@ export function useSessionData(id: string): SessionData {
   }, [backend, id, live]);
 
   if (live) {
-    return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, waiting: snap.waiting, live, error: null };
+    return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, waiting: snap.waiting, keepingAwake: snap.keepingAwake, live, error: null };
   }
   const l = loaded?.id === id ? loaded : null;
   return {
@@ -55,6 +57,7 @@ export function useSessionData(id: string): SessionData {
     itemsLoaded: l !== null,
     metrics: null,
     waiting: NOT_WAITING,
+    keepingAwake: false,
     live: false,
     error: l?.error ?? null,
   };
