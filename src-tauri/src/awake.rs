@@ -30,15 +30,23 @@ impl Awake {
         let thread = std::thread::Builder::new()
             .name("keep-awake".into())
             .spawn(move || {
-                let guard = keepawake::Builder::default()
-                    .idle(true)
-                    // logind's sleep lock also blocks the desktop's own suspend on idle; on
-                    // macOS and Windows "sleep" means other things (away mode), so idle only.
-                    .sleep(cfg!(target_os = "linux"))
-                    .reason(REASON)
-                    .app_name("q2google")
-                    .app_reverse_domain("app.q2google")
-                    .create();
+                let ask = |sleep: bool| {
+                    keepawake::Builder::default()
+                        .idle(true)
+                        .sleep(sleep)
+                        .reason(REASON)
+                        .app_name("q2google")
+                        .app_reverse_domain("app.q2google")
+                        .create()
+                };
+                // logind's sleep lock also blocks the desktop's own suspend on idle; on macOS
+                // and Windows "sleep" means other things (away mode), so idle only. A system
+                // that refuses the sleep lock still gets asked for the idle one.
+                let guard = if cfg!(target_os = "linux") {
+                    ask(true).or_else(|_| ask(false))
+                } else {
+                    ask(false)
+                };
                 match guard {
                     Ok(guard) => {
                         let _ = started_tx.send(Ok(()));

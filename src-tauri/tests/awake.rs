@@ -2,6 +2,7 @@
 //! this test (a real `dbus-daemon`; the service speaks logind's documented `Inhibit` call and
 //! hands out file descriptors as logind does): the locks exist while the app holds them and are
 //! gone after.
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::os::unix::net::UnixStream;

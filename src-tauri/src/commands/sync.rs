@@ -231,16 +231,21 @@ async fn launch(
     let task_app = app.clone();
     let task_backend = backend.clone();
     tauri::async_runtime::spawn(async move {
-        // Idle sleep is held off for the run's life (released on pause, done, quit).
-        let awake = if keep_awake {
-            tauri::async_runtime::spawn_blocking(Awake::hold)
-                .await
-                .ok()
-                .flatten()
-        } else {
-            None
-        };
-        set_awake(&task_app, &task_id, awake.is_some());
+        // Idle sleep is held off for the run's life (released on pause, done, quit). Asked for
+        // beside the run, not before it: a slow or hung D-Bus must not hold up the move.
+        let awake = keep_awake.then(|| {
+            let (app, id) = (task_app.clone(), task_id.clone());
+            tauri::async_runtime::spawn(async move {
+                let awake = tauri::async_runtime::spawn_blocking(Awake::hold)
+                    .await
+                    .ok()
+                    .flatten();
+                if awake.is_some() {
+                    set_awake(&app, &id, true);
+                }
+                awake
+            })
+        });
         let result = engine
             .sync_date_range(
                 range.from(),
@@ -255,9 +260,13 @@ async fn launch(
         if let Err(err) = &result {
             tracing::error!(session = %task_id, error = %err, "the session could not run");
         }
-        if awake.is_some() {
-            drop(awake);
-            set_awake(&task_app, &task_id, false);
+        if let Some(pending) = awake {
+            // Still being asked for: dropped unseen (a late guard releases itself).
+            pending.abort();
+            if let Ok(Some(awake)) = pending.await {
+                drop(awake);
+                set_awake(&task_app, &task_id, false);
+            }
         }
         // Released before the run handle clears, so a Start right after never finds it held.
         drop(lock);

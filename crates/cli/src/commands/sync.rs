@@ -142,6 +142,7 @@ pub async fn run_session(
         Arc::new(Terminal::default())
     };
     let margin = settings.quota_resume_margin;
+    let (mut last_created, mut fruitless) = (None, 0u32);
     loop {
         let mut engine = GoProToPhotosSync::new(
             gopro.clone(),
@@ -177,7 +178,25 @@ pub async fn run_session(
             Some(at) if shown.wait && !interrupted && session.status == SessionStatus::Paused => at,
             _ => return Ok(exit::for_status(session.status, interrupted)),
         };
-        let until = resets_at + chrono::Duration::from_std(margin).unwrap_or_default();
+        // A pause that comes back with nothing moved waits longer each time (a reset time that
+        // was wrong must not make the CLI ask Google again every few minutes).
+        let created = outcome.counts.created;
+        fruitless = if last_created == Some(created) {
+            fruitless + 1
+        } else {
+            0
+        };
+        last_created = Some(created);
+        let floor = Utc::now()
+            + chrono::Duration::minutes(if fruitless == 0 {
+                0
+            } else {
+                1 << fruitless.min(6)
+            });
+        let until = resets_at
+            .checked_add_signed(chrono::Duration::from_std(margin).unwrap_or_default())
+            .unwrap_or(resets_at)
+            .max(floor);
         let wait = (until - Utc::now()).to_std().unwrap_or_default();
         if shown.json {
             println!(
@@ -192,11 +211,32 @@ pub async fn run_session(
                 crate::output::human_wait(wait.as_secs())
             );
         }
+        if wait_until(until).await {
+            return Ok(exit::INTERRUPTED);
+        }
+    }
+}
+
+/// Waits until `until` on the wall clock (in steps: a monotonic sleep would not count the
+/// hours a laptop slept); true when Ctrl-C or SIGTERM came first.
+async fn wait_until(until: chrono::DateTime<Utc>) -> bool {
+    let stop = stop_requested();
+    tokio::pin!(stop);
+    let mut watching = true;
+    loop {
+        let left = (until - Utc::now()).to_std().unwrap_or_default();
+        if left.is_zero() {
+            return false;
+        }
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            stop = stop_requested() => if stop {
-                return Ok(exit::INTERRUPTED);
-            },
+            _ = tokio::time::sleep(left.min(std::time::Duration::from_secs(30))) => {}
+            stopped = &mut stop, if watching => {
+                if stopped {
+                    return true;
+                }
+                // No signal can be watched: the wait goes on without it.
+                watching = false;
+            }
         }
     }
 }

@@ -419,15 +419,15 @@ pub(crate) fn map_error(err: HttpError, unsafe_to_repeat: bool) -> PhotosError {
         {
             PhotosError::MissingScope
         }
-        // Google documents the reset as midnight Pacific time; a `Retry-After` it gives wins.
+        // Google documents the reset as midnight Pacific time; a `Retry-After` it gives wins
+        // when it is a plausible wait (a zero or a far future is not).
         429 if is_daily_quota(&failure.body) => PhotosError::DailyQuota {
-            resets_at: match failure
+            resets_at: failure
                 .retry_after
+                .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(25 * 3600))
                 .and_then(|d| chrono::Duration::from_std(d).ok())
-            {
-                Some(after) => chrono::Utc::now() + after,
-                None => next_daily_reset(chrono::Utc::now()),
-            },
+                .and_then(|after| chrono::Utc::now().checked_add_signed(after))
+                .unwrap_or_else(|| next_daily_reset(chrono::Utc::now())),
         },
         429 => PhotosError::RateLimited,
         400 if lower.contains("storage") && lower.contains("not enough") => {
