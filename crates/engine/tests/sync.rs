@@ -173,6 +173,14 @@ impl World {
             .unwrap()
     }
 
+    /// Google Photos holds `files` items, one per GoPro file (merge off: a second create would
+    /// show as a second item with the same description).
+    fn assert_each_created_once(&self, files: usize) {
+        let items = self.google.items_by_description();
+        assert_eq!(items.len(), files, "{items:?}");
+        assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    }
+
     /// Every GoPro file is one item in Google Photos (counted by the description naming the
     /// GoPro file, with the merge of identical bytes off), and its bytes are the original's.
     fn assert_created_exactly_once(&self) {

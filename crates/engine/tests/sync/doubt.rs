@@ -42,9 +42,7 @@ async fn a_create_google_lists_late_is_found_by_a_later_look_and_not_sent_again(
         1,
         "found by the look at 800 ms, not sent again"
     );
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
     // One album of four items: one page per look, three looks.
     assert_eq!(outcome.check_requests, 3);
     assert_eq!(
@@ -111,9 +109,7 @@ async fn files_in_doubt_stay_creating_across_runs_and_the_next_run_finds_them() 
     );
     assert_eq!(second.counts.created, 4);
     assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
 }
 
 #[tokio::test]
@@ -258,9 +254,7 @@ async fn a_success_that_names_no_item_is_looked_for_not_sent_again() {
     assert_eq!(outcome.counts.created, 4);
     assert_eq!(world.google.request_count(RequestKind::BatchCreate), 1);
     assert!(outcome.check_requests >= 1);
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
 }
 
 #[tokio::test]
@@ -330,7 +324,5 @@ async fn a_create_in_doubt_is_found_after_its_album_was_deleted_and_replaced() {
         world.google.request_count(RequestKind::List) >= 1,
         "the deleted album's files were looked for among the app's items"
     );
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
 }

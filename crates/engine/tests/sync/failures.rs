@@ -68,9 +68,7 @@ async fn a_create_that_kept_failing_is_only_created_again_on_resume() {
         uploaded,
         "the bytes were not sent again"
     );
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
 }
 
 #[tokio::test]
@@ -128,9 +126,7 @@ async fn a_kept_upload_past_its_lifetime_is_uploaded_again() {
     let second = world.sync("stale").await;
     assert_eq!(second.session.status, SessionStatus::Completed);
     assert!(uploads(&world.google) > uploaded, "uploaded again");
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 4);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(4);
 }
 
 #[tokio::test]
@@ -219,7 +215,5 @@ async fn a_medium_gopro_will_not_describe_fails_alone_and_a_resume_asks_again() 
         second.session.status_reason
     );
     assert_eq!((second.counts.created, second.counts.failed), (5, 0));
-    let items = world.google.items_by_description();
-    assert_eq!(items.len(), 5);
-    assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
+    world.assert_each_created_once(5);
 }
