@@ -107,12 +107,32 @@ export async function startDriver(home) {
     pid: child.pid,
     home,
     log,
+    /**
+     * Stops tauri-driver and whatever it started (WebKitWebDriver, the app). A process that
+     * outlives it is named on stderr and killed: it would keep this file's pipes open, so the
+     * test file would never end.
+     */
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, sleep(5000)]);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      const tree = await descendants(child.pid);
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, sleep(5000)]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      const living = async () => (await Promise.all(tree.map(async (p) => ((await running(p)) ? p : null)))).filter((p) => p !== null);
+      for (let i = 0; i < 50 && (await living()).length > 0; i++) await sleep(100);
+      for (const pid of await living()) {
+        const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "?");
+        process.stderr.write(`harness: pid ${pid} (${comm.trim()}) outlived tauri-driver; killing it\n`);
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
     },
   };
 }
@@ -172,6 +192,29 @@ async function childrenOf(pid) {
       if (ppid === pid) out.push(Number(name));
     } catch {
       // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The process exists and is not a zombie. */
+async function running(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Every process below `pid`, children first. */
+async function descendants(pid) {
+  const out = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const c of await childrenOf(queue.shift())) {
+      out.push(c);
+      queue.push(c);
     }
   }
   return out;

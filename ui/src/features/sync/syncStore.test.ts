@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Backend } from "../../ipc/backend";
 import { createMockBackend } from "../../ipc/mock";
-import type { AwakeEvent, EventMap, EventName, NetworkEvent, SessionView } from "../../ipc/types";
+import type { AwakeEvent, EventMap, EventName, ItemView, NetworkEvent, SessionView } from "../../ipc/types";
 import { SyncStore } from "./syncStore";
 
 /** A backend whose events the test sends itself (commands are the mock's, without latency). */
@@ -217,5 +217,35 @@ describe("SyncStore: keeping the computer awake (sync://awake)", () => {
     stop();
     emit("sync://awake", awake(true));
     expect(store.getSnapshot().keepingAwake).toBe(false);
+  });
+});
+
+describe("SyncStore: items and the session's end", () => {
+  const item = (key: string, state: ItemView["state"]): ItemView => ({
+    key,
+    filename: `${key}.JPG`,
+    kind: "photo",
+    size: 1000,
+    capturedAt: null,
+    state,
+    reason: null,
+    googleUrl: null,
+    progress: null,
+  });
+
+  it("a session event carries the item events that came before it, not yet flushed", async () => {
+    const { backend, emit } = fakeBackend();
+    // A flush far away: only the session event can publish the last item.
+    const store = new SyncStore(backend, 60_000);
+    const stop = store.start();
+    store.setSession(session("s1"));
+    await vi.waitFor(() => expect(store.getSnapshot().itemsLoaded).toBe(true));
+    emit("sync://item", { sessionId: "s1", item: item("a", "created") });
+    expect(store.getSnapshot().items.get("a")).toBeUndefined();
+    emit("sync://session", { session: { ...session("s1", "done"), counts: { ...session("s1").counts, created: 1 } } });
+    const snap = store.getSnapshot();
+    expect(snap.session?.status).toBe("done");
+    expect(snap.items.get("a")?.state).toBe("created");
+    stop();
   });
 });

@@ -106,7 +106,10 @@ export class SyncStore {
       void this.loadItems(session.id);
     } else {
       const waiting = session?.status === "running" ? this.snapshot.waiting : NOT_WAITING;
-      this.snapshot = { ...this.snapshot, session, waiting, keepingAwake };
+      // Item events that came before this session event go out with it: a finished session's
+      // summary must not show counts from before its last files' events.
+      const items = this.takePendingItems() ?? this.snapshot.items;
+      this.snapshot = { ...this.snapshot, session, items, waiting, keepingAwake };
     }
     this.emitNow();
     if (session && (prev?.id !== session.id || prev.status !== session.status)) {
@@ -178,6 +181,14 @@ export class SyncStore {
       this.snapshot = { ...this.snapshot, items: new Map(this.items) };
       this.listeners.forEach((cb) => cb());
     }, this.flushMs);
+  }
+
+  /** The items as they are now, when events changed them since the last notification. */
+  private takePendingItems(): ReadonlyMap<string, ItemView> | null {
+    if (this.timer === null) return null;
+    clearTimeout(this.timer);
+    this.timer = null;
+    return new Map(this.items);
   }
 
   private emitNow() {
