@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod logging;
 pub mod present;
+pub mod resumer;
 pub mod state;
 pub mod views;
 
@@ -74,10 +75,13 @@ pub fn run() {
                 problems: Mutex::new(HashMap::new()),
                 notice: Mutex::new(notice),
                 awaiting_login: Mutex::new(None),
+                resumer: Default::default(),
                 keeping_awake: Default::default(),
                 app_data,
                 log_dir,
             });
+            // A session q2google was closed in the middle of goes on, without a click.
+            tauri::async_runtime::spawn(resumer::at_start(app.handle().clone()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -104,7 +108,7 @@ pub fn run() {
     match app {
         Ok(app) => app.run(|handle, event| {
             if let tauri::RunEvent::ExitRequested { .. } = event {
-                // Stop at the next checkpoint so the session is recorded as paused.
+                // Stop at the next checkpoint, recorded as interrupted: the next start goes on.
                 if let Some(run) = handle
                     .state::<AppCtx>()
                     .run
@@ -112,7 +116,7 @@ pub fn run() {
                     .expect("run lock")
                     .as_ref()
                 {
-                    run.control.pause();
+                    run.control.quit();
                 }
             }
         }),

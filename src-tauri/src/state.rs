@@ -12,10 +12,10 @@ use engine::control::SyncControl;
 use engine::gopro::{GoProClient, GoProCredentials};
 use engine::http::HttpCore;
 use engine::lock::{Holder, RunLock};
-use engine::model::{SessionId, SessionStatus};
+use engine::model::SessionId;
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
-use engine::store::{SessionStore, SqliteStore};
+use engine::store::SqliteStore;
 use engine::tokens::{
     Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
 };
@@ -275,39 +275,21 @@ impl Backend {
 }
 
 /// Sessions stored as running while no run is: the app or the CLI was killed, crashed or lost
-/// power while they moved. They become paused, so History and Home offer Resume instead of
-/// showing them as moving forever. Called only when no run is active in this process (at start,
-/// and on a backend rebuild, which refuses while a run is active), and only with the data
-/// folder's run lock: while the CLI holds it, its session really is moving and is left alone.
+/// power while they moved. They become paused as interrupted (History and Home offer Resume, and
+/// the app may go on by itself, see `resumer`). Called only when no run is active in this
+/// process (at start, and on a backend rebuild, which refuses while a run is active), and only
+/// with the data folder's run lock: while the CLI holds it, its session really is moving and is
+/// left alone.
 fn pause_interrupted(store: &SqliteStore, data_dir: &Path) {
-    let _lock = match RunLock::acquire(data_dir, Holder::App) {
+    let lock = match RunLock::acquire(data_dir, Holder::App) {
         Ok(lock) => lock,
         Err(e) => {
             tracing::info!(reason = %e, "not looking for interrupted sessions: a run holds the data folder");
             return;
         }
     };
-    let sessions = match store.list_sessions() {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot look for interrupted sessions");
-            return;
-        }
-    };
-    for summary in sessions {
-        let mut session = summary.session;
-        if session.status != SessionStatus::Running {
-            continue;
-        }
-        tracing::info!(session = %session.id, "the app stopped while this session ran: now paused");
-        session.status = SessionStatus::Paused;
-        session.status_reason = Some(
-            "q2google closed while this session was moving. Resume to continue where it stopped."
-                .into(),
-        );
-        if let Err(e) = store.update_session(&session) {
-            tracing::warn!(session = %session.id, error = %e, "cannot mark the session paused");
-        }
+    if let Err(e) = engine::interrupted::pause_interrupted(store, &lock) {
+        tracing::warn!(error = %e, "cannot look for interrupted sessions");
     }
 }
 
@@ -336,6 +318,8 @@ pub struct AppCtx {
     /// The session that stopped for a login, and which cloud's: it goes on by itself as soon
     /// as that login succeeds.
     pub awaiting_login: Mutex<Option<(Cloud, SessionId)>>,
+    /// What the app will go on with by itself, and when.
+    pub resumer: crate::resumer::Resumer,
     /// The running session keeps the computer from idle sleep ([`crate::awake`]).
     pub keeping_awake: std::sync::atomic::AtomicBool,
     /// Where the app keeps its data.
@@ -385,7 +369,7 @@ impl AppCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use engine::model::{SessionRecord, SessionSettings};
+    use engine::model::{SessionRecord, SessionSettings, SessionStatus};
 
     /// A fresh folder under the system's temporary folder, removed when dropped.
     struct Scratch(PathBuf);
@@ -428,6 +412,7 @@ mod tests {
             status: SessionStatus::Running,
             status_reason: None,
             quota_resets_at: None,
+            stop_cause: None,
             discovery_cursor: 1,
             discovery_done: false,
             album_id: None,
@@ -456,7 +441,17 @@ mod tests {
         assert_eq!(status(&store), SessionStatus::Running);
         drop(cli);
         pause_interrupted(&store, dir.path());
-        assert_eq!(status(&store), SessionStatus::Paused);
+        let paused = store.load_session(&session.id).unwrap().unwrap();
+        assert_eq!(paused.status, SessionStatus::Paused);
+        // Interrupted, not the person's pause: the next start goes on with it by itself.
+        assert_eq!(
+            paused.stop_cause,
+            Some(engine::model::StopCause::Interrupted)
+        );
+        assert_eq!(
+            engine::go_on::go_on(&paused, std::time::Duration::ZERO),
+            engine::go_on::GoOn::Now
+        );
     }
 
     #[test]

@@ -454,6 +454,9 @@ pub struct Settings {
     pub theme: Theme,
     /// Keep the computer from idle sleep while a session moves (the display may still sleep).
     pub keep_awake: bool,
+    /// Go on by itself: with a session q2google was closed in the middle of, when it starts
+    /// again; with one Google's daily limit paused, when the limit resets.
+    pub resume_by_itself: bool,
 }
 
 impl Default for Settings {
@@ -472,6 +475,7 @@ impl Default for Settings {
             demo_mode: false,
             theme: Theme::System,
             keep_awake: true,
+            resume_by_itself: true,
         }
     }
 }
@@ -514,6 +518,8 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The running session keeps the computer from idle sleep.
     pub keeping_awake: bool,
+    /// A session the app goes on with by itself, now or at a time.
+    pub auto_resume: Option<AutoResumeView>,
 }
 
 /// `sync://stage` payload.
@@ -578,6 +584,43 @@ pub struct AwakeEvent {
     pub session_id: String,
     /// Held now (true) or released (false).
     pub keeping_awake: bool,
+}
+
+/// Why the app goes on with a session without a click.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub enum AutoResumeWhy {
+    /// q2google stopped while the session moved (it was closed, crashed, or the computer
+    /// restarted).
+    Interrupted,
+    /// Google's daily limit reset.
+    DailyQuota,
+    /// The sign-in it needed succeeded.
+    Login,
+}
+
+/// A session the app goes on with by itself: at `at` (waiting), or already (`at` is `None`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct AutoResumeView {
+    /// The session.
+    pub session_id: String,
+    /// Why.
+    pub why: AutoResumeWhy,
+    /// When it will go on (RFC 3339) while the app waits for that; `None` once it went on.
+    pub at: Option<String>,
+}
+
+/// `sync://auto-resume` payload: what the app will do or did by itself; `None` when it has
+/// nothing planned (the person paused or started something, or the setting is off).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct AutoResumeEvent {
+    /// The plan or the resume made.
+    pub auto_resume: Option<AutoResumeView>,
 }
 
 /// `sync://session` payload.

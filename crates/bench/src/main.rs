@@ -387,6 +387,7 @@ async fn main() {
                     status: SessionStatus::Running,
                     status_reason: None,
                     quota_resets_at: None,
+                    stop_cause: None,
                     discovery_cursor: 1,
                     discovery_done: false,
                     album_id: None,

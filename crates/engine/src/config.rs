@@ -313,6 +313,7 @@ mod tests {
             status: SessionStatus::Paused,
             status_reason: None,
             quota_resets_at: None,
+            stop_cause: None,
             discovery_cursor: 1,
             discovery_done: false,
             album_id: None,

@@ -14,6 +14,9 @@ pub enum StopRequest {
     Pause,
     /// Stop and mark the session cancelled (resumable too: nothing is deleted).
     Cancel,
+    /// The program is quitting: stop and mark the session paused as interrupted, so the next
+    /// start may go on with it by itself.
+    Quit,
 }
 
 /// A handle to pause or cancel a run; clones share the same run.
@@ -44,6 +47,11 @@ impl SyncControl {
     /// Asks the run to cancel.
     pub fn cancel(&self) {
         self.request(StopRequest::Cancel);
+    }
+
+    /// Asks the run to stop because the program quits (not because the person paused).
+    pub fn quit(&self) {
+        self.request(StopRequest::Quit);
     }
 
     fn request(&self, request: StopRequest) {

@@ -207,6 +207,75 @@ impl SessionStatus {
     }
 }
 
+/// Why a session is not moving, as a kind the app and the CLI act on (when to go on by
+/// themselves, what to offer); [`SessionRecord::status_reason`] says it to a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StopCause {
+    /// The person paused it.
+    Requested,
+    /// The person cancelled it.
+    Cancelled,
+    /// The process moving it ended mid-run (a quit, a crash, a power loss); nothing says the
+    /// person wanted it to stop.
+    Interrupted,
+    /// Google's daily quota is used up until [`SessionRecord::quota_resets_at`].
+    DailyQuota,
+    /// Google storage is full: it goes on once the person has made space.
+    StorageFull,
+    /// A login to this cloud expired or is another account's.
+    NeedsLogin(Cloud),
+    /// A passing trouble outlasted the run's retries (a cloud failing or asking to slow down for
+    /// long, a check cut short): resuming later works.
+    Trouble,
+    /// GoPro was still processing files of the range; everything else moved.
+    GoProProcessing,
+    /// Files failed for reasons of their own; a resume tries them again.
+    FilesFailed,
+    /// Stopped at the first failed file (`fail_fast`).
+    FailFast,
+    /// Something unexpected (the store failed, GoPro changed its API).
+    Fatal,
+}
+
+impl StopCause {
+    /// The stable text stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopCause::Requested => "requested",
+            StopCause::Cancelled => "cancelled",
+            StopCause::Interrupted => "interrupted",
+            StopCause::DailyQuota => "daily_quota",
+            StopCause::StorageFull => "storage_full",
+            StopCause::NeedsLogin(Cloud::Gopro) => "needs_login_gopro",
+            StopCause::NeedsLogin(Cloud::Google) => "needs_login_google",
+            StopCause::Trouble => "trouble",
+            StopCause::GoProProcessing => "gopro_processing",
+            StopCause::FilesFailed => "files_failed",
+            StopCause::FailFast => "fail_fast",
+            StopCause::Fatal => "fatal",
+        }
+    }
+
+    /// Parses [`as_str`](Self::as_str) text.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "requested" => StopCause::Requested,
+            "cancelled" => StopCause::Cancelled,
+            "interrupted" => StopCause::Interrupted,
+            "daily_quota" => StopCause::DailyQuota,
+            "storage_full" => StopCause::StorageFull,
+            "needs_login_gopro" => StopCause::NeedsLogin(Cloud::Gopro),
+            "needs_login_google" => StopCause::NeedsLogin(Cloud::Google),
+            "trouble" => StopCause::Trouble,
+            "gopro_processing" => StopCause::GoProProcessing,
+            "files_failed" => StopCause::FilesFailed,
+            "fail_fast" => StopCause::FailFast,
+            "fatal" => StopCause::Fatal,
+            _ => return None,
+        })
+    }
+}
+
 /// The three stages of a sync.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -262,6 +331,8 @@ pub struct SessionRecord {
     pub status_reason: Option<String>,
     /// When Google's daily quota resets, if that is why it paused.
     pub quota_resets_at: Option<DateTime<Utc>>,
+    /// Why it is not moving, as a kind (`None` while running and once completed).
+    pub stop_cause: Option<StopCause>,
     /// Next GoPro search page to fetch (1-based), while discovery is unfinished.
     pub discovery_cursor: u64,
     /// Whether discovery has listed the whole range.

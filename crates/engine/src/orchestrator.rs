@@ -21,12 +21,14 @@ use crate::gopro::{CaptureRange, GoProClient};
 use crate::metrics::TransferMetrics;
 use crate::model::{
     FailureClass, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings,
-    SessionStatus, Stage,
+    SessionStatus, Stage, StopCause,
 };
 use crate::photos::PhotosClient;
 use crate::settings::Settings;
 use crate::stages::transfer::Uploaded;
-use crate::stages::{create, destination, discovery, transfer, CreateBatchResult, Run, Stop};
+use crate::stages::{
+    create, destination, discovery, transfer, CreateBatchResult, PauseCause, Run, Stop,
+};
 use crate::store::{SessionStore, StateChange, StoreError};
 
 /// Called before a stage starts.
@@ -175,6 +177,7 @@ impl GoProToPhotosSync {
                 stored.status = SessionStatus::Running;
                 stored.status_reason = None;
                 stored.quota_resets_at = None;
+                stored.stop_cause = None;
                 stored.finished_at = None;
                 stored.updated_at = now;
                 self.store.update_session(&stored)?;
@@ -196,6 +199,7 @@ impl GoProToPhotosSync {
                     status: SessionStatus::Running,
                     status_reason: None,
                     quota_resets_at: None,
+                    stop_cause: None,
                     discovery_cursor: 1,
                     discovery_done: false,
                     album_id: None,
@@ -468,27 +472,51 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
         Some(Stop::NeedsLogin { cloud, .. }) => Some(*cloud),
         _ => None,
     };
-    let (status, reason, resets_at) = match stop {
-        Some(Stop::NeedsLogin { reason, .. }) => (SessionStatus::NeedsLogin, Some(reason), None),
-        Some(Stop::Paused { reason, resets_at }) => {
-            (SessionStatus::Paused, Some(reason), resets_at)
+    let (status, reason, resets_at, cause) = match stop {
+        Some(Stop::NeedsLogin { reason, cloud }) => (
+            SessionStatus::NeedsLogin,
+            Some(reason),
+            None,
+            Some(StopCause::NeedsLogin(cloud)),
+        ),
+        Some(Stop::Paused { reason, cause }) => {
+            let (resets_at, cause) = match cause {
+                PauseCause::DailyQuota { resets_at } => (Some(resets_at), StopCause::DailyQuota),
+                PauseCause::StorageFull => (None, StopCause::StorageFull),
+                PauseCause::Trouble => (None, StopCause::Trouble),
+            };
+            (SessionStatus::Paused, Some(reason), resets_at, Some(cause))
         }
         Some(Stop::Requested(StopRequest::Pause)) => (
             SessionStatus::Paused,
             Some("Paused. Resume when you are ready; nothing is lost.".to_string()),
             None,
+            Some(StopCause::Requested),
+        ),
+        Some(Stop::Requested(StopRequest::Quit)) => (
+            SessionStatus::Paused,
+            Some(crate::interrupted::INTERRUPTED_REASON.to_string()),
+            None,
+            Some(StopCause::Interrupted),
         ),
         Some(Stop::Requested(StopRequest::Cancel)) => (
             SessionStatus::Cancelled,
             Some("Cancelled. Nothing was deleted; you can resume this session later.".to_string()),
             None,
+            Some(StopCause::Cancelled),
         ),
         Some(Stop::FailFast(reason)) => (
             SessionStatus::Failed,
             Some(format!("Stopped at the first file that failed: {reason}")),
             None,
+            Some(StopCause::FailFast),
         ),
-        Some(Stop::Fatal(reason)) => (SessionStatus::Failed, Some(reason), None),
+        Some(Stop::Fatal(reason)) => (
+            SessionStatus::Failed,
+            Some(reason),
+            None,
+            Some(StopCause::Fatal),
+        ),
         None if counts.failed > 0 => (
             SessionStatus::Failed,
             Some(format!(
@@ -496,6 +524,7 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
                 counts.failed, counts.total
             )),
             None,
+            Some(StopCause::FilesFailed),
         ),
         None if unfinished > 0 => (
             SessionStatus::Failed,
@@ -503,6 +532,7 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
                 "{unfinished} files are not finished; resume to continue."
             )),
             None,
+            Some(StopCause::FilesFailed),
         ),
         // Not completed while GoPro still processes files of the range (the original design
         // would have said done): waiting for GoPro, as a pause a resume picks up.
@@ -515,8 +545,9 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
                 if counts.processing == 1 { "it" } else { "them" }
             )),
             None,
+            Some(StopCause::GoProProcessing),
         ),
-        None => (SessionStatus::Completed, None, None),
+        None => (SessionStatus::Completed, None, None, None),
     };
     let bytes = run.bytes_moved.load(Ordering::Relaxed);
     let now = Utc::now();
@@ -525,6 +556,7 @@ fn finish(run: &Run, stop: Option<Stop>) -> Result<SyncOutcome, StoreError> {
         session.status = status;
         session.status_reason = reason.clone();
         session.quota_resets_at = resets_at;
+        session.stop_cause = cause;
         session.updated_at = now;
         session.finished_at = Some(now);
         session.bytes_transferred += bytes;

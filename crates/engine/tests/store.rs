@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use engine::model::{
-    Destination, DiscoveredItem, FailureClass, FileKey, GoogleAccount, ItemCounts, ItemState,
-    KeptUpload, MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus, SkipReason,
+    Cloud, Destination, DiscoveredItem, FailureClass, FileKey, GoogleAccount, ItemCounts,
+    ItemState, KeptUpload, MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus,
+    SkipReason, StopCause,
 };
 use engine::photos::ItemFailureClass;
 use engine::store::{MemoryStore, SessionStore, SqliteStore, StateChange, StoreError};
@@ -63,6 +64,7 @@ fn session(name: &str, created_at: DateTime<Utc>) -> SessionRecord {
         status: SessionStatus::Running,
         status_reason: None,
         quota_resets_at: None,
+        stop_cause: None,
         discovery_cursor: 1,
         discovery_done: false,
         album_id: None,
@@ -197,6 +199,7 @@ fn session_round_trip(store: &dyn SessionStore, clock: &Clock) {
     };
     s.status_reason = Some("Google's daily quota is used up".into());
     s.quota_resets_at = Some(t0() + Duration::hours(9));
+    s.stop_cause = Some(StopCause::DailyQuota);
     s.discovery_cursor = 42;
     s.discovery_done = true;
     s.album_id = Some("album-1".into());
@@ -216,6 +219,25 @@ fn session_round_trip(store: &dyn SessionStore, clock: &Clock) {
         s.status = status;
         store.update_session(&s).unwrap();
         assert_eq!(store.load_session(&s.id).unwrap(), Some(s.clone()));
+    }
+    for cause in [
+        StopCause::Requested,
+        StopCause::Cancelled,
+        StopCause::Interrupted,
+        StopCause::DailyQuota,
+        StopCause::StorageFull,
+        StopCause::NeedsLogin(Cloud::Gopro),
+        StopCause::NeedsLogin(Cloud::Google),
+        StopCause::Trouble,
+        StopCause::GoProProcessing,
+        StopCause::FilesFailed,
+        StopCause::FailFast,
+        StopCause::Fatal,
+    ] {
+        s.stop_cause = Some(cause);
+        store.update_session(&s).unwrap();
+        assert_eq!(store.load_session(&s.id).unwrap(), Some(s.clone()));
+        assert_eq!(StopCause::parse(cause.as_str()), Some(cause));
     }
 
     // Back to no optional fields.
@@ -968,13 +990,14 @@ fn uses_wal_and_marks_the_file_as_ours() {
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(app, 0x5132_4750);
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
 }
 
-/// Undoes schema steps 3 and 4 on a database this build wrote: what a build of version 2 left.
+/// Undoes schema steps 3 to 5 on a database this build wrote: what a build of version 2 left.
 fn downgrade_to_v2(conn: &rusqlite::Connection) {
     conn.execute_batch(
-        "ALTER TABLE sessions DROP COLUMN album_items;
+        "ALTER TABLE sessions DROP COLUMN stop_cause;
+         ALTER TABLE sessions DROP COLUMN album_items;
          ALTER TABLE sessions DROP COLUMN earlier_albums;
          ALTER TABLE sessions DROP COLUMN google_account;
          ALTER TABLE sessions DROP COLUMN google_email;
@@ -990,6 +1013,38 @@ fn downgrade_to_v2(conn: &rusqlite::Connection) {
          PRAGMA user_version = 2;",
     )
     .unwrap();
+}
+
+#[test]
+fn a_version_4_database_gains_stop_causes_and_its_paused_sessions_wait_for_a_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sessions.db");
+    let mut old = session("paused-before", chrono::Utc::now());
+    old.status = SessionStatus::Paused;
+    old.stop_cause = Some(StopCause::Interrupted);
+    SqliteStore::open(&path)
+        .unwrap()
+        .create_session(&old)
+        .unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("ALTER TABLE sessions DROP COLUMN stop_cause; PRAGMA user_version = 4;")
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let kept = store.load_session(&old.id).unwrap().unwrap();
+    // No cause was stored then: it goes on only when the person says so.
+    assert_eq!(kept.stop_cause, None);
+    assert_eq!(
+        engine::go_on::go_on(&kept, std::time::Duration::ZERO),
+        engine::go_on::GoOn::WhenAsked
+    );
+    assert_eq!(
+        kept,
+        SessionRecord {
+            stop_cause: None,
+            ..old
+        }
+    );
 }
 
 #[test]

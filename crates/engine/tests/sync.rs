@@ -23,7 +23,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::fast_policy;
 use engine::events::{CollectEvents, SyncEvent};
-use engine::model::{Cloud, ItemState, SessionId, SessionStatus, SkipReason, Stage};
+use engine::model::{Cloud, ItemState, SessionId, SessionStatus, SkipReason, Stage, StopCause};
 use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncOutcome};
 use engine::settings::Settings;
 use engine::store::{MemoryStore, SessionStore};
@@ -371,6 +371,10 @@ async fn an_expired_gopro_login_stops_as_needs_login_and_resume_loses_nothing() 
         .await
         .unwrap();
     assert_eq!(first.session.status, SessionStatus::NeedsLogin);
+    assert_eq!(
+        first.session.stop_cause,
+        Some(StopCause::NeedsLogin(Cloud::Gopro))
+    );
     assert!(first
         .session
         .status_reason
@@ -481,6 +485,7 @@ async fn the_daily_quota_pauses_with_the_reset_time_and_resume_finishes() {
     });
     let first = world.sync("quota").await;
     assert_eq!(first.session.status, SessionStatus::Paused);
+    assert_eq!(first.session.stop_cause, Some(StopCause::DailyQuota));
     assert!(first.session.quota_resets_at.unwrap() > Utc::now());
     assert!(first.session.status_reason.unwrap().contains("daily limit"));
     let second = world.sync("quota").await;
@@ -499,6 +504,7 @@ async fn full_storage_pauses_and_resume_finishes_after_space_is_freed() {
     world.google.set_storage_full(true);
     let first = world.sync("storage").await;
     assert_eq!(first.session.status, SessionStatus::Paused);
+    assert_eq!(first.session.stop_cause, Some(StopCause::StorageFull));
     assert!(first
         .session
         .status_reason
@@ -508,6 +514,7 @@ async fn full_storage_pauses_and_resume_finishes_after_space_is_freed() {
     world.google.set_storage_full(false);
     let second = world.sync("storage").await;
     assert_eq!(second.session.status, SessionStatus::Completed);
+    assert_eq!(second.session.stop_cause, None);
     world.assert_created_exactly_once();
 }
 
@@ -605,9 +612,50 @@ async fn pause_takes_effect_and_resume_completes() {
         .await
         .unwrap();
     assert_eq!(first.session.status, SessionStatus::Paused);
+    assert_eq!(first.session.stop_cause, Some(StopCause::Requested));
     assert!(first.counts.created < EXPECTED_FILES as u64);
     let second = world.sync("pausing").await;
     assert_eq!(second.session.status, SessionStatus::Completed);
+    world.assert_created_exactly_once();
+}
+
+#[tokio::test]
+async fn a_program_quitting_mid_run_leaves_the_session_paused_as_interrupted() {
+    let world = World::standard();
+    let engine = world.engine(World::settings());
+    let control = engine.control().clone();
+    let on_start = move |stage: Stage| {
+        if stage == Stage::Transfer {
+            control.quit();
+        }
+    };
+    let hooks = StageHooks {
+        on_stage_start: Some(&on_start),
+        on_stage_complete: None,
+    };
+    let id = SessionId::new("quitting").unwrap();
+    let first = engine
+        .sync_date_range(
+            day("2026-03-01"),
+            day("2026-03-31"),
+            &id,
+            None,
+            None,
+            hooks,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.session.status, SessionStatus::Paused);
+    // Not the person's pause: the next start may go on by itself.
+    assert_eq!(first.session.stop_cause, Some(StopCause::Interrupted));
+    assert_eq!(
+        engine::go_on::go_on(&first.session, std::time::Duration::ZERO),
+        engine::go_on::GoOn::Now
+    );
+    let second = world.sync("quitting").await;
+    assert_eq!(second.session.status, SessionStatus::Completed);
+    assert_eq!(second.session.stop_cause, None);
     world.assert_created_exactly_once();
 }
 

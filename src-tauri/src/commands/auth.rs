@@ -188,24 +188,6 @@ async fn gopro_login(app: AppHandle) -> Result<AccountStatus, CommandError> {
     keep_gopro_login(&app, &ctx, &backend, token, user_id).await
 }
 
-/// Continues the session that stopped for a login to `cloud`, now that it succeeded.
-async fn resume_after_login(app: &AppHandle, ctx: &AppCtx, cloud: Cloud) {
-    let waiting = {
-        let mut slot = ctx.awaiting_login.lock().expect("awaiting lock");
-        match slot.as_ref() {
-            Some((c, _)) if *c == cloud => slot.take(),
-            _ => None,
-        }
-    };
-    let Some((_, id)) = waiting else { return };
-    match super::sync::resume(app.clone(), ctx, id.clone()).await {
-        Ok(_) => tracing::info!(session = %id, "the session goes on after the login"),
-        Err(err) => {
-            tracing::warn!(session = %id, error = %err.message, "could not go on after the login")
-        }
-    }
-}
-
 /// `login_gopro_token`: the paste-a-token fallback (Settings).
 #[tauri::command]
 pub async fn login_gopro_token(
@@ -271,7 +253,7 @@ async fn keep_gopro_login(
             account: status.clone(),
         },
     );
-    resume_after_login(app, ctx, Cloud::Gopro).await;
+    crate::resumer::after_login(app, Cloud::Gopro).await;
     Ok(status)
 }
 
@@ -334,7 +316,7 @@ pub async fn login_google(
             account: status.clone(),
         },
     );
-    resume_after_login(&app, &ctx, Cloud::Google).await;
+    crate::resumer::after_login(&app, Cloud::Google).await;
     Ok(status)
 }
 

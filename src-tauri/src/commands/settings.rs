@@ -155,6 +155,7 @@ pub async fn app_state(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AppStat
         current: current_session(&ctx, &backend)?,
         notice: ctx.notice.lock().expect("notice lock").clone(),
         keeping_awake: ctx.keeping_awake.load(std::sync::atomic::Ordering::SeqCst),
+        auto_resume: ctx.resumer.view(),
     })
 }
 
@@ -229,7 +230,12 @@ pub async fn set_settings(
         serde_json::to_value(&saved).map_err(store_error)?,
     );
     store.save().map_err(store_error)?;
+    let stop_planning = previous.resume_by_itself && !settings.resume_by_itself;
     *ctx.settings.lock().expect("settings lock") = settings;
+    if stop_planning {
+        // A resume waiting for Google's reset will not happen.
+        ctx.resumer.clear(&app);
+    }
     get_settings(ctx).await
 }
 

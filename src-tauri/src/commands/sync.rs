@@ -115,6 +115,8 @@ pub async fn start_sync(
 ) -> Result<SessionView, CommandError> {
     let range = CaptureRange::parse(&from, &to)?;
     let id = SessionId::generate(range.from(), range.to(), Utc::now());
+    // The person chose what moves now: a resume planned for later is dropped.
+    ctx.resumer.clear(&app);
     launch(app, &ctx, id, range).await
 }
 
@@ -125,6 +127,7 @@ pub async fn resume_session(
     ctx: State<'_, AppCtx>,
     id: String,
 ) -> Result<SessionView, CommandError> {
+    ctx.resumer.clear(&app);
     resume(app, &ctx, session_id(&id)?).await
 }
 
@@ -153,7 +156,8 @@ pub async fn resume(
 
 /// `pause_sync`: the run stops at its next checkpoint, resumable.
 #[tauri::command]
-pub fn pause_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
+pub fn pause_sync(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
+    ctx.resumer.clear(&app);
     match ctx.run.lock().expect("run lock").as_ref() {
         Some(run) => {
             run.control.pause();
@@ -168,7 +172,8 @@ pub fn pause_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
 
 /// `cancel_sync`: the run stops at its next checkpoint; nothing is deleted.
 #[tauri::command]
-pub fn cancel_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
+pub fn cancel_sync(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
+    ctx.resumer.clear(&app);
     match ctx.run.lock().expect("run lock").as_ref() {
         Some(run) => {
             run.control.cancel();
@@ -181,7 +186,20 @@ pub fn cancel_sync(ctx: State<'_, AppCtx>) -> Result<(), CommandError> {
     }
 }
 
-async fn launch(
+/// Starts the run (boxed: a run's end may plan and start the next run, see `resumer`, and the
+/// compiler cannot see through that cycle of futures).
+fn launch<'a>(
+    app: AppHandle,
+    ctx: &'a AppCtx,
+    id: SessionId,
+    range: CaptureRange,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<SessionView, CommandError>> + Send + 'a>,
+> {
+    Box::pin(start_run(app, ctx, id, range))
+}
+
+async fn start_run(
     app: AppHandle,
     ctx: &AppCtx,
     id: SessionId,
@@ -272,6 +290,10 @@ async fn launch(
         drop(lock);
         let ctx = task_app.state::<AppCtx>();
         *ctx.run.lock().expect("run lock") = None;
+        // What its end allows by itself: a quota pause goes on at the reset.
+        if let Ok(outcome) = &result {
+            crate::resumer::after_run(&task_app, &outcome.session, outcome.counts.created).await;
+        }
         // Keep the backend (and demo clouds) alive for the whole run.
         drop(task_backend);
     });

@@ -52,4 +52,9 @@ theme: Theme,
 /**
  * Keep the computer from idle sleep while a session moves (the display may still sleep).
  */
-keepAwake: boolean, };
+keepAwake: boolean, 
+/**
+ * Go on by itself: with a session q2google was closed in the middle of, when it starts
+ * again; with one Google's daily limit paused, when the limit resets.
+ */
+resumeByItself: boolean, };

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use engine::events::EventSink;
+use engine::go_on::{go_on, GoOn, QuotaBackoff};
 use engine::gopro::{CaptureRange, GoProClient};
-use engine::model::{SessionId, SessionStatus};
+use engine::model::SessionId;
 use engine::orchestrator::{GoProToPhotosSync, StageHooks};
 use engine::photos::PhotosClient;
 use engine::settings::Settings;
@@ -142,7 +143,7 @@ pub async fn run_session(
         Arc::new(Terminal::default())
     };
     let margin = settings.quota_resume_margin;
-    let (mut last_created, mut fruitless) = (None, 0u32);
+    let mut backoff = QuotaBackoff::default();
     loop {
         let mut engine = GoProToPhotosSync::new(
             gopro.clone(),
@@ -174,29 +175,11 @@ pub async fn run_session(
         let outcome = outcome.map_err(Failure::from)?;
         let interrupted = interrupted.load(Ordering::SeqCst);
         let session = &outcome.session;
-        let resets_at = match session.quota_resets_at {
-            Some(at) if shown.wait && !interrupted && session.status == SessionStatus::Paused => at,
+        let due = match go_on(session, margin) {
+            GoOn::At(due) if shown.wait && !interrupted => due,
             _ => return Ok(exit::for_status(session.status, interrupted)),
         };
-        // A pause that comes back with nothing moved waits longer each time (a reset time that
-        // was wrong must not make the CLI ask Google again every few minutes).
-        let created = outcome.counts.created;
-        fruitless = if last_created == Some(created) {
-            fruitless + 1
-        } else {
-            0
-        };
-        last_created = Some(created);
-        let floor = Utc::now()
-            + chrono::Duration::minutes(if fruitless == 0 {
-                0
-            } else {
-                1 << fruitless.min(6)
-            });
-        let until = resets_at
-            .checked_add_signed(chrono::Duration::from_std(margin).unwrap_or_default())
-            .unwrap_or(resets_at)
-            .max(floor);
+        let until = backoff.next(due, outcome.counts.created, Utc::now());
         let wait = (until - Utc::now()).to_std().unwrap_or_default();
         if shown.json {
             println!(
@@ -217,27 +200,19 @@ pub async fn run_session(
     }
 }
 
-/// Waits until `until` on the wall clock (in steps: a monotonic sleep would not count the
-/// hours a laptop slept); true when Ctrl-C or SIGTERM came first.
+/// Waits until `until` on the wall clock (a sleeping laptop counts); true when Ctrl-C or
+/// SIGTERM came first.
 async fn wait_until(until: chrono::DateTime<Utc>) -> bool {
-    let stop = stop_requested();
-    tokio::pin!(stop);
-    let mut watching = true;
-    loop {
-        let left = (until - Utc::now()).to_std().unwrap_or_default();
-        if left.is_zero() {
-            return false;
+    let stopped = async {
+        if stop_requested().await {
+            return;
         }
-        tokio::select! {
-            _ = tokio::time::sleep(left.min(std::time::Duration::from_secs(30))) => {}
-            stopped = &mut stop, if watching => {
-                if stopped {
-                    return true;
-                }
-                // No signal can be watched: the wait goes on without it.
-                watching = false;
-            }
-        }
+        // No signal can be watched: the wait goes on without it.
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = engine::go_on::wait_until(until) => false,
+        _ = stopped => true,
     }
 }
 

@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 
 use super::network::{NetworkGate, Waited};
 use super::transfer::Uploaded;
-use super::{description_for, CreateBatchResult, Run, Stop};
+use super::{description_for, CreateBatchResult, PauseCause, Run, Stop};
 use crate::events::SyncEvent;
 use crate::model::{Cloud, FailureClass, FileKey, ItemState, SkipReason};
 use crate::photos::api::MediaItem;
@@ -314,7 +314,7 @@ async fn send_batch(
                     reason: "Google Photos kept asking q2google to slow down (its per-minute \
                              limit); nothing failed. Resume in a few minutes to go on."
                         .into(),
-                    resets_at: None,
+                    cause: PauseCause::Trouble,
                 });
             }
             // Rate limits within the budget, a refused request, an unreachable service.
@@ -468,7 +468,7 @@ pub(crate) async fn reconcile(
                      (reconcile_max_pages). Nothing was sent twice; resume to look again.",
                     wanted.len()
                 ),
-                resets_at: None,
+                cause: PauseCause::Trouble,
             });
         }
     }
@@ -522,7 +522,7 @@ async fn search(
                      made has used {spent} requests of its daily 10,000; q2google paused to \
                      keep the rest for moving. Nothing was sent twice. Resume in a while."
                 ),
-                resets_at: None,
+                cause: PauseCause::Trouble,
             });
         }
         pages += 1;
@@ -557,7 +557,7 @@ async fn search(
                 reason: format!(
                     "Could not check what Google Photos already has ({e}); resume to try again."
                 ),
-                resets_at: None,
+                cause: PauseCause::Trouble,
             })
         })?;
         for item in page.media_items {
@@ -759,6 +759,6 @@ fn album_stop(err: &PhotosError) -> Stop {
         reason: format!(
             "Could not create the album in Google Photos ({err}); resume to try again."
         ),
-        resets_at: None,
+        cause: PauseCause::Trouble,
     })
 }

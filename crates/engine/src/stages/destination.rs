@@ -9,7 +9,7 @@
 //! is moved in full into another.
 
 use super::network::NetworkGate;
-use super::{Run, Stop};
+use super::{PauseCause, Run, Stop};
 use crate::events::SyncEvent;
 use crate::model::{Cloud, Destination};
 use crate::photos::PhotosError;
@@ -72,7 +72,7 @@ async fn signed_in(run: &Run) -> Result<Destination, Stop> {
                     reason: format!(
                         "Could not find out which Google account to move into ({err}); resume to try again."
                     ),
-                    resets_at: None,
+                    cause: PauseCause::Trouble,
                 }))
             }
         }

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::network::{NetworkGate, Waited};
-use super::{Run, Stop};
+use super::{PauseCause, Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::select::{precheck, select_originals};
@@ -102,7 +102,7 @@ fn count(waited: Waited) -> u32 {
 fn discovery_stop(err: &GoProError) -> Stop {
     Stop::from_gopro(err).unwrap_or_else(|| Stop::Paused {
         reason: format!("Finding your media on GoPro stopped: {err}"),
-        resets_at: None,
+        cause: PauseCause::Trouble,
     })
 }
 

@@ -42,8 +42,8 @@ pub enum Stop {
     Paused {
         /// For a person.
         reason: String,
-        /// When Google's daily quota resets, if that is the cause.
-        resets_at: Option<DateTime<Utc>>,
+        /// What it waits for.
+        cause: PauseCause,
     },
     /// The person asked.
     Requested(StopRequest),
@@ -51,6 +51,20 @@ pub enum Stop {
     FailFast(String),
     /// Something unexpected (the store failed, GoPro changed its API).
     Fatal(String),
+}
+
+/// What a run that paused by itself waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseCause {
+    /// Google's daily quota, used up until `resets_at`.
+    DailyQuota {
+        /// When Google resets it.
+        resets_at: DateTime<Utc>,
+    },
+    /// Google storage is full.
+    StorageFull,
+    /// A passing trouble outlasted the run's retries; resuming later works.
+    Trouble,
 }
 
 impl Stop {
@@ -76,11 +90,13 @@ impl Stop {
             }),
             PhotosError::DailyQuota { resets_at } => Some(Stop::Paused {
                 reason: err.to_string(),
-                resets_at: Some(*resets_at),
+                cause: PauseCause::DailyQuota {
+                    resets_at: *resets_at,
+                },
             }),
             PhotosError::StorageFull => Some(Stop::Paused {
                 reason: err.to_string(),
-                resets_at: None,
+                cause: PauseCause::StorageFull,
             }),
             _ => None,
         }

@@ -20,6 +20,7 @@ const STEPS: &[&[&str]] = &[
     &[uploads::SCHEMA_V2],
     &[sessions::SCHEMA_V3, ledger::SCHEMA_V3],
     &[sessions::SCHEMA_V4],
+    &[sessions::SCHEMA_V5],
 ];
 
 /// The schema version this build writes and the newest it can read.

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::codec::{self, get_date, get_json, get_opt_time, get_time};
 use super::items;
 use crate::model::{
-    Destination, GoogleAccount, SessionId, SessionRecord, SessionStatus, SessionSummary,
+    Destination, GoogleAccount, SessionId, SessionRecord, SessionStatus, SessionSummary, StopCause,
 };
 
 /// Schema step 1.
@@ -47,18 +47,24 @@ ALTER TABLE sessions ADD COLUMN album_items INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN earlier_albums TEXT NOT NULL DEFAULT '[]';
 ";
 
+/// Schema step 5: why a session is not moving, as a kind (sessions stopped before step 5 have
+/// none, and are treated as a person's pause).
+pub(super) const SCHEMA_V5: &str = "
+ALTER TABLE sessions ADD COLUMN stop_cause TEXT;
+";
+
 /// The columns [`from_row`] reads, in order (prefixed with `s.`).
 macro_rules! columns {
     () => {
         "s.id, s.range_from, s.range_to, s.settings, s.status, s.status_reason, \
          s.quota_resets_at, s.discovery_cursor, s.discovery_done, s.album_id, s.album_url, \
          s.created_at, s.updated_at, s.finished_at, s.bytes_transferred, s.google_account, \
-         s.google_email, s.google_client, s.album_items, s.earlier_albums"
+         s.google_email, s.google_client, s.album_items, s.earlier_albums, s.stop_cause"
     };
 }
 
 /// Number of columns [`columns!`] names.
-const COLUMNS: usize = 20;
+const COLUMNS: usize = 21;
 
 /// Whether the session exists.
 pub(super) fn exists(conn: &Connection, id: &SessionId) -> rusqlite::Result<bool> {
@@ -72,9 +78,9 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
         "INSERT INTO sessions (id, range_from, range_to, settings, status, status_reason, \
          quota_resets_at, discovery_cursor, discovery_done, album_id, album_url, created_at, \
          updated_at, finished_at, bytes_transferred, google_account, google_email, \
-         google_client, album_items, earlier_albums) \
+         google_client, album_items, earlier_albums, stop_cause) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20)",
+         ?19, ?20, ?21)",
     )?
     .execute(params![
         s.id.as_str(),
@@ -97,6 +103,7 @@ pub(super) fn insert(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<(
         s.destination.as_ref().map(|d| &d.client_id),
         s.album_items,
         codec::json(&s.earlier_albums)?,
+        s.stop_cause.map(StopCause::as_str),
     ])?;
     Ok(())
 }
@@ -110,7 +117,7 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
              discovery_done = ?9, album_id = ?10, album_url = ?11, created_at = ?12, \
              updated_at = ?13, finished_at = ?14, bytes_transferred = ?15, \
              google_account = ?16, google_email = ?17, google_client = ?18, \
-             album_items = ?19, earlier_albums = ?20 WHERE id = ?1",
+             album_items = ?19, earlier_albums = ?20, stop_cause = ?21 WHERE id = ?1",
         )?
         .execute(params![
             s.id.as_str(),
@@ -133,6 +140,7 @@ pub(super) fn update(conn: &Connection, s: &SessionRecord) -> rusqlite::Result<b
             s.destination.as_ref().map(|d| &d.client_id),
             s.album_items,
             codec::json(&s.earlier_albums)?,
+            s.stop_cause.map(StopCause::as_str),
         ])?;
     Ok(changed == 1)
 }
@@ -205,6 +213,12 @@ pub(super) fn latest_unfinished(conn: &Connection) -> rusqlite::Result<Option<Se
 fn from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
     let id: String = row.get(0)?;
     let status: String = row.get(4)?;
+    let cause: Option<String> = row.get(20)?;
+    let stop_cause = cause
+        .map(|c| {
+            StopCause::parse(&c).ok_or_else(|| codec::bad(20, format!("unknown stop cause {c:?}")))
+        })
+        .transpose()?;
     Ok(SessionRecord {
         id: SessionId::new(id).map_err(|e| codec::bad(0, e.to_string()))?,
         range_from: get_date(row, 1)?,
@@ -214,6 +228,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
             .ok_or_else(|| codec::bad(4, format!("unknown session status {status:?}")))?,
         status_reason: row.get(5)?,
         quota_resets_at: get_opt_time(row, 6)?,
+        stop_cause,
         discovery_cursor: row.get(7)?,
         discovery_done: row.get(8)?,
         album_id: row.get(9)?,
