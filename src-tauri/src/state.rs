@@ -370,6 +370,7 @@ impl AppCtx {
 mod tests {
     use super::*;
     use engine::model::{SessionRecord, SessionSettings, SessionStatus};
+    use engine::store::SessionStore;
 
     /// A fresh folder under the system's temporary folder, removed when dropped.
     struct Scratch(PathBuf);

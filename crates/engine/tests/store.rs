@@ -1172,7 +1172,7 @@ fn newer_schema_is_too_new_and_left_alone() {
     match SqliteStore::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
-        }) => assert_eq!((found, supported), (99, 4)),
+        }) => assert_eq!((found, supported), (99, 5)),
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes);

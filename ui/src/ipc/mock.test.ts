@@ -5,6 +5,7 @@ import {
   GOOGLE_ACCOUNT,
   mockOptionsFromUrl,
   OTHER_GOOGLE_ACCOUNT,
+  QUOTA_RESUME_MARGIN_MS,
   otherAccountReason,
   type MockOptions,
 } from "./mock";
@@ -153,16 +154,64 @@ describe("mock backend", () => {
     await runUntil(() => ev.sessions.at(-1)?.status === "completed");
   });
 
-  it("expired GoPro login: needs_login, resume refused until logged in again", async () => {
+  it("expired GoPro login: needs_login, resume refused until logged in again, then it goes on by itself", async () => {
     const b = make({ scenario: "expire" });
     const ev = record(b);
+    const plans: EventMap["sync://auto-resume"][] = [];
+    b.on("sync://auto-resume", (e) => plans.push(e));
     const s = await b.startSync("2026-03-01", "2026-03-31");
     await runUntil(() => ev.sessions.at(-1)?.status === "needs_login");
     expect((await b.appState()).gopro.connected).toBe(false);
     await expect(b.resumeSession(s.id)).rejects.toMatchObject({ code: "TokenExpired" });
+    expect(plans).toEqual([]);
+    // The sign-in alone: no resume_session call.
     await b.loginGopro();
-    await b.resumeSession(s.id);
+    expect(ev.sessions.at(-1)?.status).toBe("running");
+    expect(plans).toEqual([{ autoResume: { sessionId: s.id, why: "login", at: null } }]);
+    expect((await b.appState()).autoResume).toEqual({ sessionId: s.id, why: "login", at: null });
     await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+  });
+
+  it("quota pause: goes on by itself at the reset plus the margin; a pause or the setting off drops the plan", async () => {
+    const b = make({ scenario: "quota" });
+    const ev = record(b);
+    const plans: EventMap["sync://auto-resume"][] = [];
+    b.on("sync://auto-resume", (e) => plans.push(e));
+    const s = await b.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => ev.sessions.at(-1)?.status === "paused");
+    const reset = Date.parse(ev.sessions.at(-1)!.quotaResetsAt!);
+    const at = new Date(reset + QUOTA_RESUME_MARGIN_MS).toISOString();
+    expect(plans.at(-1)).toEqual({ autoResume: { sessionId: s.id, why: "daily_quota", at } });
+    expect((await b.appState()).autoResume?.at).toBe(at);
+    // Not a moment before its time.
+    await vi.advanceTimersByTimeAsync(reset + QUOTA_RESUME_MARGIN_MS - Date.now() - 1000);
+    expect(ev.sessions.at(-1)?.status).toBe("paused");
+    const seen = ev.sessions.length;
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(ev.sessions[seen]?.status).toBe("running");
+    expect(plans.at(-1)).toEqual({ autoResume: { sessionId: s.id, why: "daily_quota", at: null } });
+    await runUntil(() => ev.sessions.at(-1)?.status === "completed");
+
+    // The setting off: a quota pause waits for a click.
+    const c = make({ scenario: "quota" });
+    const cev = record(c);
+    await c.setSettings({ ...(await c.getSettings()), resumeByItself: false });
+    await c.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => cev.sessions.at(-1)?.status === "paused");
+    expect((await c.appState()).autoResume).toBeNull();
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    expect(cev.sessions.at(-1)?.status).toBe("paused");
+
+    // Planned, then the person pauses (nothing runs) or turns the setting off: no resume later.
+    const d = make({ scenario: "quota" });
+    const dev = record(d);
+    await d.startSync("2026-03-01", "2026-03-31");
+    await runUntil(() => dev.sessions.at(-1)?.status === "paused");
+    expect((await d.appState()).autoResume).not.toBeNull();
+    await d.setSettings({ ...(await d.getSettings()), resumeByItself: false });
+    expect((await d.appState()).autoResume).toBeNull();
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    expect(dev.sessions.at(-1)?.status).toBe("paused");
   });
 
   it("demo mode seeds a history with a resumable session", async () => {

@@ -4,7 +4,9 @@
  * items moving through their states, metrics ticks with a realistic throughput curve,
  * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login, a network
  * outage the session waits out by itself (`sync://network`), keeping the computer awake while a
- * session runs (`sync://awake`, with the `keepAwake` setting), history (a resumable session in demo
+ * session runs (`sync://awake`, with the `keepAwake` setting), going on by itself
+ * (`sync://auto-resume`, with the `resumeByItself` setting: at Google's quota reset plus a margin,
+ * and right after a GoPro login that a session stopped for), history (a resumable session in demo
  * mode) and settings.
  *
  * Time: one timer per running session ticks every `tickMs` (4 per second, the contract's
@@ -22,6 +24,7 @@
 import { commandError, type Backend, type Unsubscribe } from "./backend";
 import type {
   AccountStatus,
+  AutoResumeView,
   CannotMove,
   Cloud,
   Counts,
@@ -131,7 +134,11 @@ export const DEFAULT_SETTINGS: Settings = {
   demoMode: false,
   theme: "system",
   keepAwake: true,
+  resumeByItself: true,
 };
+
+/** How long after Google's daily limit resets a paused session goes on (the engine's default). */
+export const QUOTA_RESUME_MARGIN_MS = 120_000;
 
 /** What the real backend says when its session database cannot be opened (`?notice=1`). */
 export const DB_NOTICE =
@@ -232,6 +239,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   let google = account("google", connectedAtStart ? GOOGLE_ACCOUNT : null);
   const runs = new Map<string, Run>(); // insertion order = oldest first
   let nextId = 1;
+  /** What the app will do or did by itself, and the timer waiting for its time. */
+  let autoResume: AutoResumeView | null = null;
+  let autoTimer: ReturnType<typeof setTimeout> | null = null;
 
   const iso = () => new Date(opts.now()).toISOString();
   const delay = (factor = 1) =>
@@ -244,6 +254,57 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   function running(): Run | null {
     for (const r of runs.values()) if (r.view.status === "running") return r;
     return null;
+  }
+
+  /** Replaces the plan (a waiting timer is dropped), and says so when it changed. */
+  function setAutoResume(next: AutoResumeView | null, timer: ReturnType<typeof setTimeout> | null = null) {
+    if (autoTimer !== null) clearTimeout(autoTimer);
+    autoTimer = timer;
+    if (JSON.stringify(next) === JSON.stringify(autoResume)) return;
+    autoResume = next;
+    emit("sync://auto-resume", { autoResume: next });
+  }
+
+  /** Like the real backend's resumer: the session goes on now, and the page is told why. */
+  function goOnByItself(run: Run, why: AutoResumeView["why"]) {
+    if (running() || !run.view.resumable || !gopro.connected || !google.connected) return setAutoResume(null);
+    goOn(run);
+    setAutoResume({ sessionId: run.view.id, why, at: null });
+  }
+
+  /** A quota pause goes on at the reset plus a margin, when the setting allows. */
+  function planQuotaResume(run: Run) {
+    const reset = run.view.quotaResetsAt;
+    if (!settings.resumeByItself || reset === null) return setAutoResume(null);
+    const at = Date.parse(reset) + QUOTA_RESUME_MARGIN_MS;
+    // setTimeout holds at most ~24.8 days; a reset is at most a day away.
+    const wait = Math.min(Math.max(0, at - opts.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      autoTimer = null;
+      goOnByItself(run, "daily_quota");
+    }, wait);
+    setAutoResume({ sessionId: run.view.id, why: "daily_quota", at: new Date(at).toISOString() }, timer);
+  }
+
+  /** A paused or stopped session runs again from where it stopped (failed files retried). */
+  function goOn(run: Run) {
+    for (const it of run.items) {
+      if (it.view.state === "failed") {
+        it.view = { ...it.view, state: "discovered", reason: null };
+        it.done = 0;
+        emitItem(run, it);
+      }
+    }
+    const v = run.view;
+    v.status = "running";
+    v.statusReason = null;
+    v.quotaResetsAt = null;
+    v.finishedAt = null;
+    v.resumable = false;
+    if (v.stages.create === "done") v.stages.create = "running";
+    if (v.stages.transfer === "done" && run.items.some((it) => it.view.state === "discovered")) v.stages.transfer = "running";
+    emitSession(run);
+    startTimer(run);
   }
 
   function newestRun(): Run | null {
@@ -533,7 +594,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     if (!run.scenarioFired && opts.scenario === "quota" && v.counts.created >= Math.max(1, Math.floor(movable * 0.4))) {
       run.scenarioFired = true;
       v.quotaResetsAt = nextQuotaReset(opts.now());
-      return halt(run, "paused", QUOTA_REASON, true);
+      halt(run, "paused", QUOTA_REASON, true);
+      return planQuotaResume(run);
     }
     if (!run.scenarioFired && opts.scenario === "expire" && v.counts.uploaded >= Math.max(1, Math.floor(movable * 0.3))) {
       run.scenarioFired = true;
@@ -663,7 +725,14 @@ export function createMockBackend(options: MockOptions = {}): Backend {
 
   async function login(cloud: Cloud): Promise<AccountStatus> {
     await delay(settings.demoMode ? 1 : 3);
-    return setAccount(account(cloud, cloud === "google" ? GOOGLE_ACCOUNT : "demo@example.com"));
+    const a = setAccount(account(cloud, cloud === "google" ? GOOGLE_ACCOUNT : "demo@example.com"));
+    // A sign-in is the person's own click: the session that stopped for it goes on, whatever
+    // the setting (as the real backend does).
+    const waiting = newestRun();
+    if (cloud === "gopro" && waiting?.view.status === "needs_login" && waiting.view.statusReason === EXPIRED_REASON) {
+      goOnByItself(waiting, "login");
+    }
+    return a;
   }
 
   return {
@@ -673,7 +742,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       const cur = running() ?? newestRun();
       if (cur) recount(cur);
       const keepingAwake = running()?.awake ?? false;
-      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice, keepingAwake });
+      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice, keepingAwake, autoResume });
     },
     loginGopro: () => login("gopro"),
     async loginGoproToken(token) {
@@ -723,6 +792,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         );
       }
       const run = makeRun(from, to);
+      setAutoResume(null);
       firstRun = false;
       emitSession(run);
       startTimer(run);
@@ -732,12 +802,14 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       await delay(0.5);
       const r = running();
       if (r) r.pauseRequested = true;
+      setAutoResume(null);
       return null;
     },
     async cancelSync() {
       await delay(0.5);
       const r = running();
       if (r) r.cancelRequested = true;
+      setAutoResume(null);
       return null;
     },
     async resumeSession(id) {
@@ -750,24 +822,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       if (!run.view.resumable) throw commandError("InvalidInput", "This session can't be resumed; start a new one for these dates.");
       if (!gopro.connected) throw commandError("TokenExpired", "GoPro needs you to log in again. Your progress is saved.");
       if (!google.connected) throw commandError("NotLoggedIn", "Connect Google Photos again to continue.");
-      for (const it of run.items) {
-        if (it.view.state === "failed") {
-          it.view = { ...it.view, state: "discovered", reason: null };
-          it.done = 0;
-          emitItem(run, it);
-        }
-      }
-      const v = run.view;
-      v.status = "running";
-      v.statusReason = null;
-      v.quotaResetsAt = null;
-      v.finishedAt = null;
-      v.resumable = false;
-      if (v.stages.create === "done") v.stages.create = "running";
-      if (v.stages.transfer === "done" && run.items.some((it) => it.view.state === "discovered")) v.stages.transfer = "running";
-      emitSession(run);
-      startTimer(run);
-      return clone(v);
+      setAutoResume(null);
+      goOn(run);
+      return clone(run.view);
     },
     async listSessions() {
       await delay(0.5);
@@ -803,6 +860,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       const secret = next.googleClientSecret?.trim() ?? "";
       if (secret !== "") clientSecret = secret;
       settings = { ...clone(next), googleClientSecret: null, googleClientSecretSaved: false };
+      // Turned off: a resume waiting for its time will not happen.
+      if (!settings.resumeByItself && autoResume?.at) setAutoResume(null);
       if (enteringDemo) {
         setAccount(account("gopro", "demo@example.com"));
         setAccount(account("google", GOOGLE_ACCOUNT));

@@ -7,6 +7,7 @@
  * generated union so the two cannot drift), the event name → payload map, and helper aliases.
  */
 import type { AuthEvent } from "../bindings/AuthEvent";
+import type { AutoResumeEvent } from "../bindings/AutoResumeEvent";
 import type { AwakeEvent } from "../bindings/AwakeEvent";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ItemEvent } from "../bindings/ItemEvent";
@@ -18,6 +19,9 @@ import type { StageEvent } from "../bindings/StageEvent";
 export type { AccountStatus } from "../bindings/AccountStatus";
 export type { AppState } from "../bindings/AppState";
 export type { AuthEvent } from "../bindings/AuthEvent";
+export type { AutoResumeEvent } from "../bindings/AutoResumeEvent";
+export type { AutoResumeView } from "../bindings/AutoResumeView";
+export type { AutoResumeWhy } from "../bindings/AutoResumeWhy";
 export type { AwakeEvent } from "../bindings/AwakeEvent";
 export type { CannotMove } from "../bindings/CannotMove";
 export type { Cloud } from "../bindings/Cloud";
@@ -74,6 +78,7 @@ export type EventMap = {
   "sync://session": SessionEvent;
   "sync://network": NetworkEvent;
   "sync://awake": AwakeEvent;
+  "sync://auto-resume": AutoResumeEvent;
   "auth://changed": AuthEvent;
 };
 

@@ -53,6 +53,22 @@ describe("Settings", () => {
     expect((await b.getSettings()).keepAwake).toBe(true);
   });
 
+  it("goes on by itself: on by default, explained, turned off and saved", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "setSettings");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    const box = screen.getByRole("checkbox", { name: /^Go on by itself/ });
+    expect((box as HTMLInputElement).checked).toBe(true);
+    expect(box.closest("label")?.textContent).toMatch(/after being closed in the middle of a move, and when Google's daily limit resets/);
+    await userEvent.click(box);
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ resumeByItself: false, keepAwake: true }));
+    expect((await b.getSettings()).resumeByItself).toBe(false);
+  });
+
   it("shows the backend's InvalidInput message", async () => {
     const b = mockBackend({ connected: true });
     await renderApp(b);

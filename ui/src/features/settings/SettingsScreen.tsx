@@ -165,6 +165,16 @@ function SettingsForm({ initial }: { initial: Settings }) {
               <span className="field-help"> — your computer will not go to sleep on its own during a move. The screen can still turn off and lock.</span>
             </span>
           </label>
+          <label className="check">
+            <input type="checkbox" checked={draft.resumeByItself} onChange={(e) => set("resumeByItself", e.target.checked)} />
+            <span>
+              Go on by itself
+              <span className="field-help">
+                {" "}
+                — when q2google opens again after being closed in the middle of a move, and when Google's daily limit resets, the move carries on without you pressing Resume.
+              </span>
+            </span>
+          </label>
         </fieldset>
 
         <fieldset>

@@ -69,6 +69,23 @@ describe("Session screen", () => {
     const reset = await screen.findByTestId("quota-reset", undefined, { timeout: 10000 });
     expect(reset.textContent).toMatch(/Google's limit resets (today|tomorrow) at/);
     expect(screen.getByText(/daily upload limit/)).toBeTruthy();
+    // It goes on by itself a little after the reset, and says when; a click still goes on now.
+    const countdown = screen.getByTestId("auto-resume-countdown");
+    expect(countdown.textContent).toMatch(/^Goes on by itself (today|tomorrow) at \d\d:\d\d( [AP]M)? \((about .+|less than a minute) from now\)\./);
+    await userEvent.click(screen.getByRole("button", { name: "Resume now" }));
+    await screen.findByRole("heading", { level: 1, name: "Moving March 2026" });
+    expect(screen.queryByTestId("auto-resume-countdown")).toBeNull();
+    // Resumed by a click: no "carried on by itself".
+    expect(screen.queryByTestId("auto-resumed")).toBeNull();
+  }, 20000);
+
+  it("paused by Google's quota with going on by itself turned off: a plain Resume, no countdown", async () => {
+    const b = mockBackend({ connected: true, scenario: "quota", speed: 20 });
+    await b.setSettings({ ...(await b.getSettings()), resumeByItself: false });
+    await startMarch(b);
+    await screen.findByTestId("quota-reset", undefined, { timeout: 10000 });
+    expect(screen.queryByTestId("auto-resume-countdown")).toBeNull();
+    expect(screen.getByRole("button", { name: "Resume" })).toBeTruthy();
   }, 20000);
 
   it("waiting for the network: a calm notice in words, then it goes on by itself", async () => {
@@ -107,14 +124,20 @@ describe("Session screen", () => {
     expect(screen.getByTestId("status-line").textContent).toMatch(/^Paused after moving/);
   }, 30000);
 
-  it("needs login: Log in again, then Resume", async () => {
+  it("needs login: one click on Log in again, and it carries on by itself", async () => {
     const b = mockBackend({ connected: true, scenario: "expire", speed: 20 });
     await startMarch(b);
+    expect(screen.queryByTestId("auto-resumed")).toBeNull();
     await userEvent.click(await screen.findByRole("button", { name: "Log in to GoPro again" }, { timeout: 10000 }));
     // Same Google account as the session's: no new move offered.
     expect(screen.getByTestId("session-account").textContent).toBe("Into you@example.com's Google Photos");
     expect(screen.queryByRole("button", { name: "Start a new move of these dates" })).toBeNull();
-    await userEvent.click(await screen.findByRole("button", { name: "Resume" }));
+    // No Resume click: the login was the click.
+    const notice = await screen.findByTestId("auto-resumed", undefined, { timeout: 10000 });
+    expect(notice.getAttribute("role")).toBe("status");
+    expect(notice.textContent).toMatch(/^Carried on by itself/);
+    expect(notice.textContent).toMatch(/You logged in again/);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Moving March 2026");
     await screen.findByRole("heading", { name: /All done|Finished/ }, { timeout: 15000 });
   }, 30000);
 });

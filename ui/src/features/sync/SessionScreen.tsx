@@ -9,9 +9,10 @@ import { Spinner } from "../../components/Spinner";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Stepper, type Step } from "../../components/Stepper";
 import { toCommandError } from "../../ipc/backend";
-import type { CommandError, Counts, Metrics, SessionView } from "../../ipc/types";
+import type { AutoResumeView, CommandError, Counts, Metrics, SessionView } from "../../ipc/types";
 import { formatBytes, formatQuotaReset, formatSpeed, formatTimeLeft } from "../../lib/format";
 import { MetricsPanel } from "../metrics/MetricsPanel";
+import { AutoResumeCountdown, AutoResumedNotice } from "./AutoResume";
 import { DoneSummary } from "./DoneSummary";
 import { ItemList } from "./ItemList";
 import { NetworkNotice } from "./NetworkNotice";
@@ -58,7 +59,18 @@ function Progress({ s, c, metrics, offline }: { s: SessionView; c: Counts; metri
   );
 }
 
-function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => void; resuming: boolean }) {
+/** `autoResume`: the app's plan to go on with this session by itself at a time, if any. */
+function Blocked({
+  s,
+  autoResume,
+  onResume,
+  resuming,
+}: {
+  s: SessionView;
+  autoResume: AutoResumeView | null;
+  onResume: () => void;
+  resuming: boolean;
+}) {
   const { login, app } = useApp();
   const [err, setErr] = useState<CommandError | null>(null);
   const { start, starting, error: startError } = useStartSync();
@@ -69,6 +81,7 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
   const now = useNow();
   const quotaOver = quota !== null && new Date(quota).getTime() <= now.getTime();
   const tone = s.status === "failed" ? "notice-error" : "notice-warn";
+  const goesOnAt = autoResume?.at ?? null;
   return (
     <div className={`notice ${tone}`} role="status">
       <Icon name={s.status === "needs_login" ? "lock" : s.status === "paused" ? "pause" : "warning"} className="notice-icon" />
@@ -94,6 +107,7 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
             )}
           </p>
         ) : null}
+        {goesOnAt !== null ? <AutoResumeCountdown at={goesOnAt} /> : null}
         <div className="notice-actions">
           {needsLogin ? (
             <button
@@ -123,7 +137,7 @@ function Blocked({ s, onResume, resuming }: { s: SessionView; onResume: () => vo
             </>
           ) : s.resumable ? (
             <button type="button" className="btn btn-primary" onClick={onResume} disabled={resuming}>
-              {resuming ? "Resuming…" : "Resume"}
+              {resuming ? "Resuming…" : goesOnAt !== null ? "Resume now" : "Resume"}
             </button>
           ) : null}
         </div>
@@ -196,6 +210,7 @@ export function SessionScreen({ id }: { id: string }) {
         {statusLine(s, c)}
       </p>
       {offline ? <NetworkNotice waiting={data.waiting} /> : null}
+      {data.autoResume !== null && data.autoResume.at === null ? <AutoResumedNotice autoResume={data.autoResume} /> : null}
 
       {finished ? (
         <DoneSummary session={s} counts={c} items={data.items} onResume={() => void resume(s.id)} resuming={resuming === s.id} />
@@ -225,6 +240,7 @@ export function SessionScreen({ id }: { id: string }) {
           ) : (
             <Blocked
               s={s}
+              autoResume={data.autoResume}
               onResume={() => void resume(s.id)}
               resuming={resuming === s.id}
             />

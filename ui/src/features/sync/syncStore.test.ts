@@ -166,12 +166,28 @@ describe("SyncStore: keeping the computer awake (sync://awake)", () => {
     const { backend } = fakeBackend();
     const store = new SyncStore(backend, 0);
     store.start();
-    store.setAppState({ current: session("s1"), keepingAwake: true });
+    store.setAppState({ current: session("s1"), keepingAwake: true, autoResume: null });
     expect(store.getSnapshot().keepingAwake).toBe(true);
-    store.setAppState({ current: session("s1"), keepingAwake: false });
+    store.setAppState({ current: session("s1"), keepingAwake: false, autoResume: null });
     expect(store.getSnapshot().keepingAwake).toBe(false);
-    store.setAppState({ current: null, keepingAwake: false });
+    store.setAppState({ current: null, keepingAwake: false, autoResume: null });
     expect(store.getSnapshot().keepingAwake).toBe(false);
+  });
+
+  it("keeps app_state's and sync://auto-resume's plan, across a new session", () => {
+    const { backend, emit } = fakeBackend();
+    const store = new SyncStore(backend, 0);
+    store.start();
+    const plan = { sessionId: "s1", why: "daily_quota" as const, at: "2026-12-03T08:02:00Z" };
+    store.setAppState({ current: session("s1", "paused"), keepingAwake: false, autoResume: plan });
+    expect(store.getSnapshot().autoResume).toEqual(plan);
+    const went = { sessionId: "s1", why: "daily_quota" as const, at: null };
+    emit("sync://auto-resume", { autoResume: went });
+    expect(store.getSnapshot().autoResume).toEqual(went);
+    store.setSession(session("s2"));
+    expect(store.getSnapshot().autoResume).toEqual(went);
+    emit("sync://auto-resume", { autoResume: null });
+    expect(store.getSnapshot().autoResume).toBeNull();
   });
 
   it("ignores another session's events", () => {
@@ -242,9 +258,9 @@ describe("SyncStore: items and the session's end", () => {
     await vi.waitFor(() => expect(store.getSnapshot().itemsLoaded).toBe(true));
     emit("sync://item", { sessionId: "s1", item: item("a", "created") });
     expect(store.getSnapshot().items.get("a")).toBeUndefined();
-    emit("sync://session", { session: { ...session("s1", "done"), counts: { ...session("s1").counts, created: 1 } } });
+    emit("sync://session", { session: { ...session("s1", "completed"), counts: { ...session("s1").counts, created: 1 } } });
     const snap = store.getSnapshot();
-    expect(snap.session?.status).toBe("done");
+    expect(snap.session?.status).toBe("completed");
     expect(snap.items.get("a")?.state).toBe("created");
     stop();
   });

@@ -4,7 +4,7 @@
  * one notification per `flushMs`, so a busy sync does not re-render on every item.
  */
 import type { Backend, Unsubscribe } from "../../ipc/backend";
-import type { AppState, AwakeEvent, Cloud, Counts, ItemView, Metrics, NetworkEvent, SessionView } from "../../ipc/types";
+import type { AppState, AutoResumeView, AwakeEvent, Cloud, Counts, ItemView, Metrics, NetworkEvent, SessionView } from "../../ipc/types";
 
 /** A cloud the running session cannot reach right now (`sync://network`), and since when. */
 export type NetworkWait = { cloud: Cloud; since: string | null };
@@ -21,6 +21,11 @@ export type LiveSnapshot = {
    * or app_state's `keepingAwake`); false when the setting is off or the system refused.
    */
   keepingAwake: boolean;
+  /**
+   * What the app will do or did by itself (`sync://auto-resume`, or app_state's `autoResume`):
+   * go on with a session at a time, or it went on with one. About any session: match its id.
+   */
+  autoResume: AutoResumeView | null;
 };
 
 const NOT_WAITING: readonly NetworkWait[] = [];
@@ -34,6 +39,7 @@ export class SyncStore {
     metrics: null,
     waiting: NOT_WAITING,
     keepingAwake: false,
+    autoResume: null,
   };
   /**
    * What the backend last said about keeping the computer awake, and for which session. Kept
@@ -74,6 +80,10 @@ export class SyncStore {
       }),
       b.on("sync://network", (e) => this.setNetwork(e)),
       b.on("sync://awake", (e) => this.setAwake(e)),
+      b.on("sync://auto-resume", ({ autoResume }) => {
+        this.snapshot = { ...this.snapshot, autoResume };
+        this.emitNow();
+      }),
     ];
     return () => {
       this.subs.forEach((u) => u());
@@ -85,10 +95,12 @@ export class SyncStore {
 
   /**
    * app_state's answer: its current session, and whether the backend keeps the computer awake
-   * for it (`keepingAwake` is about the running session, so a stopped one never is).
+   * for it (`keepingAwake` is about the running session, so a stopped one never is), and what
+   * the app will do or did by itself.
    */
-  setAppState({ current, keepingAwake }: Pick<AppState, "current" | "keepingAwake">) {
+  setAppState({ current, keepingAwake, autoResume }: Pick<AppState, "current" | "keepingAwake" | "autoResume">) {
     this.awake = current ? { sessionId: current.id, keepingAwake } : null;
+    this.snapshot = { ...this.snapshot, autoResume };
     this.setSession(current);
   }
 
@@ -102,7 +114,8 @@ export class SyncStore {
     const keepingAwake = this.awakeFor(session);
     if (session && prev?.id !== session.id) {
       this.items = new Map();
-      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null, waiting: NOT_WAITING, keepingAwake };
+      const { autoResume } = this.snapshot;
+      this.snapshot = { session, items: this.items, itemsLoaded: false, metrics: null, waiting: NOT_WAITING, keepingAwake, autoResume };
       void this.loadItems(session.id);
     } else {
       const waiting = session?.status === "running" ? this.snapshot.waiting : NOT_WAITING;

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useApp } from "../../app/AppContext";
 import { toCommandError } from "../../ipc/backend";
-import type { CommandError, ItemView, Metrics, SessionView } from "../../ipc/types";
+import type { AutoResumeView, CommandError, ItemView, Metrics, SessionView } from "../../ipc/types";
 import type { NetworkWait } from "./syncStore";
 
 const NOT_WAITING: readonly NetworkWait[] = [];
@@ -15,6 +15,8 @@ export type SessionData = {
   waiting: readonly NetworkWait[];
   /** The live session runs and keeps the computer from idle sleep (false when not live). */
   keepingAwake: boolean;
+  /** What the app will do or did by itself with this session, if anything. */
+  autoResume: AutoResumeView | null;
   live: boolean;
   error: CommandError | null;
 };
@@ -24,6 +26,7 @@ export function useSessionData(id: string): SessionData {
   const { store, backend } = useApp();
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const live = snap.session?.id === id;
+  const autoResume = snap.autoResume?.sessionId === id ? snap.autoResume : null;
   const [loaded, setLoaded] = useState<{ id: string; session: SessionView | null; items: Map<string, ItemView>; error: CommandError | null } | null>(null);
 
   useEffect(() => {
@@ -48,7 +51,7 @@ export function useSessionData(id: string): SessionData {
   }, [backend, id, live]);
 
   if (live) {
-    return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, waiting: snap.waiting, keepingAwake: snap.keepingAwake, live, error: null };
+    return { session: snap.session, items: snap.items, itemsLoaded: snap.itemsLoaded, metrics: snap.metrics, waiting: snap.waiting, keepingAwake: snap.keepingAwake, autoResume, live, error: null };
   }
   const l = loaded?.id === id ? loaded : null;
   return {
@@ -58,6 +61,7 @@ export function useSessionData(id: string): SessionData {
     metrics: null,
     waiting: NOT_WAITING,
     keepingAwake: false,
+    autoResume,
     live: false,
     error: l?.error ?? null,
   };
