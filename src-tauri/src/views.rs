@@ -369,6 +369,10 @@ pub struct Metrics {
     /// All files to move.
     #[ts(type = "number")]
     pub bytes_total: u64,
+    /// In Google in all: earlier runs', this run's, and the unfinished uploads' bytes so far
+    /// (what the progress bar shows; a resume does not start it from zero).
+    #[ts(type = "number")]
+    pub bytes_done: u64,
     /// Waiting on the CDN, summed over files.
     pub seconds_downloading: f64,
     /// Sending to Google, summed over files.
@@ -395,6 +399,7 @@ impl From<engine::metrics::MetricsSnapshot> for Metrics {
             bytes_downloaded: m.bytes_downloaded,
             bytes_uploaded: m.bytes_uploaded,
             bytes_total: m.bytes_total.max(m.bytes_done),
+            bytes_done: m.bytes_done,
             seconds_downloading: m.seconds_downloading,
             seconds_uploading: m.seconds_uploading,
             seconds_transfer_wall: m.seconds_transfer_wall,

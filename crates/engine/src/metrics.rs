@@ -161,7 +161,8 @@ impl TransferMetrics {
         self.bytes_total.store(bytes_total, Ordering::Relaxed);
     }
 
-    /// Sets the session's totals and what earlier runs already finished.
+    /// Sets the session's totals and the bytes earlier runs already put in Google (created, or
+    /// uploaded and waiting for their create).
     pub fn set_totals(
         &self,
         files_total: u64,

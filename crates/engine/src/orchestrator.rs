@@ -242,9 +242,7 @@ impl GoProToPhotosSync {
             to: session.range_to,
             resumed,
         });
-        let ticker = spawn_metrics(run.clone());
         let stop = stages(&run, hooks).await.err();
-        ticker.abort();
         run.emit(SyncEvent::Metrics(run.metrics.snapshot()));
         Ok(finish(&run, stop)?)
     }
@@ -279,6 +277,9 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
             return Err(stop);
         }
     };
+    // Progress is reported once the totals include what earlier runs did, so a resumed
+    // session's bar never starts from zero.
+    let _ticker = spawn_metrics(run.clone());
     // Discovery and transfer overlap: files move from the first listed page on, while the rest
     // of the range is listed, so a 100 k-file library starts moving in seconds. Discovery runs
     // at most WORK_AHEAD files ahead of the transfer. The transfer stage starts when its first
@@ -369,13 +370,10 @@ async fn prepare(
     let session_id = run.session().id;
     let items = run.store.items(&session_id)?;
     let counts = run.store.counts(&session_id)?;
-    run.metrics.set_totals(
-        counts.total,
-        counts.created + counts.skipped,
-        counts.bytes_total,
-        counts.bytes_created,
-    );
     let now = Utc::now();
+    // Bytes earlier runs put in Google that are not created yet (tokens kept, creates in
+    // doubt): the progress bar and the time left start from them, not from zero.
+    let mut uploaded_before = 0;
     let mut work = Vec::new();
     let mut pending = Vec::new();
     let mut in_doubt: std::collections::BTreeMap<_, Vec<(Uploaded, u32)>> = Default::default();
@@ -392,6 +390,7 @@ async fn prepare(
             ItemState::Failed {
                 kept: Some(kept), ..
             } if run.settings.token_is_fresh(kept.uploaded_at, now) => {
+                uploaded_before += item.size.unwrap_or(0);
                 let u = uploaded(&kept.upload_token, kept.uploaded_at);
                 reset.push(StateChange {
                     key: item.key.clone(),
@@ -412,16 +411,20 @@ async fn prepare(
             } => {}
             ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
             ItemState::Uploaded { upload_token, at } if run.settings.token_is_fresh(*at, now) => {
+                uploaded_before += item.size.unwrap_or(0);
                 pending.push(uploaded(upload_token, *at))
             }
             ItemState::Creating {
                 upload_token,
                 uploaded_at,
                 sent_at,
-            } => in_doubt
-                .entry(*sent_at)
-                .or_default()
-                .push((uploaded(upload_token, *uploaded_at), 0)),
+            } => {
+                uploaded_before += item.size.unwrap_or(0);
+                in_doubt
+                    .entry(*sent_at)
+                    .or_default()
+                    .push((uploaded(upload_token, *uploaded_at), 0))
+            }
             ItemState::Uploaded { .. } => {
                 reset.push(StateChange {
                     key: item.key.clone(),
@@ -436,6 +439,12 @@ async fn prepare(
     if !reset.is_empty() {
         run.set_states(&reset)?;
     }
+    run.metrics.set_totals(
+        counts.total,
+        counts.created + counts.skipped,
+        counts.bytes_total,
+        counts.bytes_created + uploaded_before,
+    );
     let in_doubt = in_doubt
         .into_iter()
         .map(|(sent_at, files)| create::InDoubt { files, sent_at })
@@ -443,15 +452,25 @@ async fn prepare(
     Ok((work, pending, in_doubt))
 }
 
-fn spawn_metrics(run: Arc<Run>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+/// Reports progress every `metrics_interval` for as long as the returned guard lives.
+fn spawn_metrics(run: Arc<Run>) -> AbortOnDrop {
+    AbortOnDrop(tokio::spawn(async move {
         let mut tick = tokio::time::interval(run.settings.metrics_interval);
         tick.tick().await;
         loop {
             tick.tick().await;
             run.emit(SyncEvent::Metrics(run.metrics.snapshot()));
         }
-    })
+    }))
+}
+
+/// A background task that ends when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// "1 file is", "3 files are".

@@ -18,6 +18,11 @@ bytesUploaded: number,
  */
 bytesTotal: number, 
 /**
+ * In Google in all: earlier runs', this run's, and the unfinished uploads' bytes so far
+ * (what the progress bar shows; a resume does not start it from zero).
+ */
+bytesDone: number, 
+/**
  * Waiting on the CDN, summed over files.
  */
 secondsDownloading: number, 

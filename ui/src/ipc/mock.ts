@@ -642,6 +642,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       bytesDownloaded: Math.min(bytesTotal, uploaded + Math.round(run.smoothedBps * 2)),
       bytesUploaded: uploaded,
       bytesTotal,
+      bytesDone: uploaded,
       secondsDownloading: wall * 0.55,
       secondsUploading: wall * 0.8,
       secondsTransferWall: wall,

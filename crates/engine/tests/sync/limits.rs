@@ -21,7 +21,12 @@ async fn a_per_minute_limit_that_outlasts_every_retry_pauses_and_fails_nothing()
     let reason = first.session.status_reason.unwrap();
     assert!(reason.contains("slow down"), "{reason}");
 
-    world.google.update_scenario(|s| s.request_faults.clear());
+    // Creates that take a while, so the resumed run reports its progress a few times.
+    world.google.update_scenario(|s| {
+        s.request_faults.clear();
+        s.api_latency_ms = 100;
+    });
+    world.events.0.lock().unwrap().clear();
     let second = world.sync("limited").await;
     assert_eq!(
         second.session.status,
@@ -30,6 +35,24 @@ async fn a_per_minute_limit_that_outlasts_every_retry_pauses_and_fails_nothing()
         second.session.status_reason
     );
     assert_eq!(second.counts.created, 6);
+    // Every byte was in Google before this run: its progress starts full, not from zero.
+    let done: Vec<u64> = world
+        .events
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|(_, e)| match e {
+            SyncEvent::Metrics(m) => Some(m.bytes_done),
+            _ => None,
+        })
+        .collect();
+    assert!(!done.is_empty(), "the resumed run reported its progress");
+    assert!(
+        done.iter().all(|d| *d == second.counts.bytes_total),
+        "bytes done {done:?} of {}",
+        second.counts.bytes_total
+    );
     assert_eq!(
         world.google.request_count(RequestKind::UploadRaw),
         6,

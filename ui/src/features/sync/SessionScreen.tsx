@@ -35,7 +35,8 @@ function steps(s: SessionView, c: Counts): Step[] {
 /** `offline`: waiting for the network, so no time left or speed (nothing is wrong, it waits). */
 function Progress({ s, c, metrics, offline }: { s: SessionView; c: Counts; metrics: Metrics | null; offline: boolean }) {
   const total = metrics?.bytesTotal ?? c.bytesTotal;
-  const done = metrics ? metrics.bytesUploaded : c.bytesCreated;
+  // Earlier runs' bytes count: a resumed session's bar goes on from where it was.
+  const done = metrics ? metrics.bytesDone : c.bytesCreated;
   const running = s.status === "running";
   return (
     <div className="progress-block">
