@@ -1,19 +1,22 @@
 //! The engine's `SyncEvent`s as typed Tauri events (`sync://stage`, `sync://item`,
-//! `sync://metrics`, `sync://session`), throttled where they could be frequent, plus a desktop
-//! notification when a session ends.
+//! `sync://metrics`, `sync://session`, `sync://network`), throttled where they could be
+//! frequent; the tray's status line; and the desktop notifications ([`crate::notices`]) when a
+//! session ends or the network is gone for minutes.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use engine::events::{EventSink, SyncEvent};
-use engine::model::{SessionId, SessionStatus as EngineStatus};
+use engine::model::SessionId;
 use engine::store::SessionStore;
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
 
+use crate::notices::{self, RunEnd};
 use crate::present::session_view;
 use crate::state::AppCtx;
+use crate::tray::{self, Toggle};
 use crate::views::{
     Cloud, ItemEvent, ItemState, ItemView, MetricsEvent, NetworkEvent, SessionEvent, Stage,
     StageEvent, StageState, Stages,
@@ -31,6 +34,9 @@ pub struct TauriSink {
     last_item: Mutex<HashMap<String, Instant>>,
     last_session: Mutex<Instant>,
     names: Mutex<HashMap<String, (String, Option<u64>)>>,
+    /// Bumped when a wait for the network ends: a pending "waiting for the network"
+    /// notification of an older wait is not shown.
+    network_wait: Arc<AtomicU64>,
 }
 
 impl TauriSink {
@@ -42,7 +48,21 @@ impl TauriSink {
             last_item: Mutex::new(HashMap::new()),
             last_session: Mutex::new(Instant::now() - SESSION_INTERVAL),
             names: Mutex::new(HashMap::new()),
+            network_wait: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// A wait for the network began: if it still goes on after
+    /// [`notices::NETWORK_NOTICE_AFTER`], a notification says so.
+    fn network_wait_began(&self, cloud: Cloud, since: chrono::DateTime<chrono::Utc>) {
+        let wait = self.network_wait.fetch_add(1, Ordering::SeqCst) + 1;
+        let (app, current) = (self.app.clone(), self.network_wait.clone());
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(notices::NETWORK_NOTICE_AFTER).await;
+            if current.load(Ordering::SeqCst) == wait {
+                notices::network_gone(cloud, since, chrono::Utc::now()).show(&app);
+            }
+        });
     }
 
     fn ctx(&self) -> tauri::State<'_, AppCtx> {
@@ -168,6 +188,7 @@ impl EventSink for TauriSink {
                 *self.ctx().stages.lock().expect("stages lock") =
                     Some((session.to_string(), pending()));
                 self.send_session(session, true);
+                tray::show(&self.app, "Getting ready to move…", Toggle::Pause, false);
             }
             SyncEvent::Destination { .. } => self.send_session(session, false),
             SyncEvent::StageStarted { stage } => {
@@ -246,6 +267,8 @@ impl EventSink for TauriSink {
                 self.forget(&key);
             }
             SyncEvent::WaitingForNetwork { cloud, since } => {
+                self.network_wait_began(cloud.into(), since);
+                tray::show(&self.app, "Waiting for the network", Toggle::Pause, false);
                 let _ = self.app.emit(
                     "sync://network",
                     NetworkEvent {
@@ -257,6 +280,7 @@ impl EventSink for TauriSink {
                 );
             }
             SyncEvent::NetworkRestored { cloud, .. } => {
+                self.network_wait.fetch_add(1, Ordering::SeqCst);
                 let _ = self.app.emit(
                     "sync://network",
                     NetworkEvent {
@@ -268,6 +292,16 @@ impl EventSink for TauriSink {
                 );
             }
             SyncEvent::Metrics(snapshot) => {
+                tray::show(
+                    &self.app,
+                    &tray::moving_line(
+                        snapshot.files_done,
+                        snapshot.files_total,
+                        snapshot.eta_secs,
+                    ),
+                    Toggle::Pause,
+                    true,
+                );
                 let _ = self.app.emit(
                     "sync://metrics",
                     MetricsEvent {
@@ -280,9 +314,11 @@ impl EventSink for TauriSink {
                 status,
                 login,
                 reason,
+                quota_resets_at,
                 counts,
                 ..
             } => {
+                self.network_wait.fetch_add(1, Ordering::SeqCst);
                 let login: Option<Cloud> = login.map(Into::into);
                 if let Some(cloud) = login {
                     self.ctx().set_problem(cloud, reason.clone());
@@ -297,40 +333,22 @@ impl EventSink for TauriSink {
                 }
                 *self.ctx().stages.lock().expect("stages lock") = None;
                 self.send_session(session, true);
-                let (title, body) = match status {
-                    EngineStatus::Completed => (
-                        "Your media is in Google Photos".to_string(),
-                        format!(
-                            "{} files moved, {} skipped.",
-                            counts.created, counts.skipped
-                        ),
-                    ),
-                    _ if login == Some(Cloud::Gopro) => (
-                        "GoPro asks you to sign in again".to_string(),
-                        "The GoPro sign-in window is open. Sign in there and the move goes on \
-                         by itself."
-                            .to_string(),
-                    ),
-                    _ if login == Some(Cloud::Google) => (
-                        "Google asks you to sign in again".to_string(),
-                        format!(
-                            "{} Click Sign in to Google in q2google; the move goes on by itself \
-                             after.",
-                            reason.unwrap_or_default()
-                        ),
-                    ),
-                    _ => (
-                        "q2google stopped".to_string(),
-                        reason.unwrap_or_else(|| "Open q2google to resume.".into()),
-                    ),
+                let end = RunEnd {
+                    status,
+                    login,
+                    reason: reason.as_deref(),
+                    quota_resets_at,
+                    counts: &counts,
                 };
-                let _ = self
-                    .app
-                    .notification()
-                    .builder()
-                    .title(title)
-                    .body(body)
-                    .show();
+                if tray::quitting(&self.app) {
+                    // Quit from the tray: the next start goes on; nothing to tell.
+                    return;
+                }
+                tray::refresh_idle(&self.app, &notices::run_ended_line(&end));
+                let by_itself = self.ctx().settings().resume_by_itself;
+                if let Some(notice) = notices::run_ended(&end, by_itself) {
+                    notice.show(&self.app);
+                }
             }
         }
     }

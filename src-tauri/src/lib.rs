@@ -7,6 +7,9 @@
 //!   `{code, message}` error shape.
 //! - [`state`]: the backend (real clouds, or the built-in fakes in demo mode) and the run.
 //! - [`awake`]: keeps the computer from idle sleep while a session moves.
+//! - [`tray`]: the tray icon; closing the window mid-move hides it there and the move goes on.
+//! - [`notices`]: the desktop notifications' and the tray's texts.
+//! - [`resumer`]: going on by itself (at start, at the quota reset, after a sign-in).
 //! - [`present`], [`logging`].
 
 pub mod awake;
@@ -14,9 +17,11 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod logging;
+pub mod notices;
 pub mod present;
 pub mod resumer;
 pub mod state;
+pub mod tray;
 pub mod views;
 
 use std::collections::HashMap;
@@ -33,11 +38,8 @@ pub fn run() {
         // First, so a second launch only focuses this one. The CLI is kept out by the data
         // folder's run lock, which every run takes.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            // Also how a window hidden to the tray comes back where there is no tray.
+            tray::show_window(app)
         }))
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
@@ -80,10 +82,15 @@ pub fn run() {
                 app_data,
                 log_dir,
             });
+            // Where the desktop has no tray, the move still goes on with the window closed.
+            if let Err(e) = tray::install(app.handle()) {
+                tracing::warn!(error = %e, "no tray icon");
+            }
             // A session q2google was closed in the middle of goes on, without a click.
             tauri::async_runtime::spawn(resumer::at_start(app.handle().clone()));
             Ok(())
         })
+        .on_window_event(tray::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::settings::app_state,
             commands::auth::login_gopro,

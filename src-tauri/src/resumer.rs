@@ -117,6 +117,16 @@ async fn plan(app: &AppHandle, session: &SessionRecord, created: Option<u64>, st
             let at = ctx
                 .resumer
                 .quota_time(&session.id, due, created.unwrap_or(u64::MAX));
+            if !starting {
+                // Nobody may be watching: say when it goes on (at start, the window says it).
+                let moved = ctx
+                    .backend()
+                    .store
+                    .counts(&session.id)
+                    .map(|c| c.created)
+                    .unwrap_or_default();
+                crate::notices::quota_resumes(at, moved, Utc::now()).show(app);
+            }
             schedule(app, session.id.clone(), at);
         }
         GoOn::AfterLogin(cloud) => {

@@ -106,6 +106,7 @@ export async function startDriver(home) {
     port,
     pid: child.pid,
     home,
+    env,
     log,
     /**
      * Stops tauri-driver and whatever it started (WebKitWebDriver, the app). A process that
@@ -198,7 +199,7 @@ async function childrenOf(pid) {
 }
 
 /** The process exists and is not a zombie. */
-async function running(pid) {
+export async function running(pid) {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
@@ -218,6 +219,86 @@ async function descendants(pid) {
     }
   }
   return out;
+}
+
+/**
+ * Starts the app binary again beside the one under the driver, as a person opening q2google a
+ * second time would (same HOME, data, display and session bus), and waits for it to exit: the
+ * single-instance plugin hands over to the running app and ends this one.
+ */
+export async function launchAgain(driver, args = ["--demo"], timeoutMs = 20_000) {
+  const child = spawn(APP, args, { env: driver.env, stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d.toString()));
+  const code = await Promise.race([new Promise((r) => child.once("exit", (c) => r(c))), sleep(timeoutMs).then(() => "timeout")]);
+  if (code === "timeout") {
+    child.kill("SIGKILL");
+    throw new Error(`a second launch did not hand over and exit within ${timeoutMs} ms\n${err.slice(-2000)}`);
+  }
+  return code;
+}
+
+/**
+ * What a window manager would do (Xvfb has none), by tests/e2e/xwin.c, which scripts/test-app
+ * builds (Q2GOOGLE_XWIN): `state` → "viewable" | "unmapped" | "absent" for the top-level window
+ * titled `title`; `close` → its close button (WM_DELETE_WINDOW).
+ */
+export async function xwin(command, title = "q2google") {
+  const bin = process.env.Q2GOOGLE_XWIN;
+  if (!bin) throw new Error("Q2GOOGLE_XWIN is not set: run under scripts/test-app");
+  const child = spawn(bin, [command, title], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d.toString()));
+  child.stderr.on("data", (d) => (err += d.toString()));
+  const code = await new Promise((r) => child.once("exit", r));
+  if (code !== 0) throw new Error(`xwin ${command} ${title}: exit ${code}: ${err.trim()}`);
+  return out.trim();
+}
+
+/**
+ * Records the desktop notifications sent on the session bus (the Notify calls to
+ * org.freedesktop.Notifications, seen by dbus-monitor: the test bus has no notification
+ * service, the calls are made all the same). `list` holds `{ title, body }`; `stop()` ends it.
+ */
+export function watchNotifications() {
+  const child = spawn("dbus-monitor", ["--session", "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const list = [];
+  let buffer = "";
+  let strings = null;
+  child.stdout.on("data", (d) => {
+    buffer += d.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop();
+    for (const line of lines) {
+      if (/^method call .*member=Notify/.test(line)) {
+        strings = [];
+        continue;
+      }
+      const m = /^\s+string "(.*)"$/.exec(line);
+      // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, timeout)
+      if (strings && m) {
+        strings.push(m[1]);
+        if (strings.length === 4) {
+          list.push({ title: strings[2], body: strings[3] });
+          strings = null;
+        }
+      }
+    }
+  });
+  const ready = new Promise((r) => setTimeout(r, 500));
+  return {
+    list,
+    ready,
+    stop() {
+      child.kill("SIGTERM");
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
+  };
 }
 
 /** The app's process id: the descendant of this driver running the app binary. */

@@ -1,0 +1,79 @@
+// Flow 3, the window closed mid-move: the full demo range at a speed limit, the window's close
+// button pressed mid-transfer (WM_DELETE_WINDOW, as a window manager sends it) → the window
+// hides, the app keeps running and moving, and a notification says so → q2google opened a
+// second time → the same app shows its window, further on → done, with a notification of the
+// counts → with nothing running, the close button quits as before.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, running, sleep, launchAgain, xwin, watchNotifications } from "./harness.mjs";
+import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, text, setSpeedLimit, progress } from "./steps.mjs";
+
+let driver;
+let b;
+let notes;
+before(async () => {
+  notes = watchNotifications();
+  await notes.ready;
+});
+after(async () => {
+  notes?.stop();
+  await closeApp(b);
+  await driver?.stop();
+});
+
+test("close mid-move → hidden, still moving → open again → shown → done → close quits", { timeout: 480_000 }, async (t) => {
+  t.after(async () => {
+    if (t.passed === false && b) await shot(b, "failure-close-to-tray").catch(() => {});
+  });
+
+  driver = await startDriver(await newHome("close-to-tray"));
+  b = await openApp(driver);
+  await welcome(b);
+  await assertChipsConnected(b);
+  await setSpeedLimit(b, 400);
+  await pickDemoRange(b);
+  await summaryHeadline(b);
+  await start(b);
+  const pid = await appPid(driver);
+  assert.ok(pid, "found the app process under tauri-driver");
+
+  await until(async () => {
+    const m = /^Moving (\d+) of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "");
+    return m && Number(m[2]) >= 40 && Number(m[1]) >= 5 && Number(m[1]) < Number(m[2]) - 5;
+  }, "the transfer to be under way", 120_000, 250);
+  assert.equal(await xwin("state"), "viewable");
+  const atClose = await progress(b);
+  assert.ok(atClose.value < atClose.max, `closed before the end: ${atClose.value} of ${atClose.max}`);
+
+  // The close button, mid-move.
+  await xwin("close");
+  await until(async () => (await xwin("state")) === "unmapped", "the window to hide", 10_000);
+  const hidden = await until(() => notes.list.find((n) => /keeps moving/.test(n.title)), "the hidden-window notification", 15_000);
+  assert.match(hidden.body, /move goes on/);
+  await sleep(3000);
+  assert.ok(alive(pid), "the app still runs with its window closed");
+  assert.equal(await xwin("state"), "unmapped", "still hidden");
+
+  // Opened again: the running app shows its window (the second process hands over and ends).
+  const code = await launchAgain(driver);
+  assert.equal(code, 0, "the second launch exits cleanly");
+  await until(async () => (await xwin("state")) === "viewable", "the window shown again", 15_000);
+  assert.ok(alive(pid), "the same app, not a new one");
+  const reopened = await progress(b);
+  t.diagnostic(`progress: ${atClose.value} at close, ${reopened.value} when shown again, of ${atClose.max}`);
+  assert.ok(reopened.value > atClose.value, `moved while hidden: ${atClose.value} → ${reopened.value}`);
+
+  const done = await waitDone(b);
+  assert.equal(done.title.trim(), "All done");
+  const counts = await itemCounts(b);
+  assert.equal(counts["Couldn't move"], 0, JSON.stringify(counts));
+  assert.equal(counts["In Google Photos"] + counts.Skipped, counts.All, JSON.stringify(counts));
+  const doneNote = await until(() => notes.list.find((n) => n.title === "Your media is in Google Photos"), "the done notification", 15_000);
+  assert.match(doneNote.body, new RegExp(`^${done.facts.Moved} files moved, \\d+ skipped\\.$`), doneNote.body);
+  assert.equal(notes.list.filter((n) => /keeps moving/.test(n.title)).length, 1, "the hidden-window notice once");
+
+  // Nothing running: the close button quits, as before.
+  await xwin("close");
+  await until(async () => !(await running(pid)), "the app to quit when closed with nothing running", 20_000);
+  b = null;
+});
