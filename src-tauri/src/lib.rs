@@ -31,9 +31,14 @@ use tauri::Manager;
 
 use crate::state::{AppCtx, Backend};
 
-/// Starts the app. `--demo` runs it against the built-in fake clouds.
+/// The argument the login item starts q2google with (Settings → Start at login).
+pub const AT_LOGIN: &str = "--at-login";
+
+/// Starts the app. `--demo` runs it against the built-in fake clouds; [`AT_LOGIN`]: started by
+/// the system at login, so a move that goes on does so in the background.
 pub fn run() {
     let demo_flag = std::env::args().any(|a| a == "--demo");
+    let at_login = std::env::args().any(|a| a == AT_LOGIN);
     let app = tauri::Builder::default()
         // First, so a second launch only focuses this one. The CLI is kept out by the data
         // folder's run lock, which every run takes.
@@ -44,6 +49,13 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // Off until the person turns on Start at login in Settings.
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .app_name("q2google")
+                .arg(AT_LOGIN)
+                .build(),
+        )
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             logging::init(&log_dir);
@@ -87,7 +99,7 @@ pub fn run() {
                 tracing::warn!(error = %e, "no tray icon");
             }
             // A session q2google was closed in the middle of goes on, without a click.
-            tauri::async_runtime::spawn(resumer::at_start(app.handle().clone()));
+            tauri::async_runtime::spawn(resumer::at_start(app.handle().clone(), at_login));
             Ok(())
         })
         .on_window_event(tray::on_window_event)

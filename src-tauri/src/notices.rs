@@ -149,6 +149,14 @@ pub fn quota_resumes(at: DateTime<Utc>, created: u64, now: DateTime<Utc>) -> Not
     )
 }
 
+/// q2google started at login and goes on with a move in the background.
+pub fn going_on_at_login() -> Notice {
+    Notice::new(
+        "q2google goes on with your move",
+        "It runs in the background. Open q2google, or use its icon in the tray, to see it.",
+    )
+}
+
 /// The move has waited for `cloud` for [`NETWORK_NOTICE_AFTER`] or more, since `since`.
 pub fn network_gone(cloud: Cloud, since: DateTime<Utc>, now: DateTime<Utc>) -> Notice {
     let who = match cloud {

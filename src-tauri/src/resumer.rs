@@ -80,8 +80,10 @@ impl Resumer {
 }
 
 /// At start: the most recent unfinished session goes on if its last run allows (interrupted:
-/// now; a quota pause: at the reset; a sign-in: once it succeeds).
-pub async fn at_start(app: AppHandle) {
+/// now; a quota pause: at the reset; a sign-in: once it succeeds). `at_login`: the system
+/// started q2google as the person logged in; a move that goes on then does so with the window
+/// hidden (the tray and a notification say so), as the person left it.
+pub async fn at_start(app: AppHandle, at_login: bool) {
     let ctx = app.state::<AppCtx>();
     let store = ctx.backend().store.clone();
     let latest = match store.latest_unfinished() {
@@ -90,7 +92,16 @@ pub async fn at_start(app: AppHandle) {
         Err(e) => Err(e),
     };
     match latest {
-        Ok(Some(session)) => plan(&app, &session, None, true).await,
+        Ok(Some(session)) => {
+            plan(&app, &session, None, true).await;
+            let planned = app.state::<AppCtx>().resumer.view().is_some();
+            if at_login && planned {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.hide();
+                }
+                crate::notices::going_on_at_login().show(&app);
+            }
+        }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "cannot look for a session to go on with"),
     }

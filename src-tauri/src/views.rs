@@ -462,6 +462,9 @@ pub struct Settings {
     /// Go on by itself: with a session q2google was closed in the middle of, when it starts
     /// again; with one Google's daily limit paused, when the limit resets.
     pub resume_by_itself: bool,
+    /// Start q2google when the person logs in to the computer, so a move a reboot interrupted
+    /// goes on. Off by default. The system's login items are the truth: read back from them.
+    pub start_at_login: bool,
 }
 
 impl Default for Settings {
@@ -481,6 +484,7 @@ impl Default for Settings {
             theme: Theme::System,
             keep_awake: true,
             resume_by_itself: true,
+            start_at_login: false,
         }
     }
 }

@@ -1,11 +1,15 @@
 // Flow 1, the real app in demo mode (in-process fake clouds): first-run welcome → GoPro login
 // window (a second WebDriver window: email + password) → Google loopback sign-in (the fake
 // browser) → 1 January – 30 June 2026 on the calendar → summary → Start → every item done →
-// History lists the session as done. Screenshots of each screen.
+// History lists the session as done → Settings: Start at login on and off. Screenshots of each
+// screen.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { newHome, startDriver, openApp, closeApp, shot, until } from "./harness.mjs";
-import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, click, text, heading1, DEMO_RANGE, setSpeedLimit, progress } from "./steps.mjs";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { newHome, startDriver, openApp, closeApp, shot, until, APP } from "./harness.mjs";
+import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, click, text, heading1, waitText, DEMO_RANGE, setSpeedLimit, progress } from "./steps.mjs";
 
 let driver;
 let b;
@@ -75,4 +79,24 @@ test("welcome → GoPro login window → Google → dates → start → all done
   await click(b, "Settings");
   await until(async () => (await heading1(b)) === "Settings", "Settings");
   await shot(b, "settings");
+
+  // Start at login: off by default; on writes the desktop's autostart entry (XDG), starting
+  // this app at login with --at-login; off removes it. Read back from the entry, not a file of ours.
+  const entry = join(driver.home.home, ".config", "autostart", "q2google.desktop");
+  const atLogin = async () => b.$("//label[contains(., 'Start q2google when I log in')]//input[@type='checkbox']");
+  assert.equal(await (await atLogin()).isSelected(), false, "off by default");
+  assert.equal(existsSync(entry), false);
+  await (await atLogin()).click();
+  await click(b, "Save settings");
+  await waitText(b, /Saved\./, "the settings saved");
+  const desktop = await readFile(entry, "utf8");
+  assert.ok(desktop.split("\n").includes(`Exec=${APP} --at-login`), desktop);
+  await click(b, "Home");
+  await click(b, "Settings");
+  await until(async () => (await heading1(b)) === "Settings", "Settings again");
+  assert.equal(await (await atLogin()).isSelected(), true, "read back as on");
+  await (await atLogin()).click();
+  await click(b, "Save settings");
+  await waitText(b, /Saved\./, "the settings saved");
+  await until(async () => !existsSync(entry), "the autostart entry removed", 5_000);
 });

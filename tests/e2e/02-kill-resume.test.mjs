@@ -1,10 +1,12 @@
 // Flow 2, kill and go on: a fresh app data folder, the full demo range at a speed limit (so the
 // 1.2 GB video takes ~25 s), the app process SIGKILLed mid-transfer (not the driver), the app
-// started again on the same data and keyring → the session goes on by itself, no click → done.
+// started again on the same data and keyring as the login item starts it (--at-login) → the
+// session goes on by itself in the background (window hidden, a notification), no click →
+// opening q2google shows it → done.
 // The demo logins (kept in the keyring) must still work after the restart: no login prompt.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, bodyText } from "./harness.mjs";
+import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, bodyText, launchAgain, xwin, watchNotifications } from "./harness.mjs";
 import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, click, text, heading1, setSpeedLimit, progress, DEMO_RANGE } from "./steps.mjs";
 
 let home;
@@ -53,9 +55,19 @@ test("SIGKILL mid-transfer → restart → goes on by itself → done", { timeou
   b = null;
   await driver.stop();
 
-  // Second run: same HOME/XDG folders (so the same data), same session bus and keyring.
+  // Second run: same HOME/XDG folders (so the same data), same session bus and keyring, started
+  // as the login item starts it (a reboot mid-move): the move goes on in the background, the
+  // window hidden and a notification saying so; opening q2google shows it.
+  const notes = watchNotifications();
+  t.after(() => notes.stop());
+  await notes.ready;
   driver = await startDriver(home);
-  b = await openApp(driver);
+  b = await openApp(driver, { args: ["--demo", "--at-login"] });
+  const atLogin = await until(() => notes.list.find((n) => /goes on with your move/.test(n.title)), "the going-on-at-login notification", 30_000);
+  assert.match(atLogin.body, /background/);
+  await until(async () => (await xwin("state")) === "unmapped", "the window hidden at login", 10_000);
+  assert.equal(await launchAgain(driver), 0, "the second launch hands over");
+  await until(async () => (await xwin("state")) === "viewable", "the window shown", 15_000);
   await until(async () => (await heading1(b)) === "Choose the dates to move", "Home after the restart (no welcome)", 30_000);
   await assertChipsConnected(b);
   assert.doesNotMatch(await bodyText(b), /Log in again|Please log in/);

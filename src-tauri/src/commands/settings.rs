@@ -8,6 +8,7 @@ use engine::store::SessionStore;
 use engine::tokens::Account;
 use serde_json::json;
 use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 use tauri_plugin_store::StoreExt;
 
@@ -169,8 +170,12 @@ pub fn finish_welcome(app: AppHandle) -> Result<(), CommandError> {
 
 /// `get_settings`.
 #[tauri::command]
-pub async fn get_settings(ctx: State<'_, AppCtx>) -> Result<Settings, CommandError> {
+pub async fn get_settings(
+    app: AppHandle,
+    ctx: State<'_, AppCtx>,
+) -> Result<Settings, CommandError> {
     let mut settings = ctx.settings();
+    settings.start_at_login = app.autolaunch().is_enabled().unwrap_or(false);
     settings.google_client_secret = None;
     settings.google_client_secret_saved = ctx
         .backend()
@@ -222,6 +227,29 @@ pub async fn set_settings(
         let backend = Backend::build(&ctx.app_data, &settings)?;
         *ctx.backend.lock().expect("backend lock") = Arc::new(backend);
     }
+    let autolaunch = app.autolaunch();
+    if autolaunch.is_enabled().unwrap_or(false) != settings.start_at_login {
+        let changed = if settings.start_at_login {
+            autolaunch.enable()
+        } else {
+            autolaunch.disable()
+        };
+        changed.map_err(|e| {
+            tracing::warn!(error = %e, "cannot change the login item");
+            CommandError::new(
+                ErrorCode::Internal,
+                format!(
+                    "q2google could not {} starting when you log in ({e}). Your other settings \
+                     were not saved; try again.",
+                    if settings.start_at_login {
+                        "turn on"
+                    } else {
+                        "turn off"
+                    }
+                ),
+            )
+        })?;
+    }
     let store = app.store(STORE_FILE).map_err(store_error)?;
     let mut saved = settings.clone();
     saved.google_client_secret_saved = false;
@@ -236,7 +264,7 @@ pub async fn set_settings(
         // A resume waiting for Google's reset will not happen.
         ctx.resumer.clear(&app);
     }
-    get_settings(ctx).await
+    get_settings(app, ctx).await
 }
 
 /// `open_logs_folder`.

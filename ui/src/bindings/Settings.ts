@@ -57,4 +57,9 @@ keepAwake: boolean,
  * Go on by itself: with a session q2google was closed in the middle of, when it starts
  * again; with one Google's daily limit paused, when the limit resets.
  */
-resumeByItself: boolean, };
+resumeByItself: boolean, 
+/**
+ * Start q2google when the person logs in to the computer, so a move a reboot interrupted
+ * goes on. Off by default. The system's login items are the truth: read back from them.
+ */
+startAtLogin: boolean, };

@@ -135,6 +135,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: "system",
   keepAwake: true,
   resumeByItself: true,
+  startAtLogin: false,
 };
 
 /** How long after Google's daily limit resets a paused session goes on (the engine's default). */

@@ -69,6 +69,22 @@ describe("Settings", () => {
     expect((await b.getSettings()).resumeByItself).toBe(false);
   });
 
+  it("start at login: off by default, explained, turned on and saved", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "setSettings");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    const box = screen.getByRole("checkbox", { name: /^Start q2google when I log in/ });
+    expect((box as HTMLInputElement).checked).toBe(false);
+    expect(box.closest("label")?.textContent).toMatch(/a restart of your computer interrupted goes on/);
+    await userEvent.click(box);
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ startAtLogin: true, resumeByItself: true }));
+    expect((await b.getSettings()).startAtLogin).toBe(true);
+  });
+
   it("shows the backend's InvalidInput message", async () => {
     const b = mockBackend({ connected: true });
     await renderApp(b);

@@ -175,6 +175,13 @@ function SettingsForm({ initial }: { initial: Settings }) {
               </span>
             </span>
           </label>
+          <label className="check">
+            <input type="checkbox" checked={draft.startAtLogin} onChange={(e) => set("startAtLogin", e.target.checked)} />
+            <span>
+              Start q2google when I log in
+              <span className="field-help"> — so a move that a restart of your computer interrupted goes on in the background.</span>
+            </span>
+          </label>
         </fieldset>
 
         <fieldset>
