@@ -1,22 +1,27 @@
 // Flow 3, the window closed mid-move: the full demo range at a speed limit, the window's close
 // button pressed mid-transfer (WM_DELETE_WINDOW, as a window manager sends it) → the window
-// hides, the app keeps running and moving, and a notification says so → q2google opened a
+// hides, the app keeps running and moving, and a notification says so → the tray (a tray host
+// on the test bus reads its menu as a panel does) shows the progress; Pause and Resume from it
+// → q2google opened a
 // second time → the same app shows its window, further on → done, with a notification of the
 // counts → with nothing running, the close button quits as before.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, running, sleep, launchAgain, xwin, watchNotifications } from "./harness.mjs";
+import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, running, sleep, launchAgain, xwin, watchNotifications, startTray } from "./harness.mjs";
 import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, text, setSpeedLimit, progress } from "./steps.mjs";
 
 let driver;
 let b;
 let notes;
+let tray;
 before(async () => {
   notes = watchNotifications();
   await notes.ready;
+  tray = await startTray();
 });
 after(async () => {
   notes?.stop();
+  tray?.stop();
   await closeApp(b);
   await driver?.stop();
 });
@@ -50,8 +55,25 @@ test("close mid-move → hidden, still moving → open again → shown → done 
   await until(async () => (await xwin("state")) === "unmapped", "the window to hide", 10_000);
   const hidden = await until(() => notes.list.find((n) => /keeps moving/.test(n.title)), "the hidden-window notification", 15_000);
   assert.match(hidden.body, /move goes on/);
-  await sleep(3000);
+  await sleep(1000);
   assert.ok(alive(pid), "the app still runs with its window closed");
+
+  // The tray, as a panel reads it: the first line is the progress, then Show, Pause, Quit.
+  const menu = await until(async () => {
+    const m = await tray.menu();
+    return m && /^Moving \d+ of \d+/.test(m[0]?.label ?? "") ? m : null;
+  }, "the tray's progress line", 20_000);
+  t.diagnostic(`tray menu: ${JSON.stringify(menu.map((e) => e.label))}`);
+  assert.equal(menu[0].enabled, false, "the progress line is not a button");
+  assert.deepEqual(menu.slice(1).map((e) => [e.label, e.enabled]), [["Show q2google", true], ["Pause", true], ["Quit q2google", true]]);
+  // Pause and Resume from the tray, the window still hidden.
+  await tray.click("Pause");
+  await until(async () => {
+    const m = await tray.menu();
+    return m?.[0].label === "Paused" && m.some((e) => e.label === "Resume" && e.enabled);
+  }, "paused from the tray (Resume offered)", 30_000);
+  await tray.click("Resume");
+  await until(async () => /^(Moving|Getting ready)/.test((await tray.menu())?.[0].label ?? ""), "going on from the tray", 30_000);
   assert.equal(await xwin("state"), "unmapped", "still hidden");
 
   // Opened again: the running app shows its window (the second process hands over and ends).

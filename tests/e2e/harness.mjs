@@ -301,6 +301,63 @@ export function watchNotifications() {
   };
 }
 
+/**
+ * A desktop's tray host on the session bus (crates/fakes/src/bin/fake-tray.rs, Q2GOOGLE_TRAY):
+ * the app's tray icon registers with it; `menu()` reads the icon's menu as a panel does
+ * (`[{ id, label, enabled }]`, or null before the icon registered) and `click(label)` clicks
+ * the entry with that label (a RegExp or a string). Start it before the app.
+ */
+export async function startTray() {
+  const bin = process.env.Q2GOOGLE_TRAY;
+  if (!bin) throw new Error("Q2GOOGLE_TRAY is not set: run under scripts/test-app");
+  const child = spawn(bin, [], { env: process.env, stdio: ["pipe", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d.toString()));
+  const lines = [];
+  const waiting = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d.toString();
+    const parts = buffer.split("\n");
+    buffer = parts.pop();
+    for (const l of parts) (waiting.length ? waiting.shift() : (x) => lines.push(x))(l);
+  });
+  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
+  const ready = await Promise.race([next(), sleep(10_000).then(() => null)]);
+  if (ready !== "ready") throw new Error(`fake-tray did not start: ${err}`);
+  let queue = Promise.resolve();
+  const ask = (command) => {
+    const answer = queue.then(async () => {
+      child.stdin.write(`${command}\n`);
+      const line = await next();
+      if (line.startsWith("error:")) throw new Error(`fake-tray ${command}: ${line}`);
+      return line;
+    });
+    queue = answer.catch(() => {});
+    return answer;
+  };
+  const menu = async () => {
+    const line = await ask("menu");
+    return line === "none" ? null : JSON.parse(line);
+  };
+  return {
+    menu,
+    async click(label) {
+      const entries = (await menu()) ?? [];
+      const entry = entries.find((e) => (label instanceof RegExp ? label.test(e.label) : e.label === label));
+      if (!entry) throw new Error(`no tray menu entry ${label} in ${JSON.stringify(entries)}`);
+      if (!entry.enabled) throw new Error(`tray menu entry ${entry.label} is disabled`);
+      await ask(`click ${entry.id}`);
+    },
+    stop() {
+      child.kill("SIGTERM");
+      child.stdin.destroy();
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
+  };
+}
+
 /** The app's process id: the descendant of this driver running the app binary. */
 export async function appPid(driver) {
   const want = realpathSync(APP);
