@@ -44,7 +44,8 @@ test("close mid-move → hidden, still moving → open again → shown → done 
 
   await until(async () => {
     const m = /^Moving (\d+) of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "");
-    return m && Number(m[2]) >= 40 && Number(m[1]) >= 5 && Number(m[1]) < Number(m[2]) - 5;
+    // Under way and not done: the small files move in seconds, the 1.2 GB video keeps it short of the end.
+    return m && Number(m[2]) >= 40 && Number(m[1]) >= 1 && Number(m[1]) < Number(m[2]);
   }, "the transfer to be under way", 120_000, 250);
   assert.equal(await xwin("state"), "viewable");
   const atClose = await progress(b);
