@@ -337,6 +337,12 @@ impl EventSink for TauriSink {
                     status,
                     login,
                     reason: reason.as_deref(),
+                    cause: self
+                        .store
+                        .load_session(session)
+                        .ok()
+                        .flatten()
+                        .and_then(|s| s.stop_cause),
                     quota_resets_at,
                     counts: &counts,
                 };

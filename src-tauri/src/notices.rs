@@ -4,7 +4,7 @@
 //! decided here, from the engine's facts, so they can be read and tested in one place.
 
 use chrono::{DateTime, Local, Utc};
-use engine::model::{ItemCounts, SessionStatus};
+use engine::model::{ItemCounts, SessionStatus, StopCause};
 use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 
@@ -55,6 +55,8 @@ pub struct RunEnd<'a> {
     pub login: Option<Cloud>,
     /// Why it stopped, for a person.
     pub reason: Option<&'a str>,
+    /// Why it stopped, as the session records it: what decides whether it is news.
+    pub cause: Option<StopCause>,
     /// When Google's daily limit resets, if that stopped it.
     pub quota_resets_at: Option<DateTime<Utc>>,
     /// Files by state.
@@ -110,18 +112,26 @@ pub fn run_ended(end: &RunEnd<'_>, resumes_by_itself: bool) -> Option<Notice> {
                 local_time(end.quota_resets_at.expect("daily quota"), Utc::now())
             ),
         ),
-        // The person's own Pause or Cancel: they know.
+        // The person's own Pause or Cancel, or the app quitting: they know.
+        _ if matches!(
+            end.cause,
+            Some(StopCause::Requested | StopCause::Cancelled | StopCause::Interrupted)
+        ) =>
+        {
+            return None
+        }
         (SessionStatus::Cancelled, _) => return None,
-        (SessionStatus::Paused, _) if end.reason.is_none() => return None,
         (SessionStatus::Failed, _) if end.counts.failed > 0 => Notice::new(
             "Some files could not move",
             format!(
-                "{} {} could not move; {} {} are in Google Photos. Open q2google to see why and \
-                 try them again.",
+                "{} {} could not move; {} in Google Photos. Open q2google to see why and try \
+                 them again.",
                 thousands(end.counts.failed),
                 files(end.counts.failed),
-                thousands(end.counts.created),
-                files(end.counts.created)
+                match end.counts.created {
+                    1 => "1 file is".to_string(),
+                    n => format!("{} files are", thousands(n)),
+                }
             ),
         ),
         _ => Notice::new(
@@ -238,6 +248,7 @@ mod tests {
             status,
             login: None,
             reason,
+            cause: None,
             quota_resets_at: None,
             counts,
         }
@@ -258,11 +269,31 @@ mod tests {
     #[test]
     fn the_persons_own_pause_or_cancel_is_no_news() {
         let c = counts(3, 0, 0);
-        assert_eq!(run_ended(&end(SessionStatus::Paused, &c, None), true), None);
+        // As the engine ends a Pause: with a sentence, and the cause recorded.
+        let paused = RunEnd {
+            cause: Some(StopCause::Requested),
+            ..end(
+                SessionStatus::Paused,
+                &c,
+                Some("Paused. Resume when you are ready; nothing is lost."),
+            )
+        };
+        assert_eq!(run_ended(&paused, true), None);
+        let quit = RunEnd {
+            cause: Some(StopCause::Interrupted),
+            ..paused.clone()
+        };
+        assert_eq!(run_ended(&quit, true), None);
         assert_eq!(
             run_ended(&end(SessionStatus::Cancelled, &c, Some("Cancelled.")), true),
             None
         );
+        // A pause the person did not ask for is news.
+        let full = RunEnd {
+            cause: Some(StopCause::StorageFull),
+            ..end(SessionStatus::Paused, &c, Some("Google storage is full."))
+        };
+        assert!(run_ended(&full, true).is_some());
     }
 
     #[test]
@@ -317,6 +348,12 @@ mod tests {
         assert_eq!(n.title, "Some files could not move");
         assert!(
             n.body.starts_with("1 file could not move; 40 files are in"),
+            "{n:?}"
+        );
+        let one = counts(1, 0, 2);
+        let n = run_ended(&end(SessionStatus::Failed, &one, Some("x")), true).unwrap();
+        assert!(
+            n.body.starts_with("2 files could not move; 1 file is in"),
             "{n:?}"
         );
         let n = run_ended(

@@ -74,7 +74,9 @@ test("close mid-move → hidden, still moving → open again → shown → done 
     return m?.[0].label === "Paused" && m.some((e) => e.label === "Resume" && e.enabled);
   }, "paused from the tray (Resume offered)", 30_000);
   await tray.click("Resume");
-  await until(async () => /^(Moving|Getting ready)/.test((await tray.menu())?.[0].label ?? ""), "going on from the tray", 30_000);
+  await until(async () => /^Moving \d+ of/.test((await tray.menu())?.[0].label ?? ""), "moving again after Resume from the tray", 30_000);
+  // The person's own pause is no news.
+  assert.deepEqual(notes.list.filter((n) => /paused/i.test(n.title)), [], "no notification for a pause the person made");
   assert.equal(await xwin("state"), "unmapped", "still hidden");
 
   // Opened again: the running app shows its window (the second process hands over and ends).
