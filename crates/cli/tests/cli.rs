@@ -14,7 +14,7 @@ fn harness() -> Harness {
     Harness::new(
         FakeClouds::start(Scenario {
             gopro: GoProScenario::default().with_library(library()),
-            google: GoogleScenario::default(),
+            google: common::google(),
         })
         .unwrap(),
     )
@@ -372,6 +372,68 @@ fn sigterm_while_waiting_for_the_quota_exits_130_and_resume_finishes() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    h.assert_created_exactly_once(ELIGIBLE);
+}
+
+#[test]
+fn a_run_names_the_google_account_and_a_resume_under_another_one_says_whose_it_is() {
+    let h = harness();
+    // Storage full from the start: the session stops after it knows its destination.
+    h.clouds.google.set_storage_full(true);
+    let out = h.run(&[
+        "sync",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--session-id",
+        "alice",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("Moving into the Google Photos of you@example.com."),
+        "{stderr}"
+    );
+
+    // Signed in to another account now: nothing moves, and the message names both.
+    h.clouds.google.set_storage_full(false);
+    h.clouds.google.update_scenario(|s| {
+        s.account_id = "bob-sub".into();
+        s.account_email = "bob@example.com".into();
+    });
+    let out = h.run(&["resume", "alice", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let lines = Harness::lines(&out);
+    let last = lines.last().unwrap();
+    assert_eq!(last["status"], "needs_login", "{lines:?}");
+    let reason = last["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("Google Photos of you@example.com")
+            && reason.contains("signed in to Google as bob@example.com"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|l| l["event"] != "destination"),
+        "{lines:?}"
+    );
+    assert!(h.clouds.google.media_items().is_empty());
+
+    // Back in the session's own account, it goes on and says whose Google Photos it fills.
+    h.clouds.google.update_scenario(|s| {
+        s.account_id = GoogleScenario::default().account_id;
+        s.account_email = "you@example.com".into();
+    });
+    let out = h.run(&["resume", "alice", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines = Harness::lines(&out);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["event"] == "destination" && l["email"] == "you@example.com"),
+        "{lines:?}"
     );
     h.assert_created_exactly_once(ELIGIBLE);
 }

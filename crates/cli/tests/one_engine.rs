@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use common::{library, Harness, ELIGIBLE};
 use fakes::clouds::FakeClouds;
-use fakes::google::GoogleScenario;
 use fakes::gopro::GoProScenario;
 use fakes::scenario::Scenario;
 use fakes::Shaping;
@@ -28,7 +27,7 @@ fn a_second_run_on_the_same_folder_is_refused_and_the_first_creates_each_file_on
         latency_ms: 10,
         bytes_per_sec: None,
     };
-    let google = GoogleScenario::default().with_batch_create_ms(100);
+    let google = common::google().with_batch_create_ms(100);
     let h = Harness::new(FakeClouds::start(Scenario { gopro, google }).unwrap());
 
     let mut first = h

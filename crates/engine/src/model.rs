@@ -563,3 +563,42 @@ pub struct SessionSummary {
     /// Its files by state.
     pub counts: ItemCounts,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn destination(account: &str, email: &str, client: &str) -> Destination {
+        Destination {
+            account: GoogleAccount {
+                id: account.into(),
+                email: email.into(),
+            },
+            client_id: client.into(),
+        }
+    }
+
+    #[test]
+    fn only_the_same_account_through_another_client_is_warned_about() {
+        let before = destination("sub-1", "you@example.com", "built-in");
+        let own_client = destination("sub-1", "you@example.com", "mine.apps");
+        let warning = own_client.switch_warning(&before).expect("a client switch");
+        assert!(warning.contains("you@example.com"), "{warning}");
+        assert!(
+            warning.contains("albums it made with the same client"),
+            "{warning}"
+        );
+        // Signing in again the same way, or into another account, is no client switch.
+        assert_eq!(before.switch_warning(&before), None);
+        let other = destination("sub-2", "bob@example.com", "mine.apps");
+        assert_eq!(other.switch_warning(&before), None);
+    }
+
+    #[test]
+    fn a_destination_survives_the_token_store() {
+        let d = destination("sub-1", "you@example.com", "built-in");
+        assert_eq!(Destination::from_stored(&d.to_stored()), Some(d));
+        let junk = crate::secret::Secret::new("not json".to_string());
+        assert_eq!(Destination::from_stored(&junk), None);
+    }
+}

@@ -15,6 +15,8 @@ mod limits;
 mod pace;
 #[path = "sync/processing.rs"]
 mod processing;
+#[path = "sync/stops.rs"]
+mod stops;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -1116,49 +1118,6 @@ fn photos(n: u64) -> Vec<Media> {
             )
         })
         .collect()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn full_storage_found_by_a_create_stops_the_transfer_within_a_batch() {
-    // Room for 20 of 200 photos; creates go in batches of 20.
-    let world = World::new(
-        GoProScenario::default().with_library(photos(200)),
-        GoogleScenario {
-            storage_quota_bytes: Some(20 * 50_000),
-            ..GoogleScenario::default()
-        },
-    );
-    let settings = Settings {
-        photos_library_batch_size: 20,
-        // Only full batches, however slow the machine: the storage check is per batch.
-        create_batch_linger: Duration::from_secs(10),
-        ..World::settings()
-    };
-    let first = world.sync_with("full", settings.clone()).await;
-    assert_eq!(first.session.status, SessionStatus::Paused);
-    assert!(
-        first
-            .session
-            .status_reason
-            .as_deref()
-            .unwrap_or_default()
-            .contains("storage is full"),
-        "the first cause is shown: {:?}",
-        first.session.status_reason
-    );
-    let uploads = world.google.request_count(RequestKind::UploadRaw);
-    eprintln!("{uploads} uploads before the pause");
-    assert!(uploads <= 80, "{uploads} uploads before the pause");
-    assert_eq!(first.counts.created, 20);
-    // Space is freed: the resume finishes, nothing twice.
-    world
-        .google
-        .update_scenario(|s| s.storage_quota_bytes = None);
-    let second = world.sync_with("full", settings).await;
-    assert_eq!(second.session.status, SessionStatus::Completed);
-    let counts = world.google.items_by_description();
-    assert_eq!(counts.len(), 200);
-    assert!(counts.values().all(|n| *n == 1), "nothing twice");
 }
 
 #[tokio::test]

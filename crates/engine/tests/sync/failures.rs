@@ -3,7 +3,7 @@
 //! again.
 
 use super::*;
-use engine::model::KeptUpload;
+use engine::model::{FailureClass, KeptUpload};
 use engine::store::StateChange;
 
 fn four_photos() -> World {
@@ -216,4 +216,34 @@ async fn a_medium_gopro_will_not_describe_fails_alone_and_a_resume_asks_again() 
     );
     assert_eq!((second.counts.created, second.counts.failed), (5, 0));
     world.assert_each_created_once(5);
+}
+
+#[tokio::test]
+async fn a_medium_deleted_on_gopro_after_the_listing_fails_for_good_and_the_rest_moves() {
+    let mut scenario = GoProScenario::default().with_library(photos(5));
+    scenario.faults.gone_descriptors = vec!["ph3".into()];
+    let world = World::new(scenario, GoogleScenario::default());
+    let first = world.sync("gone").await;
+    assert_eq!(first.session.status, SessionStatus::Failed);
+    assert_eq!((first.counts.created, first.counts.failed), (4, 1));
+    let ItemState::Failed { reason, class, .. } = item_state(&world, "gone", "GOPR2003.JPG") else {
+        panic!("not failed");
+    };
+    assert_eq!(class, FailureClass::Gone);
+    assert!(reason.contains("GoPro no longer has this file"), "{reason}");
+
+    // Final: a resume does not ask GoPro about it again, and moves nothing twice.
+    let descriptors = world
+        .gopro
+        .request_count(fakes::gopro::RequestKind::Download);
+    let second = world.sync("gone").await;
+    assert_eq!((second.counts.created, second.counts.failed), (4, 1));
+    assert_eq!(
+        world
+            .gopro
+            .request_count(fakes::gopro::RequestKind::Download),
+        descriptors,
+        "nothing is asked of GoPro again"
+    );
+    world.assert_each_created_once(4);
 }

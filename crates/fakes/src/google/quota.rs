@@ -99,6 +99,7 @@ fn injected_fault(inner: &mut Inner, kind: RequestKind) -> Option<Response> {
         InjectedError::BackendError => errors::backend_error(),
         InjectedError::Unavailable => errors::unavailable(),
         InjectedError::Aborted => errors::aborted(),
+        InjectedError::Unauthenticated => errors::unauthenticated(),
     };
     if let Some(secs) = fault.retry_after_secs {
         response

@@ -106,6 +106,9 @@ pub enum InjectedError {
     Unavailable,
     /// 409 ABORTED "The operation was aborted."
     Aborted,
+    /// 401 UNAUTHENTICATED, as Google answers a token it no longer honours (the person
+    /// revoked access or changed their password between two refreshes).
+    Unauthenticated,
 }
 
 /// Injects `error` on the next `times` API requests of kind `only` (or of any kind).

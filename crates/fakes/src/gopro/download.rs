@@ -113,6 +113,9 @@ pub(crate) async fn download(
             "Something went wrong",
         );
     }
+    if shared.lock_faults().faults.gone_descriptors.contains(&id) {
+        return api_error(StatusCode::NOT_FOUND, "not_found", "Media not found");
+    }
     match shared.media(&id) {
         Some((_, m)) => super::api_json(StatusCode::OK, &download_body(&shared, m)),
         None => api_error(StatusCode::NOT_FOUND, "not_found", "Media not found"),

@@ -105,6 +105,9 @@ pub struct GoProFaults {
     pub cdn_error: CdnError,
     /// Media whose `/download` descriptor answers 500 every time (default none).
     pub broken_descriptors: Vec<String>,
+    /// Media the search still lists but whose `/download` answers 404, as for a medium deleted
+    /// after the listing (default none).
+    pub gone_descriptors: Vec<String>,
     /// Latency (and body bandwidth) of the API host.
     pub api_shaping: Shaping,
     /// Latency and bandwidth of the CDN.
