@@ -4,7 +4,7 @@
 //! session ends or the network is gone for minutes.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,9 +34,47 @@ pub struct TauriSink {
     last_item: Mutex<HashMap<String, Instant>>,
     last_session: Mutex<Instant>,
     names: Mutex<HashMap<String, (String, Option<u64>)>>,
-    /// Bumped when a wait for the network ends: a pending "waiting for the network"
-    /// notification of an older wait is not shown.
-    network_wait: Arc<AtomicU64>,
+    /// The waits for the network now going on, per cloud.
+    network: Arc<Mutex<NetworkWaits>>,
+    /// The run ended: a progress tick still under way does not write "Moving…" on the tray
+    /// over the line that says how it ended.
+    ended: AtomicBool,
+}
+
+/// Which clouds the run waits for, and a number per cloud bumped whenever its wait begins or
+/// ends, so a "waiting for the network" notification due for an older wait is not shown.
+#[derive(Default)]
+struct NetworkWaits {
+    waiting: [bool; 2],
+    generation: [u64; 2],
+}
+
+impl NetworkWaits {
+    fn slot(cloud: Cloud) -> usize {
+        match cloud {
+            Cloud::Gopro => 0,
+            Cloud::Google => 1,
+        }
+    }
+
+    /// Marks `cloud` waiting (or not) and returns its new generation.
+    fn set(&mut self, cloud: Cloud, waiting: bool) -> u64 {
+        let i = Self::slot(cloud);
+        self.waiting[i] = waiting;
+        self.generation[i] += 1;
+        self.generation[i]
+    }
+
+    /// The run ended: no wait goes on, and no notice of one is due.
+    fn end_all(&mut self) {
+        for cloud in [Cloud::Gopro, Cloud::Google] {
+            self.set(cloud, false);
+        }
+    }
+
+    fn any_waiting(&self) -> bool {
+        self.waiting.iter().any(|w| *w)
+    }
 }
 
 impl TauriSink {
@@ -48,18 +86,21 @@ impl TauriSink {
             last_item: Mutex::new(HashMap::new()),
             last_session: Mutex::new(Instant::now() - SESSION_INTERVAL),
             names: Mutex::new(HashMap::new()),
-            network_wait: Arc::new(AtomicU64::new(0)),
+            network: Arc::new(Mutex::new(NetworkWaits::default())),
+            ended: AtomicBool::new(false),
         }
     }
 
     /// A wait for the network began: if it still goes on after
     /// [`notices::NETWORK_NOTICE_AFTER`], a notification says so.
     fn network_wait_began(&self, cloud: Cloud, since: chrono::DateTime<chrono::Utc>) {
-        let wait = self.network_wait.fetch_add(1, Ordering::SeqCst) + 1;
-        let (app, current) = (self.app.clone(), self.network_wait.clone());
+        let wait = self.network.lock().expect("network lock").set(cloud, true);
+        let (app, network) = (self.app.clone(), self.network.clone());
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(notices::NETWORK_NOTICE_AFTER).await;
-            if current.load(Ordering::SeqCst) == wait {
+            let still =
+                network.lock().expect("network lock").generation[NetworkWaits::slot(cloud)] == wait;
+            if still {
                 notices::network_gone(cloud, since, chrono::Utc::now()).show(&app);
             }
         });
@@ -185,6 +226,7 @@ impl EventSink for TauriSink {
     fn emit(&self, session: &SessionId, event: SyncEvent) {
         match event {
             SyncEvent::SessionStarted { .. } => {
+                self.ended.store(false, Ordering::SeqCst);
                 *self.ctx().stages.lock().expect("stages lock") =
                     Some((session.to_string(), pending()));
                 self.send_session(session, true);
@@ -280,7 +322,10 @@ impl EventSink for TauriSink {
                 );
             }
             SyncEvent::NetworkRestored { cloud, .. } => {
-                self.network_wait.fetch_add(1, Ordering::SeqCst);
+                self.network
+                    .lock()
+                    .expect("network lock")
+                    .set(cloud.into(), false);
                 let _ = self.app.emit(
                     "sync://network",
                     NetworkEvent {
@@ -292,16 +337,19 @@ impl EventSink for TauriSink {
                 );
             }
             SyncEvent::Metrics(snapshot) => {
-                tray::show(
-                    &self.app,
-                    &tray::moving_line(
-                        snapshot.files_done,
-                        snapshot.files_total,
-                        snapshot.eta_secs,
-                    ),
-                    Toggle::Pause,
-                    true,
-                );
+                let waiting = self.network.lock().expect("network lock").any_waiting();
+                if !waiting && !self.ended.load(Ordering::SeqCst) {
+                    tray::show(
+                        &self.app,
+                        &tray::moving_line(
+                            snapshot.files_done,
+                            snapshot.files_total,
+                            snapshot.eta_secs,
+                        ),
+                        Toggle::Pause,
+                        true,
+                    );
+                }
                 let _ = self.app.emit(
                     "sync://metrics",
                     MetricsEvent {
@@ -318,7 +366,8 @@ impl EventSink for TauriSink {
                 counts,
                 ..
             } => {
-                self.network_wait.fetch_add(1, Ordering::SeqCst);
+                self.ended.store(true, Ordering::SeqCst);
+                self.network.lock().expect("network lock").end_all();
                 let login: Option<Cloud> = login.map(Into::into);
                 if let Some(cloud) = login {
                     self.ctx().set_problem(cloud, reason.clone());

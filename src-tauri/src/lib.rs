@@ -94,6 +94,13 @@ pub fn run() {
                 app_data,
                 log_dir,
             });
+            if at_login {
+                // Hidden before it is ever drawn; `resumer::at_start` shows it when nothing
+                // goes on by itself.
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.hide();
+                }
+            }
             // Where the desktop has no tray, the move still goes on with the window closed.
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");

@@ -88,22 +88,37 @@ pub async fn at_start(app: AppHandle, at_login: bool) {
     let store = ctx.backend().store.clone();
     let latest = match store.latest_unfinished() {
         Ok(Some(id)) => store.load_session(&id),
-        Ok(None) => return,
+        Ok(None) => Ok(None),
         Err(e) => Err(e),
     };
     match latest {
-        Ok(Some(session)) => {
-            plan(&app, &session, None, true).await;
-            let planned = app.state::<AppCtx>().resumer.view().is_some();
-            if at_login && planned {
-                if let Some(window) = app.get_webview_window("main") {
-                    let _ = window.hide();
-                }
-                crate::notices::going_on_at_login().show(&app);
-            }
-        }
+        Ok(Some(session)) => plan(&app, &session, None, true).await,
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "cannot look for a session to go on with"),
+    }
+    if !at_login {
+        return;
+    }
+    // Started at login, the window stayed hidden (see `lib.rs`): it shows only when nothing
+    // goes on by itself; otherwise a notification says what happens.
+    match ctx.resumer.view() {
+        Some(AutoResumeView {
+            at: Some(at),
+            session_id,
+            ..
+        }) => {
+            let at = DateTime::parse_from_rfc3339(&at)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|_| Utc::now());
+            let moved = SessionId::new(&session_id)
+                .ok()
+                .and_then(|id| store.counts(&id).ok())
+                .map(|c| c.created)
+                .unwrap_or_default();
+            crate::notices::quota_resumes(at, moved, Utc::now()).show(&app);
+        }
+        Some(_) => crate::notices::going_on_at_login().show(&app),
+        None => crate::tray::show_window(&app),
     }
 }
 

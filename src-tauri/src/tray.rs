@@ -176,28 +176,37 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// The main window's close button: while a session runs, the window hides to the tray and the
-/// move goes on (the first time, a notification says so); otherwise it closes and q2google quits.
+/// The main window's close button: while a session runs or waits to resume by itself (Google's
+/// quota reset), the window hides to the tray and the move goes on (the first time, a
+/// notification says so); otherwise it closes and q2google quits.
 pub fn on_window_event(window: &Window, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
     let app = window.app_handle();
-    if window.label() != "main" || quitting(app) {
+    if window.label() != "main" {
         return;
     }
-    let running = app
-        .state::<AppCtx>()
-        .run
-        .lock()
-        .expect("run lock")
-        .is_some();
-    if !running {
+    if quitting(app) {
+        // Quit waits for the run's checkpoint; closing the window now must not cut it short.
+        api.prevent_close();
+        let _ = window.hide();
+        return;
+    }
+    let ctx = app.state::<AppCtx>();
+    let running = ctx.run.lock().expect("run lock").is_some();
+    // A session that resumes by itself later (at Google's quota reset) counts as moving.
+    let planned = ctx.resumer.view().is_some();
+    if !running && !planned {
         return;
     }
     api.prevent_close();
     let _ = window.hide();
-    tracing::info!("window closed while moving: hidden, the move goes on");
+    tracing::info!(
+        running,
+        planned,
+        "window closed during a move: hidden, the move goes on"
+    );
     let store = app.store(STORE_FILE).ok();
     let shown = store
         .as_ref()

@@ -383,10 +383,10 @@ pub struct Metrics {
     pub throughput_bps: f64,
     /// Seconds left, when known.
     pub eta_secs: Option<f64>,
-    /// Files finished.
+    /// Files in Google Photos (this run and earlier ones).
     #[ts(type = "number")]
     pub files_done: u64,
-    /// Files in the session.
+    /// Files the session moves (all but the skipped ones).
     #[ts(type = "number")]
     pub files_total: u64,
     /// Recent samples.

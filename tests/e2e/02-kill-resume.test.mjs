@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, bodyText, launchAgain, xwin, watchNotifications } from "./harness.mjs";
-import { welcome, assertChipsConnected, pickDemoRange, summaryHeadline, start, waitDone, itemCounts, historyRows, click, text, heading1, setSpeedLimit, progress, DEMO_RANGE } from "./steps.mjs";
+import { assertChipsConnected, waitDone, itemCounts, historyRows, click, text, heading1, progress, DEMO_RANGE, startDemoMove, waitMoving } from "./steps.mjs";
 
 let home;
 let driver;
@@ -28,21 +28,11 @@ test("SIGKILL mid-transfer → restart → goes on by itself → done", { timeou
   // First run: log in (or find the demo logins in the keyring), then start the full range.
   driver = await startDriver(home);
   b = await openApp(driver);
-  await welcome(b);
-  await assertChipsConnected(b);
-  await setSpeedLimit(b, 400);
-  await pickDemoRange(b);
-  await summaryHeadline(b);
-  await start(b);
-  const sessionRange = await heading1(b);
+  const sessionRange = await startDemoMove(b);
 
   // Mid-transfer: the small files (moved in parallel with the big one) in, the 1.2 GB video not
-  // yet. By then the session's album exists in Google Photos.
-  const mid = await until(async () => {
-    const m = /^Moving (\d+) of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "");
-    // 44 files to move in the demo range; kill once most are in, while the 1.2 GB one is not.
-    return m && Number(m[2]) >= 40 && Number(m[1]) >= 30 && Number(m[1]) < Number(m[2]) ? m[0] : null;
-  }, "the transfer to be under way", 120_000, 250);
+  // yet. By then the session's album exists in Google Photos. Killed once most are in.
+  const mid = await waitMoving(b, (n, of) => n >= 30 && n < of, "the transfer to be under way");
   await shot(b, "session-before-kill");
   const bytes = await progress(b);
   assert.ok(bytes.value < bytes.max, `killed before the end: ${bytes.value} of ${bytes.max} bytes`);

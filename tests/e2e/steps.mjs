@@ -200,3 +200,28 @@ export async function progress(b) {
     return p ? { value: Number(p.value), max: Number(p.max) } : { value: 0, max: 0 };
   });
 }
+
+/**
+ * The set-up flows 2 and 3 share: past the welcome with both demo logins, the upload limited to
+ * `mbps`, the full demo range picked and started. Returns the session screen's heading.
+ */
+export async function startDemoMove(b, mbps = 400) {
+  await welcome(b);
+  await assertChipsConnected(b);
+  await setSpeedLimit(b, mbps);
+  await pickDemoRange(b);
+  await summaryHeadline(b);
+  await start(b);
+  return heading1(b);
+}
+
+/**
+ * Waits until the status line reads "Moving N of M" with `ok(n, m)` true (the demo range has
+ * 44 files to move); returns the matched text.
+ */
+export async function waitMoving(b, ok, what, timeoutMs = 120_000) {
+  return until(async () => {
+    const m = /^Moving (\d+) of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "");
+    return m && Number(m[2]) >= 40 && ok(Number(m[1]), Number(m[2])) ? m[0] : null;
+  }, what, timeoutMs, 250);
+}

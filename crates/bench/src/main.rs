@@ -33,6 +33,7 @@ use fakes::Shaping;
 mod baseline;
 mod many;
 mod regimes;
+mod timed_store;
 
 fn at(day: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 10, minute, 0)
@@ -114,14 +115,23 @@ async fn sync(
     settings: Settings,
     data_dir: &std::path::Path,
 ) -> (SyncOutcome, Duration) {
-    sync_remote(&Remote::of(clouds), settings, data_dir).await
+    sync_remote(&Remote::of(clouds), settings, Arc::new(sqlite_in(data_dir))).await
+}
+
+/// A fresh session database in `data_dir`.
+fn sqlite_in(data_dir: &std::path::Path) -> SqliteStore {
+    SqliteStore::open(&data_dir.join(format!(
+        "bench-{}.sqlite3",
+        Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    )))
+    .expect("store")
 }
 
 /// [`sync`] against clouds anywhere.
 async fn sync_remote(
     remote: &Remote,
     settings: Settings,
-    data_dir: &std::path::Path,
+    store: Arc<dyn SessionStore>,
 ) -> (SyncOutcome, Duration) {
     let http = HttpCore::new(
         RetryPolicy::default(),
@@ -161,13 +171,6 @@ async fn sync_remote(
         Arc::new(cache),
     )
     .with_settings(&settings);
-    let store = Arc::new(
-        SqliteStore::open(&data_dir.join(format!(
-            "bench-{}.sqlite3",
-            Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        )))
-        .expect("store"),
-    );
     let engine = GoProToPhotosSync::new(gopro_client, photos, store, settings)
         .with_events(Arc::new(StageClock(Instant::now())));
     let (from, to) = march();

@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 
 use chrono::{Duration as Days, TimeZone, Utc};
 use engine::settings::Settings;
@@ -12,6 +13,7 @@ use fakes::google::GoogleScenario;
 use fakes::gopro::{GoProScenario, Media};
 use fakes::scenario::Scenario;
 
+use crate::timed_store::TimedStore;
 use crate::{peak_rss_mb, sync_remote, Remote};
 
 /// The `fake-clouds` binary beside this one, if it was built.
@@ -129,7 +131,8 @@ pub async fn child(n: u32, file: &Path) {
         create_batch_linger: std::time::Duration::from_millis(200),
         ..Settings::default()
     };
-    let (outcome, wall) = sync_remote(&remote, settings, dir.path()).await;
+    let store = Arc::new(TimedStore::new(crate::sqlite_in(dir.path())));
+    let (outcome, wall) = sync_remote(&remote, settings, store.clone()).await;
     drop(fakes);
     assert_eq!(outcome.counts.created, u64::from(n));
     // Past Google's 20,000 items an album rolls over: 100 k files fill five.
@@ -144,6 +147,15 @@ pub async fn child(n: u32, file: &Path) {
         "{n:>7} small files moved in {:.0} s into {albums} album(s); peak RSS of the engine's process {:.1} MB",
         wall.as_secs_f64(),
         peak_rss_mb()
+    );
+    // Checkpoints as the run went: a late one (many files recorded, albums crossed) should
+    // cost what an early one did.
+    let parts = store.per_file_micros(5);
+    let shown: Vec<String> = parts.iter().map(|us| format!("{us:.0}")).collect();
+    println!(
+        "{n:>7} files: checkpoint cost per file changed, by fifth of the run: {} µs (last / first {:.2})",
+        shown.join(", "),
+        parts.last().copied().unwrap_or(0.0) / parts.first().copied().unwrap_or(1.0).max(1e-9)
     );
     println!("peak_rss_mb {}", peak_rss_mb());
 }

@@ -72,9 +72,10 @@ pub struct MetricsSnapshot {
     pub throughput_bps: f64,
     /// Estimated seconds left, when there is a throughput to go by.
     pub eta_secs: Option<f64>,
-    /// Files finished (created or skipped), in this and earlier runs.
+    /// Files in Google Photos, from this and earlier runs.
     pub files_done: u64,
-    /// Files in the session.
+    /// Files the session moves: all of its files but those skipped (already in Google
+    /// Photos, or not something Google takes), so "done of total" reads as the window does.
     pub files_total: u64,
     /// Recent throughput samples.
     pub samples: Vec<Sample>,
@@ -152,17 +153,16 @@ impl TransferMetrics {
             .store(d.as_micros() as u64, Ordering::Relaxed);
     }
 
-    /// Grows the session's totals as discovery lists more of the range: files in all and
-    /// finished (as the store counts them, skips found by the listing included) and bytes in
-    /// all. Bytes done are left to the run, which counts this run's uploads once.
+    /// Grows the session's totals as discovery lists more of the range: files to move and in
+    /// Google Photos (as the store counts them) and bytes in all. Bytes done are left to the run, which counts this run's uploads once.
     pub fn set_listed(&self, files_total: u64, files_done: u64, bytes_total: u64) {
         self.files_total.store(files_total, Ordering::Relaxed);
         self.files_done.store(files_done, Ordering::Relaxed);
         self.bytes_total.store(bytes_total, Ordering::Relaxed);
     }
 
-    /// Sets the session's totals and the bytes earlier runs already put in Google (created, or
-    /// uploaded and waiting for their create).
+    /// Sets the session's totals (files to move, files in Google Photos, bytes) and the bytes
+    /// earlier runs already put in Google (created, or uploaded and waiting for their create).
     pub fn set_totals(
         &self,
         files_total: u64,
@@ -177,9 +177,19 @@ impl TransferMetrics {
             .store(bytes_done_before, Ordering::Relaxed);
     }
 
-    /// A file was finished (created or skipped).
+    /// A file is in Google Photos.
     pub fn file_done(&self) {
         self.files_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A file turned out not to need moving (found already in Google Photos): one file fewer
+    /// to move.
+    pub fn file_skipped(&self) {
+        let _ = self
+            .files_total
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            });
     }
 
     /// Takes a throughput sample and returns a snapshot; call at the publishing interval.
@@ -261,5 +271,10 @@ mod tests {
             (s.bytes_done, s.bytes_total, s.files_total, s.files_done),
             (600, 4000, 20, 7)
         );
+        // A file found already in Google Photos is one fewer to move, not one more done.
+        m.file_skipped();
+        m.file_done();
+        let s = m.snapshot();
+        assert_eq!((s.files_total, s.files_done), (19, 8));
     }
 }

@@ -440,8 +440,8 @@ async fn prepare(
         run.set_states(&reset)?;
     }
     run.metrics.set_totals(
-        counts.total,
-        counts.created + counts.skipped,
+        counts.total - counts.skipped,
+        counts.created,
         counts.bytes_total,
         counts.bytes_created + uploaded_before,
     );

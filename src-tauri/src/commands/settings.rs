@@ -175,7 +175,10 @@ pub async fn get_settings(
     ctx: State<'_, AppCtx>,
 ) -> Result<Settings, CommandError> {
     let mut settings = ctx.settings();
-    settings.start_at_login = app.autolaunch().is_enabled().unwrap_or(false);
+    settings.start_at_login = app.autolaunch().is_enabled().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read whether q2google starts at login");
+        false
+    });
     settings.google_client_secret = None;
     settings.google_client_secret_saved = ctx
         .backend()
@@ -203,29 +206,15 @@ pub async fn set_settings(
     }
     settings.concurrency = settings.concurrency.clamp(1, 16);
     let previous = ctx.settings();
-    if let Some(secret) = settings
-        .google_client_secret
-        .take()
-        .filter(|s| !s.trim().is_empty())
-    {
-        ctx.backend()
-            .set_token(
-                Account::GoogleClientSecret,
-                Secret::new(secret.trim().to_string()),
-            )
-            .await?;
-    }
+    // Everything that can refuse goes first, so a refusal leaves nothing half-applied: the
+    // running session, then the login item (the OS keeps that one; `get_settings` reads it).
     let rebuild = previous.demo_mode != settings.demo_mode
         || previous.google_client_id != settings.google_client_id;
-    if rebuild {
-        if ctx.run.lock().expect("run lock").is_some() {
-            return Err(CommandError::new(
-                ErrorCode::Busy,
-                "Pause the running session before switching demo mode or the Google client.",
-            ));
-        }
-        let backend = Backend::build(&ctx.app_data, &settings)?;
-        *ctx.backend.lock().expect("backend lock") = Arc::new(backend);
+    if rebuild && ctx.run.lock().expect("run lock").is_some() {
+        return Err(CommandError::new(
+            ErrorCode::Busy,
+            "Pause the running session before switching demo mode or the Google client.",
+        ));
     }
     let autolaunch = app.autolaunch();
     if autolaunch.is_enabled().unwrap_or(false) != settings.start_at_login {
@@ -249,6 +238,22 @@ pub async fn set_settings(
                 ),
             )
         })?;
+    }
+    if let Some(secret) = settings
+        .google_client_secret
+        .take()
+        .filter(|s| !s.trim().is_empty())
+    {
+        ctx.backend()
+            .set_token(
+                Account::GoogleClientSecret,
+                Secret::new(secret.trim().to_string()),
+            )
+            .await?;
+    }
+    if rebuild {
+        let backend = Backend::build(&ctx.app_data, &settings)?;
+        *ctx.backend.lock().expect("backend lock") = Arc::new(backend);
     }
     let store = app.store(STORE_FILE).map_err(store_error)?;
     let mut saved = settings.clone();

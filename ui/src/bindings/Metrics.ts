@@ -43,11 +43,11 @@ throughputBps: number,
  */
 etaSecs: number | null, 
 /**
- * Files finished.
+ * Files in Google Photos (this run and earlier ones).
  */
 filesDone: number, 
 /**
- * Files in the session.
+ * Files the session moves (all but the skipped ones).
  */
 filesTotal: number, 
 /**

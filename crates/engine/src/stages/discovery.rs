@@ -172,8 +172,8 @@ async fn record(
     }
     let counts = run.store.counts(&session_id)?;
     run.metrics.set_listed(
-        counts.total,
-        counts.created + counts.skipped,
+        counts.total - counts.skipped,
+        counts.created,
         counts.bytes_total,
     );
     run.emit(SyncEvent::Discovered {

@@ -242,7 +242,7 @@ pub(crate) fn record_skip(
         state: ItemState::Skipped { reason },
         size: None,
     }])?;
-    run.metrics.file_done();
+    run.metrics.file_skipped();
     run.emit(SyncEvent::ItemSkipped {
         key: key.clone(),
         filename: filename.to_string(),
@@ -400,7 +400,7 @@ async fn try_move(
             size: Some(size),
         };
         run.set_states(&[change]).map_err(FileError::Stop)?;
-        run.metrics.file_done();
+        run.metrics.file_skipped();
         run.emit(SyncEvent::ItemSkipped {
             key: item.key.clone(),
             filename: item.filename.clone(),
