@@ -37,6 +37,7 @@ pub fn session_view(
             .as_ref()
             .map(|d| d.account.email.clone())
             .filter(|e| !e.is_empty()),
+        google_client: session.destination.as_ref().map(|d| d.client_id.clone()),
         stages,
         resumable: session.status.is_resumable() && session.status != EngineStatus::Running,
     })

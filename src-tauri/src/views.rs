@@ -42,6 +42,9 @@ pub struct AccountStatus {
     pub label: Option<String>,
     /// A sentence when the login needs attention.
     pub problem: Option<String>,
+    /// Google only: the OAuth client id the sign-in went through (a public identifier, not a
+    /// secret), so a session started through another client can say so.
+    pub client_id: Option<String>,
 }
 
 /// A session's status.
@@ -209,6 +212,9 @@ pub struct SessionView {
     pub album_url: Option<String>,
     /// The email of the Google account it moves into, once its first run found it.
     pub google_account: Option<String>,
+    /// The OAuth client id its first run signed in to Google with: Google lets it add only to
+    /// albums made through that client.
+    pub google_client: Option<String>,
     /// The stages' states.
     pub stages: Stages,
     /// Whether Resume applies.

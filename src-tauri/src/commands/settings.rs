@@ -52,7 +52,7 @@ fn gopro_user_label(user_id: &str) -> String {
 
 /// The state of one login.
 pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountStatus {
-    let (token, label) = match cloud {
+    let (token, label, client_id) = match cloud {
         Cloud::Gopro => (
             backend.token(Account::GoProAccessToken).await,
             backend
@@ -61,18 +61,24 @@ pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountSt
                 .ok()
                 .flatten()
                 .map(|s| gopro_user_label(s.expose())),
+            None,
         ),
-        Cloud::Google => (
-            backend.token(Account::GoogleRefreshToken).await,
-            backend
+        Cloud::Google => {
+            let destination = backend
                 .token(Account::GoogleAccount)
                 .await
                 .ok()
                 .flatten()
-                .and_then(|s| Destination::from_stored(&s))
-                .map(|d| d.account.email)
-                .filter(|email| !email.is_empty()),
-        ),
+                .and_then(|s| Destination::from_stored(&s));
+            (
+                backend.token(Account::GoogleRefreshToken).await,
+                destination
+                    .as_ref()
+                    .map(|d| d.account.email.clone())
+                    .filter(|email| !email.is_empty()),
+                destination.map(|d| d.client_id),
+            )
+        }
     };
     let (connected, problem) = match token {
         Ok(t) => (t.is_some(), ctx.problem(cloud)),
@@ -99,6 +105,7 @@ pub async fn account(ctx: &AppCtx, backend: &Backend, cloud: Cloud) -> AccountSt
         connected,
         label,
         problem,
+        client_id: client_id.filter(|_| connected),
     }
 }
 

@@ -20,4 +20,9 @@ label: string | null,
 /**
  * A sentence when the login needs attention.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Google only: the OAuth client id the sign-in went through (a public identifier, not a
+ * secret), so a session started through another client can say so.
+ */
+clientId: string | null, };

@@ -68,6 +68,11 @@ albumUrl: string | null,
  */
 googleAccount: string | null, 
 /**
+ * The OAuth client id its first run signed in to Google with: Google lets it add only to
+ * albums made through that client.
+ */
+googleClient: string | null, 
+/**
  * The stages' states.
  */
 stages: Stages, 

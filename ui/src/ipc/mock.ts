@@ -13,7 +13,7 @@
  * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
  * makes a session take about `40 / speed` real seconds while bytes, throughput and time left
  * stay realistic. Query options (see `mockOptionsFromUrl`): `firstRun=0`, `connected=1`,
- * `demo=1`, `scenario=quota|expire|storage|offline|otheraccount`, `offline=google|gopro|both` (which cloud the
+ * `demo=1`, `scenario=quota|expire|storage|offline|otheraccount|otherclient`, `offline=google|gopro|both` (which cloud the
  * offline scenario loses; Google by default), `outage=MS` (how long, in real time; 8000 by
  * default), `awake=refused` (the system will not keep the computer awake), `speed=N`, `latency=MS`,
  * `notice=1`.
@@ -58,9 +58,11 @@ import { BASE_BPS, throughputAt } from "./mock/throughput";
  * answering (`sync://network` waiting); nothing moves for `outageMs`, then it answers again and
  * the session goes on by itself. `otheraccount`: connected, with a history session that moves into
  * another Google account (`OTHER_GOOGLE_ACCOUNT`) and stopped needing that login, as the real
- * backend leaves one resumed while signed in to a different Google account.
+ * backend leaves one resumed while signed in to a different Google account. `otherclient`: the
+ * same, but the session was started with the same account through another OAuth client
+ * (`OTHER_GOOGLE_CLIENT`).
  */
-export type Scenario = "normal" | "quota" | "expire" | "storage" | "offline" | "otheraccount";
+export type Scenario = "normal" | "quota" | "expire" | "storage" | "offline" | "otheraccount" | "otherclient";
 
 export type MockOptions = {
   firstRun?: boolean;
@@ -103,7 +105,8 @@ export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
     scenario === "expire" ||
     scenario === "storage" ||
     scenario === "offline" ||
-    scenario === "otheraccount"
+    scenario === "otheraccount" ||
+    scenario === "otherclient"
   ) {
     opts.scenario = scenario;
   }
@@ -158,6 +161,19 @@ const CANCELLED_REASON = "You stopped this session. Everything already moved sta
 export const GOOGLE_ACCOUNT = "you@example.com";
 /** The other Google account of the `otheraccount` scenario's history session. */
 export const OTHER_GOOGLE_ACCOUNT = "jane@example.com";
+/** The OAuth client the mock signs in to Google through. */
+export const GOOGLE_CLIENT = "q2google-demo.apps.googleusercontent.com";
+/** The other OAuth client of the `otherclient` scenario's history session. */
+export const OTHER_GOOGLE_CLIENT = "someone-own.apps.googleusercontent.com";
+
+/** What the real backend says when a session is resumed through another OAuth client. */
+export function otherClientReason(client: string): string {
+  return (
+    `This move was started with a different Google sign-in setup (OAuth client ${client}). ` +
+    "Google lets an app add only to the albums it made with the same client, so it cannot go on with this one. " +
+    "Switch back to that client to continue it, or start a new move of the same dates (its files are moved again, into a new album)."
+  );
+}
 
 /** What the real backend says when a session is resumed while signed in to another Google account. */
 export function otherAccountReason(own: string, signedIn: string): string {
@@ -198,7 +214,8 @@ function emptyCounts(): Counts {
 }
 
 function account(cloud: Cloud, label: string | null): AccountStatus {
-  return { cloud, connected: label !== null, label, problem: null };
+  const connected = label !== null;
+  return { cloud, connected, label, problem: null, clientId: cloud === "google" && connected ? GOOGLE_CLIENT : null };
 }
 
 /** Google's daily quota resets at midnight Pacific time; 08:00 UTC is close enough for a mock. */
@@ -216,7 +233,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const opts = {
     firstRun:
       options.firstRun ??
-      !(options.connected || options.demo || options.notice !== undefined || options.scenario === "otheraccount"),
+      !(options.connected || options.demo || options.notice !== undefined || options.scenario === "otheraccount" || options.scenario === "otherclient"),
     scenario: options.scenario ?? "normal",
     offline: options.offline ?? (["google"] satisfies Cloud[]),
     outageMs: options.outageMs ?? 8000,
@@ -235,7 +252,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   /** The Google client secret, as the keyring would hold it (never read back). */
   let clientSecret: string | null = null;
   let firstRun = opts.firstRun;
-  const connectedAtStart = (options.connected ?? false) || demoAtStart || opts.scenario === "otheraccount";
+  const connectedAtStart =
+    (options.connected ?? false) || demoAtStart || opts.scenario === "otheraccount" || opts.scenario === "otherclient";
   let gopro = account("gopro", connectedAtStart ? "demo@example.com" : null);
   let google = account("google", connectedAtStart ? GOOGLE_ACCOUNT : null);
   const runs = new Map<string, Run>(); // insertion order = oldest first
@@ -358,6 +376,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       albumUrl: null,
       // The real backend learns it on the first run; the mock knows it at once.
       googleAccount: google.label,
+      googleClient: google.clientId,
       stages: { discovery: "pending", transfer: "pending", create: "pending" },
       resumable: false,
     };
@@ -490,6 +509,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     // Like the real backend: a run signed in to another Google account than the session's ends.
     if (v.googleAccount !== null && google.label !== null && google.label !== v.googleAccount) {
       return halt(run, "needs_login", otherAccountReason(v.googleAccount, google.label), true);
+    }
+    if (v.googleClient !== null && google.clientId !== null && google.clientId !== v.googleClient) {
+      return halt(run, "needs_login", otherClientReason(v.googleClient), true);
     }
 
     const dt = (opts.tickMs / 1000) * run.timeScale;
@@ -715,8 +737,17 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     v.resumable = true;
   }
 
+  /** The `otherclient` scenario: March 2026 went half in through another OAuth client, then stopped. */
+  function seedOtherClientSession() {
+    const v = seedSession("2026-03-01", "2026-03-31", 0.5, "needs_login", 2);
+    v.googleClient = OTHER_GOOGLE_CLIENT;
+    v.statusReason = otherClientReason(OTHER_GOOGLE_CLIENT);
+    v.resumable = true;
+  }
+
   if (demoAtStart) seedDemoHistory();
   if (opts.scenario === "otheraccount") seedOtherAccountSession();
+  if (opts.scenario === "otherclient") seedOtherClientSession();
 
   // ---- the Backend ---------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { mockBackend, renderApp } from "../../test/render";
+import { GOOGLE_CLIENT, OTHER_GOOGLE_CLIENT } from "../../ipc/mock";
 import type { Backend } from "../../ipc/backend";
 
 /** March 2026 in the mock library, via the backend (the calendar is exercised in the browser tests). */
@@ -268,4 +269,23 @@ describe("Session screen: moving into another Google account", () => {
     await screen.findByText(/Another session is already moving/);
     expect(screen.getByRole("heading", { level: 1, name: "March 2026" })).toBeTruthy();
   });
+
+  it("started through another OAuth client: says so, offers only a new move, and the new one goes through this client", async () => {
+    const b = mockBackend({ scenario: "otherclient", speed: 20 });
+    const startSync = vi.spyOn(b, "startSync");
+    await openOtherAccountSession(b, "into you@example.com");
+    expect(screen.getByText("Started with a different Google sign-in setup")).toBeTruthy();
+    expect(screen.getByText(/Google lets an app add only to the albums it made with the same client/, { selector: ".notice-body p" })).toBeTruthy();
+    // Same account: no sign-in to offer; Resume would only stop again.
+    expect(screen.queryByRole("button", { name: /Sign in to Google/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Resume" })).toBeNull();
+    const old = (await b.listSessions())[0]!;
+
+    await userEvent.click(screen.getByRole("button", { name: "Start a new move of these dates" }));
+    expect(startSync).toHaveBeenCalledWith("2026-03-01", "2026-03-31");
+    await screen.findByRole("heading", { level: 1, name: "Moving March 2026" });
+    const [fresh, kept] = await b.listSessions();
+    expect(fresh).toMatchObject({ googleAccount: "you@example.com", googleClient: GOOGLE_CLIENT });
+    expect(kept).toMatchObject({ id: old.id, googleClient: OTHER_GOOGLE_CLIENT });
+  }, 20000);
 });

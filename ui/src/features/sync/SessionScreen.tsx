@@ -20,7 +20,7 @@ import { sessionTitle, statusLine } from "./sessionText";
 import { liveCounts } from "./syncStore";
 import { useResume } from "./useResume";
 import { useStartSync } from "./useStartSync";
-import { intoAccount, needsOtherGoogleAccount } from "./googleAccount";
+import { intoAccount, otherGoogleDestination } from "./googleAccount";
 import { useSessionData } from "./useSessionData";
 import { useNow } from "../../lib/useNow";
 
@@ -76,13 +76,21 @@ function Blocked({
   const [err, setErr] = useState<CommandError | null>(null);
   const { start, starting, error: startError } = useStartSync();
   const needsLogin = s.status === "needs_login" && !(app?.gopro.connected && !app.gopro.problem);
-  // Signed in to another Google account than the one this session moves into.
-  const otherGoogle = !needsLogin && needsOtherGoogleAccount(s, app?.google);
+  // Signed in to another Google account than the one this session moves into, or through
+  // another OAuth client than the one it started with.
+  const elsewhere = needsLogin ? null : otherGoogleDestination(s, app?.google);
+  const otherGoogle = elsewhere === "account";
   const quota = s.quotaResetsAt;
   const now = useNow();
   const quotaOver = quota !== null && new Date(quota).getTime() <= now.getTime();
   const tone = s.status === "failed" ? "notice-error" : "notice-warn";
   const goesOnAt = autoResume?.at ?? null;
+  // The same dates again, as a new session into the signed-in account and client.
+  const newMove = (className: string) => (
+    <button type="button" className={className} onClick={() => void start(s.rangeFrom, s.rangeTo)} disabled={starting}>
+      {starting ? "Starting…" : "Start a new move of these dates"}
+    </button>
+  );
   return (
     <div className={`notice ${tone}`} role="status">
       <Icon name={s.status === "needs_login" ? "lock" : s.status === "paused" ? "pause" : "warning"} className="notice-icon" />
@@ -90,7 +98,9 @@ function Blocked({
         <p className="notice-title">
           {otherGoogle
             ? "Signed in to a different Google account"
-            : s.status === "needs_login"
+            : elsewhere === "client"
+              ? "Started with a different Google sign-in setup"
+              : s.status === "needs_login"
               ? "Please log in again"
               : s.status === "paused"
                 ? "Paused"
@@ -127,15 +137,10 @@ function Blocked({
               >
                 Sign in to Google as {s.googleAccount}
               </button>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => void start(s.rangeFrom, s.rangeTo)}
-                disabled={starting}
-              >
-                {starting ? "Starting…" : "Start a new move of these dates"}
-              </button>
+              {newMove("btn")}
             </>
+          ) : elsewhere === "client" ? (
+            newMove("btn btn-primary")
           ) : s.resumable ? (
             <button type="button" className="btn btn-primary" onClick={onResume} disabled={resuming}>
               {resuming ? "Resuming…" : goesOnAt !== null ? "Resume now" : "Resume"}

@@ -8,15 +8,18 @@ export function intoAccount(email: string): string {
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
- * Whether `s` waits for a login because it moves into another Google account than the one signed
- * in now: decided from the data (the session's account vs the Google chip's label), never from
- * the words of its status reason.
+ * Why a session that waits for a Google login cannot go on with the sign-in of now: it moves
+ * into another Google `account`, or it was started through another OAuth `client` (Google lets
+ * an app add only to the albums it made through the same client). `null` when neither. Decided
+ * from the data (the session's account and client vs the Google chip's), never from the words
+ * of its status reason.
  */
-export function needsOtherGoogleAccount(
-  s: Pick<SessionView, "status" | "googleAccount">,
+export function otherGoogleDestination(
+  s: Pick<SessionView, "status" | "googleAccount" | "googleClient">,
   google: AccountStatus | null | undefined,
-): boolean {
-  if (s.status !== "needs_login" || s.googleAccount === null) return false;
-  if (!google?.connected || google.label === null) return false;
-  return !sameEmail(s.googleAccount, google.label);
+): "account" | "client" | null {
+  if (s.status !== "needs_login" || !google?.connected) return null;
+  if (s.googleAccount !== null && google.label !== null && !sameEmail(s.googleAccount, google.label)) return "account";
+  if (s.googleClient !== null && google.clientId !== null && s.googleClient !== google.clientId) return "client";
+  return null;
 }

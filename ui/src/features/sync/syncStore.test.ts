@@ -41,6 +41,7 @@ function session(id: string, status: SessionView["status"] = "running"): Session
     albumTitle: null,
     albumUrl: null,
     googleAccount: null,
+    googleClient: null,
     stages: { discovery: "done", transfer: "running", create: "pending" },
     resumable: false,
   };
