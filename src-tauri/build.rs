@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "open_logs_folder",
     "open_url",
     "finish_welcome",
+    "check_for_updates",
+    "install_update",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@
 //! - [`tray`]: the tray icon; closing the window mid-move hides it there and the move goes on.
 //! - [`notices`]: the desktop notifications' and the tray's texts.
 //! - [`resumer`]: going on by itself (at start, at the quota reset, after a sign-in).
+//! - [`updates`]: signed updates: check, and install after pausing the move at a checkpoint.
 //! - [`present`], [`logging`].
 
 pub mod awake;
@@ -22,6 +23,7 @@ pub mod present;
 pub mod resumer;
 pub mod state;
 pub mod tray;
+pub mod updates;
 pub mod views;
 
 use std::collections::HashMap;
@@ -49,6 +51,9 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // Signed updates from the configured endpoint (see `updates`); its own JS commands are
+        // granted to no window: the page goes through `check_for_updates`/`install_update`.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         // Off until the person turns on Start at login in Settings.
         .plugin(
             tauri_plugin_autostart::Builder::new()
@@ -129,6 +134,8 @@ pub fn run() {
             commands::settings::open_logs_folder,
             commands::settings::open_url,
             commands::settings::finish_welcome,
+            commands::updates::check_for_updates,
+            commands::updates::install_update,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -535,6 +535,8 @@ pub struct AppState {
     pub keeping_awake: bool,
     /// A session the app goes on with by itself, now or at a time.
     pub auto_resume: Option<AutoResumeView>,
+    /// This q2google's version, e.g. `0.1.0`.
+    pub version: String,
 }
 
 /// `sync://stage` payload.
@@ -652,4 +654,26 @@ pub struct SessionEvent {
 pub struct AuthEvent {
     /// The login.
     pub account: AccountStatus,
+}
+
+/// `check_for_updates`: this version, and the newer one the update server offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct UpdateCheck {
+    /// The running version, e.g. `0.1.0`.
+    pub current_version: String,
+    /// A newer version, if there is one.
+    pub available: Option<AvailableUpdate>,
+}
+
+/// A newer version of q2google.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct AvailableUpdate {
+    /// Its version, e.g. `0.2.0`.
+    pub version: String,
+    /// Its release notes, when given.
+    pub notes: Option<String>,
 }

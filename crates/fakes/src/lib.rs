@@ -9,7 +9,8 @@
 //! for tests. Behaviour follows `shared/design/gopro-api.md` and `google-photos-api.md`; where
 //! the real behaviour is unknown, the scenario chooses. [`clouds::FakeClouds`] runs both with the
 //! seeded demo library; the `fake-clouds` binary serves it from a scenario file. Every server
-//! can be cut off the network with an [`Outage`] (see [`outage`]).
+//! can be cut off the network with an [`Outage`] (see [`outage`]). [`updates`] fakes the app's
+//! update server (a signed release for tauri-plugin-updater).
 
 pub mod clock;
 pub mod clouds;
@@ -20,6 +21,7 @@ pub mod outage;
 pub mod scenario;
 pub mod server;
 pub mod shaping;
+pub mod updates;
 
 pub use clock::Clock;
 pub use content::{Content, Format};

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod sessions;
 pub mod settings;
 pub mod sync;
+pub mod updates;

@@ -164,6 +164,7 @@ pub async fn app_state(app: AppHandle, ctx: State<'_, AppCtx>) -> Result<AppStat
         notice: ctx.notice.lock().expect("notice lock").clone(),
         keeping_awake: ctx.keeping_awake.load(std::sync::atomic::Ordering::SeqCst),
         auto_resume: ctx.resumer.view(),
+        version: app.package_info().version.to_string(),
     })
 }
 

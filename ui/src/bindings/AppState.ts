@@ -38,4 +38,8 @@ keepingAwake: boolean,
 /**
  * A session the app goes on with by itself, now or at a time.
  */
-autoResume: AutoResumeView | null, };
+autoResume: AutoResumeView | null, 
+/**
+ * This q2google's version, e.g. `0.1.0`.
+ */
+version: string, };

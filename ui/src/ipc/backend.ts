@@ -11,6 +11,7 @@ import {
   type RangePreview,
   type SessionView,
   type Settings,
+  type UpdateCheck,
 } from "./types";
 
 export type Unsubscribe = () => void;
@@ -41,6 +42,14 @@ export interface Backend {
   openUrl: (url: string) => Promise<null>;
   openLogsFolder: () => Promise<null>;
   finishWelcome: () => Promise<null>;
+  /** This version, and a newer one if q2google's update server has it. */
+  checkForUpdates: () => Promise<UpdateCheck>;
+  /**
+   * Downloads and verifies the newer version, pauses a running move at a checkpoint, installs
+   * and restarts q2google (the move then goes on by itself): it resolves only when there was
+   * nothing newer. A download whose signature is not q2google's is refused, nothing changed.
+   */
+  installUpdate: () => Promise<UpdateCheck>;
   /** Subscribes to an event; the returned function unsubscribes (safe to call more than once). */
   on: <E extends EventName>(event: E, cb: (payload: EventMap[E]) => void) => Unsubscribe;
 }

@@ -92,6 +92,11 @@ export type MockOptions = {
   tickMs?: number;
   now?: () => number;
   seed?: number;
+  /**
+   * What q2google's update server offers (nothing newer by default). `badSignature`: its
+   * download is not signed with q2google's key, so installing is refused as the real app does.
+   */
+  update?: { version: string; notes?: string; badSignature?: boolean };
 };
 
 export function mockOptionsFromUrl(params: URLSearchParams): MockOptions {
@@ -156,6 +161,13 @@ const QUOTA_REASON =
 const EXPIRED_REASON = "GoPro needs you to log in again (it does this every few hours). Your progress is saved.";
 const PAUSED_REASON = "You paused moving. Nothing is lost — resume whenever you like.";
 const CANCELLED_REASON = "You stopped this session. Everything already moved stays in Google Photos.";
+
+/** The version the mock app reports. */
+export const APP_VERSION = "0.1.0";
+
+/** What the real backend says when an update's download is not signed with q2google's key. */
+export const BAD_SIGNATURE_MESSAGE =
+  "The downloaded update is not signed with q2google's key (the signature does not match), so it was not installed. Nothing changed; try again later.";
 
 /** The Google account the mock signs in to (the Google chip's label, and each session's). */
 export const GOOGLE_ACCOUNT = "you@example.com";
@@ -775,7 +787,17 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       const cur = running() ?? newestRun();
       if (cur) recount(cur);
       const keepingAwake = running()?.awake ?? false;
-      return clone({ gopro, google, demo: settings.demoMode, firstRun, current: cur ? cur.view : null, notice, keepingAwake, autoResume });
+      return clone({
+        gopro,
+        google,
+        demo: settings.demoMode,
+        firstRun,
+        current: cur ? cur.view : null,
+        notice,
+        keepingAwake,
+        autoResume,
+        version: APP_VERSION,
+      });
     },
     loginGopro: () => login("gopro"),
     async loginGoproToken(token) {
@@ -923,6 +945,25 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       await delay(0.3);
       firstRun = false;
       return null;
+    },
+    async checkForUpdates() {
+      await delay();
+      const offered = options.update;
+      return {
+        currentVersion: APP_VERSION,
+        available: offered ? { version: offered.version, notes: offered.notes ?? null } : null,
+      };
+    },
+    async installUpdate() {
+      await delay();
+      const offered = options.update;
+      if (!offered) return { currentVersion: APP_VERSION, available: null };
+      // Like the real backend: the download is checked before anything stops.
+      if (offered.badSignature) throw commandError("Internal", BAD_SIGNATURE_MESSAGE);
+      // A move pauses at a checkpoint; the app then restarts, so this never resolves.
+      const r = running();
+      if (r) r.pauseRequested = true;
+      return new Promise<never>(() => {});
     },
     on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): Unsubscribe {
       const set = listeners.get(event) ?? new Set();

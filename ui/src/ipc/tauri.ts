@@ -33,6 +33,8 @@ export function createTauriBackend(): Backend {
     openUrl: (url) => call("open_url", { url }),
     openLogsFolder: () => call("open_logs_folder"),
     finishWelcome: () => call("finish_welcome"),
+    checkForUpdates: () => call("check_for_updates"),
+    installUpdate: () => call("install_update"),
     on<E extends EventName>(event: E, cb: (payload: EventMap[E]) => void): Unsubscribe {
       let stopped = false;
       const pending = listen<EventMap[E]>(event, (e) => {

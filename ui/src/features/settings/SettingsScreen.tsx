@@ -7,6 +7,7 @@ import { Spinner } from "../../components/Spinner";
 import { toCommandError } from "../../ipc/backend";
 import type { Cloud, CommandError, Settings, Theme } from "../../ipc/types";
 import { TokenDialog } from "../auth/TokenDialog";
+import { Updates } from "./Updates";
 
 const NAMES: Record<Cloud, string> = { gopro: "GoPro", google: "Google Photos" };
 
@@ -312,6 +313,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
           </span>
         </div>
       </form>
+      <Updates />
       <TokenDialog open={tokenOpen} onClose={() => setTokenOpen(false)} />
     </>
   );
