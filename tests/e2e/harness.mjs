@@ -73,7 +73,7 @@ export async function newHome(name) {
  * tauri-driver on free ports, whose children (WebKitWebDriver, then the app) get `home` as
  * HOME and XDG folders. The session bus and display are inherited.
  */
-export async function startDriver(home) {
+export async function startDriver(home, extraEnv = {}) {
   for (const f of [APP, FAKE_BROWSER]) if (!existsSync(f)) throw new Error(`missing ${f}: build it first (scripts/test-app does)`);
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run under Xvfb (scripts/test-app)");
   const port = await freePort();
@@ -89,6 +89,7 @@ export async function startDriver(home) {
     GTK_THEME: "Adwaita",
     NO_AT_BRIDGE: "1",
     RUST_LOG: process.env.RUST_LOG ?? "info",
+    ...extraEnv,
   };
   const child = spawn(TAURI_DRIVER, ["--port", String(port), "--native-port", String(nativePort), "--native-driver", WEBKIT_DRIVER], {
     env,
@@ -139,12 +140,12 @@ export async function startDriver(home) {
 }
 
 /** A WebDriver session: tauri-driver starts the app with `args`. */
-export async function openApp(driver, { args = ["--demo"] } = {}) {
+export async function openApp(driver, { args = ["--demo"], app = APP } = {}) {
   // tauri-driver listens before its native WebKitWebDriver does; on a loaded machine the first
   // session request can meet a native driver not yet listening (no app was started then).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await newSession(driver, args);
+      return await newSession(driver, args, app);
     } catch (e) {
       const notYet = /UND_ERR_SOCKET|ECONNREFUSED/.test(String(e?.message)) && driver.log.join("").includes("tcp connect error");
       if (notYet && attempt < 5) {
@@ -157,7 +158,7 @@ export async function openApp(driver, { args = ["--demo"] } = {}) {
   }
 }
 
-async function newSession(driver, args) {
+async function newSession(driver, args, app) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: driver.port,
@@ -169,7 +170,7 @@ async function newSession(driver, args) {
     capabilities: {
       "wdio:enforceWebDriverClassic": true,
       browserName: "wry",
-      "tauri:options": { application: APP, args },
+      "tauri:options": { application: app, args },
     },
   });
   await browser.setTimeout({ implicit: 0, pageLoad: 30_000, script: 30_000 });
@@ -359,8 +360,8 @@ export async function startTray() {
 }
 
 /** The app's process id: the descendant of this driver running the app binary. */
-export async function appPid(driver) {
-  const want = realpathSync(APP);
+export async function appPid(driver, app = APP) {
+  const want = realpathSync(app);
   const queue = [driver.pid];
   while (queue.length) {
     const pid = queue.shift();
@@ -422,4 +423,66 @@ export async function until(fn, what, timeoutMs = 20_000, intervalMs = 200) {
 /** The visible text of the page body. */
 export async function bodyText(browser) {
   return browser.execute(() => document.body.innerText);
+}
+
+/** Every process running the executable at `path` (whoever started it). */
+export async function pidsOf(path) {
+  const want = realpathSync(path);
+  const out = [];
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const exe = (await readlink(`/proc/${name}/exe`)).replace(/ \(deleted\)$/, "");
+      if (exe === want) out.push(Number(name));
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return out;
+}
+
+/**
+ * The app's update server (crates/fakes/src/bin/fake-updates.rs, Q2GOOGLE_UPDATES): serves
+ * `artifact` as release `version`, signed with a key it makes. Returns its manifest URL and
+ * public key (for Q2GOOGLE_UPDATE_URL / Q2GOOGLE_UPDATE_PUBKEY), `badSignature(on)`,
+ * `downloads()` and `stop()`.
+ */
+export async function startUpdateServer(artifact, version, notes = "") {
+  const bin = process.env.Q2GOOGLE_UPDATES;
+  if (!bin) throw new Error("Q2GOOGLE_UPDATES is not set: run under scripts/test-app");
+  const child = spawn(bin, ["--version", version, "--artifact", artifact, "--notes", notes], {
+    env: process.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d.toString()));
+  const lines = [];
+  const waiting = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d.toString();
+    const parts = buffer.split("\n");
+    buffer = parts.pop();
+    for (const l of parts) (waiting.length ? waiting.shift() : (x) => lines.push(x))(l);
+  });
+  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
+  const first = await Promise.race([next(), sleep(10_000).then(() => null)]);
+  if (!first) throw new Error(`fake-updates did not start: ${err}`);
+  const info = JSON.parse(first);
+  const ask = async (command) => {
+    child.stdin.write(`${command}\n`);
+    const line = await next();
+    if (line.startsWith("error:")) throw new Error(`fake-updates ${command}: ${line}`);
+    return line;
+  };
+  return {
+    manifestUrl: info.manifest_url,
+    pubkey: info.pubkey,
+    badSignature: (on) => ask(`bad-signature ${on ? "on" : "off"}`),
+    downloads: async () => Number(await ask("downloads")),
+    stop: () => {
+      child.stdin.end();
+      child.kill();
+    },
+  };
 }
