@@ -85,16 +85,28 @@ impl Backend {
         })
     }
 
-    /// Demo mode: the fakes in-process with the demo library. Their tokens are self-validating
+    /// Demo mode: the fakes in-process with the demo library ([`DEMO_GOOGLE_ENV`] and
+    /// [`DEMO_CLOCK_ENV`] vary them). Their tokens are self-validating
     /// (a fixed demo secret), so demo logins kept in the keyring (under `q2google-demo`, apart
     /// from real ones) still work after the app restarts.
     fn demo(app_data: &Path) -> Result<Self, CommandError> {
-        let clouds = FakeClouds::start(Scenario::demo()).map_err(|e| {
+        let clouds = FakeClouds::start(demo_scenario()).map_err(|e| {
             CommandError::new(
                 ErrorCode::Internal,
                 format!("cannot start the demo clouds: {e}"),
             )
         })?;
+        if let Some(ahead) = std::env::var(DEMO_CLOCK_ENV)
+            .ok()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .and_then(|t| {
+                (t.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                    .to_std()
+                    .ok()
+            })
+        {
+            clouds.clock().advance(ahead);
+        }
         let parse = |s: String| {
             url::Url::parse(&s).map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
         };
@@ -364,6 +376,40 @@ impl AppCtx {
             .get(key)
             .cloned()
     }
+}
+
+/// Demo mode only: a JSON object of Google fake settings that replace the demo's, e.g.
+/// `{"daily_request_limit": 35, "daily_retry_after": true}`, to see a pause for Google's daily
+/// limit and the move going on by itself at the reset.
+pub const DEMO_GOOGLE_ENV: &str = "Q2GOOGLE_DEMO_GOOGLE";
+/// Demo mode only: the instant (RFC 3339) the demo clouds' clock starts at, e.g. a minute
+/// before Google's daily reset; only a later time than now is taken.
+pub const DEMO_CLOCK_ENV: &str = "Q2GOOGLE_DEMO_CLOCK_START";
+
+/// The demo's clouds, with [`DEMO_GOOGLE_ENV`]'s changes to Google; a value that is not such an
+/// object is logged and ignored.
+fn demo_scenario() -> Scenario {
+    let mut scenario = Scenario::demo();
+    let Ok(text) = std::env::var(DEMO_GOOGLE_ENV) else {
+        return scenario;
+    };
+    let merged = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|patch| {
+            let mut base = serde_json::to_value(&scenario.google).ok()?;
+            let fields = base.as_object_mut()?;
+            for (key, value) in patch.as_object()? {
+                fields.insert(key.clone(), value.clone());
+            }
+            serde_json::from_value(base).ok()
+        });
+    match merged {
+        Some(google) => scenario.google = google,
+        None => tracing::warn!(
+            "{DEMO_GOOGLE_ENV} is not a JSON object of the Google fake's settings; ignored"
+        ),
+    }
+    scenario
 }
 
 #[cfg(test)]

@@ -1436,6 +1436,30 @@ async fn daily_quota_counts_every_api_request() {
 }
 
 #[tokio::test]
+async fn the_daily_limit_can_say_when_the_fakes_quota_day_ends() {
+    let mut scenario = quick().with_quotas(1, 30);
+    scenario.daily_retry_after = true;
+    let g = FakeGoogle::start(scenario).unwrap();
+    let token = g.issue_tokens(ALL).access_token;
+    assert_eq!(get_json(&g, &token, "/v1/albums").await.0, StatusCode::OK);
+    let refused = client()
+        .get(format!("{}/v1/albums", g.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let secs: i64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The seconds to the next midnight at UTC−8 on the fake's clock.
+    let left = (g.quota_usage().daily_resets_at - g.clock().now()).num_seconds();
+    assert!((secs - left).abs() <= 1 && secs > 0, "{secs} vs {left}");
+}
+
+#[tokio::test]
 async fn injected_faults_and_retry_after() {
     let g = FakeGoogle::start(quick()).unwrap();
     let token = g.issue_tokens(ALL).access_token;

@@ -22,7 +22,9 @@ pub enum PhotosError {
     #[error("Google Photos permission is missing; sign in to Google again and leave every permission ticked")]
     MissingScope,
     /// The app's daily request quota is used up.
-    #[error("Google's daily limit for this app is used up; it resets at {resets_at} (q2google resumes then)")]
+    /// The time is not in the sentence: the app and the CLI show it in the person's own time
+    /// zone beside it (`SessionRecord::quota_resets_at`).
+    #[error("Google's daily limit for this app is used up. What has moved is safe; the rest moves after the limit resets")]
     DailyQuota {
         /// When the quota resets.
         resets_at: DateTime<Utc>,

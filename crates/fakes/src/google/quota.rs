@@ -140,11 +140,15 @@ fn check_quotas(inner: &mut Inner, kind: RequestKind, now: DateTime<Utc>) -> Res
             inner.daily_used = 0;
         }
         if inner.daily_used >= daily_limit {
+            let retry_after = inner
+                .scenario
+                .daily_retry_after
+                .then(|| (next_quota_day(now) - now).num_seconds().max(1) as u64);
             return Err(errors::quota_exceeded(
                 Quota::Daily,
                 daily_limit,
                 minute_limit,
-                None,
+                retry_after,
             ));
         }
     }
@@ -178,6 +182,17 @@ fn quota_day(now: DateTime<Utc>) -> NaiveDate {
     (now - Duration::hours(8)).date_naive()
 }
 
+/// When the quota day of `now` ends: the next midnight at UTC−8.
+fn next_quota_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    let today = quota_day(now);
+    today
+        .succ_opt()
+        .unwrap_or(today)
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+        + Duration::hours(8)
+}
+
 /// The current quota counters.
 pub(crate) fn usage(shared: &Shared) -> QuotaUsage {
     let now = shared.now();
@@ -189,12 +204,11 @@ pub(crate) fn usage(shared: &Shared) -> QuotaUsage {
     } else {
         0
     };
-    let next = today.succ_opt().unwrap_or(today);
     QuotaUsage {
         daily_used,
         daily_limit: inner.scenario.daily_request_limit,
         writes_last_minute: inner.writes.len() as u64,
         writes_per_minute_limit: inner.scenario.writes_per_minute,
-        daily_resets_at: next.and_time(NaiveTime::MIN).and_utc() + Duration::hours(8),
+        daily_resets_at: next_quota_day(now),
     }
 }

@@ -233,6 +233,10 @@ pub struct GoogleScenario {
     pub video_processing_secs: u64,
     /// Requests per project per day (default 10000).
     pub daily_request_limit: u64,
+    /// Whether the daily limit's 429 carries `Retry-After`: the seconds until the fake's quota
+    /// day ends (default `false`: Google documents no such header; it documents the reset as
+    /// midnight Pacific time, which a client then computes itself).
+    pub daily_retry_after: bool,
     /// Write requests per user per minute (default 30).
     pub writes_per_minute: u64,
     /// Whether resumable `query` and `upload` POSTs count against the daily quota (default
@@ -300,6 +304,7 @@ impl Default for GoogleScenario {
             batch_create_ms: 50,
             video_processing_secs: 60,
             daily_request_limit: 10_000,
+            daily_retry_after: false,
             writes_per_minute: 30,
             count_session_requests: true,
             uploads_count_as_writes: false,
