@@ -129,7 +129,15 @@ pub fn refresh_idle(app: &AppHandle, line: &str) {
     );
 }
 
-/// Quit was chosen from the tray.
+/// The app is going away (Quit, an update's restart) or not after all: a run ending now is not
+/// news for a notification.
+pub fn set_quitting(app: &AppHandle, quitting: bool) {
+    if let Some(tray) = app.try_state::<Tray>() {
+        tray.quitting.store(quitting, Ordering::SeqCst);
+    }
+}
+
+/// Quit was chosen from the tray (or an update restarts the app).
 pub fn quitting(app: &AppHandle) -> bool {
     app.try_state::<Tray>()
         .is_some_and(|t| t.quitting.load(Ordering::SeqCst))
@@ -196,7 +204,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     let ctx = app.state::<AppCtx>();
     let running = ctx.run.lock().expect("run lock").is_some();
     // A session that resumes by itself later (at Google's quota reset) counts as moving.
-    let planned = ctx.resumer.view().is_some();
+    let planned = ctx.resumer.view().is_some_and(|v| v.at.is_some());
     if !running && !planned {
         return;
     }

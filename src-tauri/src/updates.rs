@@ -81,17 +81,32 @@ fn classify(err: tauri_plugin_updater::Error) -> UpdateError {
     }
 }
 
-/// The updater for this app: the configured endpoint, or [`UPDATE_URL_ENV`]'s.
-fn updater<R: Runtime>(app: &AppHandle<R>) -> Result<tauri_plugin_updater::Updater, UpdateError> {
+/// The updater for this app: the configured endpoint, or [`UPDATE_URL_ENV`]'s. Returns
+/// whether an overriding key is in use (then only this computer may serve the release).
+fn updater<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<(tauri_plugin_updater::Updater, bool), UpdateError> {
     let mut builder = app.updater_builder().timeout(TIMEOUT);
     let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let mut own_key = false;
     if let Some((url, key)) = endpoint_override(env(UPDATE_URL_ENV), env(UPDATE_PUBKEY_ENV))? {
         if let Some(key) = key {
-            builder = builder.pubkey(key);
+            // No proxy either: a proxy could answer for 127.0.0.1 from anywhere.
+            builder = builder.pubkey(key).no_proxy();
+            own_key = true;
         }
         builder = builder.endpoints(vec![url]).map_err(classify)?;
     }
-    builder.build().map_err(classify)
+    Ok((builder.build().map_err(classify)?, own_key))
+}
+
+/// Whether `url` names this computer by a loopback IP address (not a name a resolver answers).
+fn on_this_computer(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    }
 }
 
 /// The endpoint [`UPDATE_URL_ENV`] names, with [`UPDATE_PUBKEY_ENV`]'s key only when that
@@ -105,13 +120,24 @@ fn endpoint_override(
     };
     let url = Url::parse(&url)
         .map_err(|e| UpdateError::Unreachable(format!("{UPDATE_URL_ENV} is not a URL: {e}")))?;
-    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let local = on_this_computer(&url);
     Ok(Some((url, key.filter(|_| local))))
 }
 
 /// Asks the endpoint whether a newer version exists.
 pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, UpdateError> {
-    updater(app)?.check().await.map_err(classify)
+    let (updater, own_key) = updater(app)?;
+    let update = updater.check().await.map_err(classify)?;
+    match update {
+        // A release checked with a key of this computer's must come from this computer too.
+        Some(u) if own_key && !on_this_computer(&u.download_url) => {
+            Err(UpdateError::BadSignature(format!(
+                "{UPDATE_PUBKEY_ENV} is set, and the release is not on this computer ({})",
+                u.download_url.host_str().unwrap_or("?")
+            )))
+        }
+        other => Ok(other),
+    }
 }
 
 /// The view of a check: this version, and the newer one if there is one.
@@ -131,36 +157,46 @@ pub async fn download(update: &Update) -> Result<Vec<u8>, UpdateError> {
 }
 
 /// Stops the running move at its next checkpoint, recorded as interrupted so it goes on by
-/// itself after the restart; waits at most [`CHECKPOINT_WAIT`]. Returns whether one ran.
-pub async fn pause_for_install<R: Runtime>(app: &AppHandle<R>) -> bool {
-    let Some(ctx) = app.try_state::<AppCtx>() else {
-        return false;
-    };
-    let running = match ctx.run.lock().expect("run lock").as_ref() {
-        Some(run) => {
-            tracing::info!(session = %run.session_id, "update: stopping the move at a checkpoint");
-            run.control.quit();
-            true
-        }
-        None => false,
-    };
+/// itself after the restart; waits at most [`CHECKPOINT_WAIT`]. Returns the session that was
+/// moving, if one was.
+pub async fn pause_for_install(app: &AppHandle) -> Option<engine::model::SessionId> {
+    let ctx = app.try_state::<AppCtx>()?;
+    let session = ctx.run.lock().expect("run lock").as_ref().map(|run| {
+        tracing::info!(session = %run.session_id, "update: stopping the move at a checkpoint");
+        run.control.quit();
+        run.session_id.clone()
+    });
     let started = Instant::now();
     while ctx.run.lock().expect("run lock").is_some() && started.elapsed() < CHECKPOINT_WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    running
+    session
 }
 
 /// Checks, downloads and verifies, pauses a running move at a checkpoint, and installs. The
-/// caller restarts the app. `Ok(None)`: nothing newer to install.
-pub async fn install<R: Runtime>(app: &AppHandle<R>) -> Result<Option<String>, UpdateError> {
+/// caller restarts the app. `Ok(None)`: nothing newer to install. An install that fails after
+/// the pause puts the move back in motion.
+pub async fn install(app: &AppHandle) -> Result<Option<String>, UpdateError> {
     let Some(update) = check(app).await? else {
         return Ok(None);
     };
     // Verified before anything stops: a bad download leaves the move running.
     let bytes = download(&update).await?;
-    pause_for_install(app).await;
-    update.install(bytes).map_err(classify)?;
+    // The stop is the app going away, not news for a notification.
+    crate::tray::set_quitting(app, true);
+    let paused = pause_for_install(app).await;
+    if let Err(err) = update.install(bytes) {
+        let err = classify(err);
+        tracing::warn!(error = %err, "update: install failed");
+        crate::tray::set_quitting(app, false);
+        if let Some(session) = paused {
+            let ctx = app.state::<AppCtx>();
+            if let Err(e) = crate::commands::sync::resume(app.clone(), &ctx, session).await {
+                tracing::warn!(error = %e.message, "update: the move did not go on after the failed install");
+            }
+        }
+        return Err(err);
+    }
     tracing::info!(version = %update.version, "update installed; restarting");
     Ok(Some(update.version))
 }
@@ -185,6 +221,20 @@ mod tests {
             "a remote endpoint is checked with the built-in key"
         );
         assert!(endpoint_override(None, Some("k".into())).unwrap().is_none());
+        // Only loopback addresses, not names or look-alikes.
+        for hostile in [
+            "http://127.0.0.1.evil.example/latest.json",
+            "http://127.0.0.1@evil.example/latest.json",
+            "http://localhost/latest.json",
+            "http://10.0.0.1/latest.json",
+        ] {
+            let (_, key) = endpoint_override(Some(hostile.into()), Some("k".into()))
+                .unwrap()
+                .unwrap();
+            assert_eq!(key, None, "{hostile}");
+        }
+        let v6 = endpoint_override(Some("http://[::1]:9/latest.json".into()), Some("k".into()));
+        assert_eq!(v6.unwrap().unwrap().1.as_deref(), Some("k"));
         let bad = endpoint_override(Some("not a url".into()), None).unwrap_err();
         assert!(
             bad.to_string().contains("Q2GOOGLE_UPDATE_URL is not a URL"),

@@ -4,24 +4,29 @@
 // on the test bus reads its menu as a panel does) shows the progress; Pause and Resume from it
 // → q2google opened a
 // second time → the same app shows its window, further on → done, with a notification of the
-// counts → with nothing running, the close button quits as before.
+// counts → with nothing running, the close button quits as before. Throughout, logind's sleep
+// inhibitor (a stand-in on a private system bus) is held exactly while the move moves: taken at
+// the start, let go on Pause, taken again on Resume, gone once done.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, running, sleep, launchAgain, xwin, watchNotifications, startTray } from "./harness.mjs";
-import { waitDone, itemCounts, progress, startDemoMove, waitMoving } from "./steps.mjs";
+import { newHome, startDriver, openApp, closeApp, shot, until, appPid, alive, running, sleep, launchAgain, xwin, watchNotifications, startTray, startLogind } from "./harness.mjs";
+import { waitDone, itemCounts, progress, startDemoMove, waitMoving, text } from "./steps.mjs";
 
 let driver;
 let b;
 let notes;
 let tray;
+let logind;
 before(async () => {
   notes = watchNotifications();
   await notes.ready;
   tray = await startTray();
+  logind = await startLogind();
 });
 after(async () => {
   notes?.stop();
   tray?.stop();
+  logind?.stop();
   await closeApp(b);
   await driver?.stop();
 });
@@ -38,8 +43,15 @@ test("close mid-move → hidden, still moving → open again → shown → done 
   assert.ok(pid, "found the app process under tauri-driver");
 
   // Under way and not done: the small files move in seconds, the 1.2 GB video keeps it short of the end.
-  const windowLine = await waitMoving(b, (n, of) => n >= 1 && n < of, "the transfer to be under way");
-  const toMove = /of (\d+)/.exec(windowLine)[1];
+  await waitMoving(b, (n, of) => n >= 1 && n < of, "the transfer to be under way");
+  // Idle sleep held off, not the display, and the session screen says so.
+  const held = await until(async () => {
+    const locks = await logind.locks();
+    return locks.length === 2 ? locks : null;
+  }, "the sleep inhibitor while moving", 15_000);
+  assert.deepEqual(held.map((l) => l.what).sort(), ["idle", "sleep"], JSON.stringify(held));
+  assert.ok(held.every((l) => l.who === "q2google" && l.mode === "block"), JSON.stringify(held));
+  assert.equal((await text(b, '[data-testid="keeping-awake"]'))?.trim(), "Keeping this computer awake while moving");
   assert.equal(await xwin("state"), "viewable");
   const atClose = await progress(b);
   assert.ok(atClose.value < atClose.max, `closed before the end: ${atClose.value} of ${atClose.max}`);
@@ -59,8 +71,6 @@ test("close mid-move → hidden, still moving → open again → shown → done 
   }, "the tray's progress line", 20_000);
   t.diagnostic(`tray menu: ${JSON.stringify(menu.map((e) => e.label))}`);
   assert.equal(menu[0].enabled, false, "the progress line is not a button");
-  // One rule for both: files in Google Photos of the files the session moves (skips left out).
-  assert.match(menu[0].label, new RegExp(`^Moving \\d+ of ${toMove}\\b`), `the tray counts as the window does ("${windowLine}")`);
   assert.deepEqual(menu.slice(1).map((e) => [e.label, e.enabled]), [["Show q2google", true], ["Pause", true], ["Quit q2google", true]]);
   // Pause and Resume from the tray, the window still hidden.
   await tray.click("Pause");
@@ -68,8 +78,10 @@ test("close mid-move → hidden, still moving → open again → shown → done 
     const m = await tray.menu();
     return m?.[0].label === "Paused" && m.some((e) => e.label === "Resume" && e.enabled);
   }, "paused from the tray (Resume offered)", 30_000);
+  await until(async () => (await logind.locks()).length === 0, "the inhibitor let go on Pause", 15_000);
   await tray.click("Resume");
   await until(async () => /^Moving \d+ of/.test((await tray.menu())?.[0].label ?? ""), "moving again after Resume from the tray", 30_000);
+  await until(async () => (await logind.locks()).length === 2, "the inhibitor taken again on Resume", 15_000);
   // The person's own pause is no news.
   assert.deepEqual(notes.list.filter((n) => /paused/i.test(n.title)), [], "no notification for a pause the person made");
   assert.equal(await xwin("state"), "unmapped", "still hidden");
@@ -80,11 +92,17 @@ test("close mid-move → hidden, still moving → open again → shown → done 
   await until(async () => (await xwin("state")) === "viewable", "the window shown again", 15_000);
   assert.ok(alive(pid), "the same app, not a new one");
   const reopened = await progress(b);
+  // One rule for both: files of the session to move, skips left out (read side by side, now
+  // that the listing is long done).
+  const windowTotal = /^Moving \d+ of (\d+)/.exec((await text(b, '[data-testid="status-line"]')) ?? "")?.[1];
+  const trayTotal = /^Moving \d+ of (\d+)/.exec((await tray.menu())?.[0].label ?? "")?.[1];
+  assert.ok(windowTotal && windowTotal === trayTotal, `the tray counts as the window does: ${trayTotal} vs ${windowTotal}`);
   t.diagnostic(`progress: ${atClose.value} at close, ${reopened.value} when shown again, of ${atClose.max}`);
   assert.ok(reopened.value > atClose.value, `moved while hidden: ${atClose.value} → ${reopened.value}`);
 
   const done = await waitDone(b);
   assert.equal(done.title.trim(), "All done");
+  await until(async () => (await logind.locks()).length === 0, "the inhibitor gone once done", 15_000);
   const counts = await itemCounts(b);
   assert.equal(counts["Couldn't move"], 0, JSON.stringify(counts));
   assert.equal(counts["In Google Photos"] + counts.Skipped, counts.All, JSON.stringify(counts));

@@ -50,7 +50,8 @@ test("update mid-move → bad signature refused → install → checkpoint, rest
   updates = await startUpdateServer(copy, "0.2.0", "Follows GoPro's new login page.");
   driver = await startDriver(home, { Q2GOOGLE_UPDATE_URL: updates.manifestUrl, Q2GOOGLE_UPDATE_PUBKEY: updates.pubkey });
   b = await openApp(driver, { app: copy });
-  await startDemoMove(b, 200);
+  // Slow enough that the 1.2 GB video is still moving through both install attempts.
+  await startDemoMove(b, 50);
   await waitMoving(b, (n, of) => n >= 1 && n < of, "the transfer to be under way");
   const pid = await appPid(driver, copy);
   assert.ok(pid, "found the app process under tauri-driver");

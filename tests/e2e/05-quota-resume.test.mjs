@@ -1,5 +1,5 @@
 // Flow 5, Google's daily limit in the middle of a move, on the fakes' clock: the demo clouds'
-// clock starts 75 s before Google's daily reset (midnight at UTC−8) and the Google fake allows 30
+// clock starts 150 s before Google's daily reset (midnight at UTC−8) and the Google fake allows 30
 // requests a day, saying in Retry-After when its day ends. The full demo range starts → Google
 // refuses for the day: the session pauses, says when the limit resets and counts down to when it
 // goes on by itself → nobody clicks → at the reset (plus q2google's 2-minute margin) it goes on by
@@ -16,15 +16,15 @@ after(async () => {
   await driver?.stop();
 });
 
-/** 75 s before the next midnight at UTC−8 (Google's daily reset, as the fake keeps it). */
+/** 150 s before the next midnight at UTC−8 (Google's daily reset, as the fake keeps it). */
 function justBeforeTheReset() {
   const day = 86_400_000;
   const eightHours = 8 * 3_600_000;
   const nextReset = Math.floor((Date.now() - eightHours) / day + 1) * day + eightHours;
-  return new Date(nextReset - 75_000).toISOString();
+  return new Date(nextReset - 150_000).toISOString();
 }
 
-test("daily limit mid-move → paused with a countdown → goes on by itself at the reset → done", { timeout: 540_000 }, async (t) => {
+test("daily limit mid-move → paused with a countdown → goes on by itself at the reset → done", { timeout: 660_000 }, async (t) => {
   t.after(async () => {
     if (t.passed === false && b) await shot(b, "failure-quota-resume").catch(() => {});
   });
@@ -49,7 +49,7 @@ test("daily limit mid-move → paused with a countdown → goes on by itself at 
   if (moved) assert.ok(Number(moved[1]) < Number(moved[2]), "paused before the end");
 
   // No click: at the reset (on the fakes' clock) plus the margin, it goes on by itself.
-  const went = await until(async () => text(b, '[data-testid="auto-resumed"]'), "the move going on by itself after the reset", 330_000, 1000);
+  const went = await until(async () => text(b, '[data-testid="auto-resumed"]'), "the move going on by itself after the reset", 420_000, 1000);
   t.diagnostic(`went on: ${went.trim()}`);
   assert.match(went, /daily limit/i, went);
   await shot(b, "session-auto-resumed");

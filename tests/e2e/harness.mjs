@@ -309,9 +309,46 @@ export function watchNotifications() {
  * the entry with that label (a RegExp or a string). Start it before the app.
  */
 export async function startTray() {
-  const bin = process.env.Q2GOOGLE_TRAY;
-  if (!bin) throw new Error("Q2GOOGLE_TRAY is not set: run under scripts/test-app");
-  const child = spawn(bin, [], { env: process.env, stdio: ["pipe", "pipe", "pipe"] });
+  const fake = await startLineFake("Q2GOOGLE_TRAY", []);
+  if (fake.first !== "ready") throw new Error(`fake-tray did not start: ${fake.stderr()}`);
+  const menu = async () => {
+    const line = await fake.ask("menu");
+    return line === "none" ? null : JSON.parse(line);
+  };
+  return {
+    menu,
+    async click(label) {
+      const entries = (await menu()) ?? [];
+      const entry = entries.find((e) => (label instanceof RegExp ? label.test(e.label) : e.label === label));
+      if (!entry) throw new Error(`no tray menu entry ${label} in ${JSON.stringify(entries)}`);
+      if (!entry.enabled) throw new Error(`tray menu entry ${entry.label} is disabled`);
+      await fake.ask(`click ${entry.id}`);
+    },
+    stop: fake.stop,
+  };
+}
+
+/**
+ * logind's sleep inhibitor on the stand-in system bus scripts/test-app makes
+ * (crates/fakes/src/bin/fake-logind.rs, Q2GOOGLE_LOGIND): `locks()` lists the inhibitor locks
+ * still held, `[{ what, who, why, mode }]`. Start it before the app.
+ */
+export async function startLogind() {
+  const fake = await startLineFake("Q2GOOGLE_LOGIND", []);
+  if (fake.first !== "ready") throw new Error(`fake-logind did not start: ${fake.stderr()}`);
+  return { locks: async () => JSON.parse(await fake.ask("locks")), stop: fake.stop };
+}
+
+/**
+ * Starts the fake whose binary the environment variable `envName` names, speaking one command
+ * a line on stdin and one answer a line on stdout. Resolves once its first line is out (or
+ * after 10 s, with `first` null); `ask(command)` sends one command and resolves with its answer
+ * (answers starting `error:` reject), one at a time.
+ */
+async function startLineFake(envName, args) {
+  const bin = process.env[envName];
+  if (!bin) throw new Error(`${envName} is not set: run under scripts/test-app`);
+  const child = spawn(bin, args, { env: process.env, stdio: ["pipe", "pipe", "pipe"] });
   let err = "";
   child.stderr.on("data", (d) => (err += d.toString()));
   const lines = [];
@@ -324,32 +361,22 @@ export async function startTray() {
     for (const l of parts) (waiting.length ? waiting.shift() : (x) => lines.push(x))(l);
   });
   const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
-  const ready = await Promise.race([next(), sleep(10_000).then(() => null)]);
-  if (ready !== "ready") throw new Error(`fake-tray did not start: ${err}`);
+  const first = await Promise.race([next(), sleep(10_000).then(() => null)]);
   let queue = Promise.resolve();
   const ask = (command) => {
     const answer = queue.then(async () => {
       child.stdin.write(`${command}\n`);
       const line = await next();
-      if (line.startsWith("error:")) throw new Error(`fake-tray ${command}: ${line}`);
+      if (line.startsWith("error:")) throw new Error(`${bin} ${command}: ${line}`);
       return line;
     });
     queue = answer.catch(() => {});
     return answer;
   };
-  const menu = async () => {
-    const line = await ask("menu");
-    return line === "none" ? null : JSON.parse(line);
-  };
   return {
-    menu,
-    async click(label) {
-      const entries = (await menu()) ?? [];
-      const entry = entries.find((e) => (label instanceof RegExp ? label.test(e.label) : e.label === label));
-      if (!entry) throw new Error(`no tray menu entry ${label} in ${JSON.stringify(entries)}`);
-      if (!entry.enabled) throw new Error(`tray menu entry ${entry.label} is disabled`);
-      await ask(`click ${entry.id}`);
-    },
+    first,
+    ask,
+    stderr: () => err,
     stop() {
       child.kill("SIGTERM");
       child.stdin.destroy();
@@ -448,41 +475,14 @@ export async function pidsOf(path) {
  * `downloads()` and `stop()`.
  */
 export async function startUpdateServer(artifact, version, notes = "") {
-  const bin = process.env.Q2GOOGLE_UPDATES;
-  if (!bin) throw new Error("Q2GOOGLE_UPDATES is not set: run under scripts/test-app");
-  const child = spawn(bin, ["--version", version, "--artifact", artifact, "--notes", notes], {
-    env: process.env,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let err = "";
-  child.stderr.on("data", (d) => (err += d.toString()));
-  const lines = [];
-  const waiting = [];
-  let buffer = "";
-  child.stdout.on("data", (d) => {
-    buffer += d.toString();
-    const parts = buffer.split("\n");
-    buffer = parts.pop();
-    for (const l of parts) (waiting.length ? waiting.shift() : (x) => lines.push(x))(l);
-  });
-  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
-  const first = await Promise.race([next(), sleep(10_000).then(() => null)]);
-  if (!first) throw new Error(`fake-updates did not start: ${err}`);
-  const info = JSON.parse(first);
-  const ask = async (command) => {
-    child.stdin.write(`${command}\n`);
-    const line = await next();
-    if (line.startsWith("error:")) throw new Error(`fake-updates ${command}: ${line}`);
-    return line;
-  };
+  const fake = await startLineFake("Q2GOOGLE_UPDATES", ["--version", version, "--artifact", artifact, "--notes", notes]);
+  if (!fake.first) throw new Error(`fake-updates did not start: ${fake.stderr()}`);
+  const info = JSON.parse(fake.first);
   return {
     manifestUrl: info.manifest_url,
     pubkey: info.pubkey,
-    badSignature: (on) => ask(`bad-signature ${on ? "on" : "off"}`),
-    downloads: async () => Number(await ask("downloads")),
-    stop: () => {
-      child.stdin.end();
-      child.kill();
-    },
+    badSignature: (on) => fake.ask(`bad-signature ${on ? "on" : "off"}`),
+    downloads: async () => Number(await fake.ask("downloads")),
+    stop: fake.stop,
   };
 }

@@ -440,7 +440,7 @@ async fn prepare(
         run.set_states(&reset)?;
     }
     run.metrics.set_totals(
-        counts.total - counts.skipped,
+        counts.total.saturating_sub(counts.skipped),
         counts.created,
         counts.bytes_total,
         counts.bytes_created + uploaded_before,

@@ -260,6 +260,13 @@ pub async fn set_settings(
             .await?;
     }
     if rebuild {
+        // Asked again: a run may have started while the keyring was written.
+        if ctx.run.lock().expect("run lock").is_some() {
+            return Err(CommandError::new(
+                ErrorCode::Busy,
+                "Pause the running session before switching demo mode or the Google client.",
+            ));
+        }
         let backend = Backend::build(&ctx.app_data, &settings)?;
         *ctx.backend.lock().expect("backend lock") = Arc::new(backend);
     }

@@ -172,7 +172,7 @@ async fn record(
     }
     let counts = run.store.counts(&session_id)?;
     run.metrics.set_listed(
-        counts.total - counts.skipped,
+        counts.total.saturating_sub(counts.skipped),
         counts.created,
         counts.bytes_total,
     );
