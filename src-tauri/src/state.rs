@@ -455,6 +455,7 @@ mod tests {
                 include_raw: false,
                 include_joined_video: false,
                 album_title: None,
+                correct_video_times: false,
             },
             status: SessionStatus::Running,
             status_reason: None,

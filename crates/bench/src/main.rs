@@ -386,6 +386,7 @@ async fn main() {
                         include_raw: false,
                         include_joined_video: false,
                         album_title: None,
+                        correct_video_times: false,
                     },
                     status: SessionStatus::Running,
                     status_reason: None,
@@ -418,6 +419,7 @@ async fn main() {
                         captured_at: Some(now),
                         size: Some(300_000),
                         skip: None,
+                        local_clock: None,
                     })
                     .collect();
                 store

@@ -106,6 +106,7 @@ mod tests {
                 include_raw: false,
                 include_joined_video: false,
                 album_title: None,
+                correct_video_times: false,
             },
             status,
             status_reason: None,

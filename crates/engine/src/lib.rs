@@ -15,6 +15,7 @@
 //! - [`store`]: the session store (SQLite on disk, in memory for tests).
 //! - [`tokens`]: where sign-in tokens are kept (OS keyring, memory, environment overrides).
 //! - [`vault`]: unfinished uploads' session URLs sealed for the session store.
+//! - [`video_times`]: correct header times for videos from GoPros before the HERO11.
 
 pub mod auth;
 pub mod config;
@@ -36,5 +37,6 @@ mod stages;
 pub mod store;
 pub mod tokens;
 pub mod vault;
+pub mod video_times;
 
 pub use stages::{CreateBatchResult, Stop};

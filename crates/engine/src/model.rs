@@ -312,6 +312,10 @@ pub struct SessionSettings {
     pub include_joined_video: bool,
     /// The album to put the files in: `None` for no album.
     pub album_title: Option<String>,
+    /// Correct the header times of videos from GoPros before the HERO11 on the way (frozen so
+    /// that every attempt at a file sends the same bytes).
+    #[serde(default)]
+    pub correct_video_times: bool,
 }
 
 /// One session as stored.
@@ -370,6 +374,14 @@ pub struct AlbumRef {
     pub title: String,
 }
 
+/// The clock a video's MP4 header times were written in, for a camera that writes its local
+/// time where the format wants UTC (GoPros before the HERO11; see `video_times`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalClock {
+    /// The camera's offset from UTC in minutes, when GoPro knows it (`captured_at_timezone`).
+    pub utc_offset_minutes: Option<i32>,
+}
+
 /// A file found by discovery, before it has a state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscoveredItem {
@@ -386,6 +398,8 @@ pub struct DiscoveredItem {
     pub size: Option<u64>,
     /// `Some` when discovery already knows it will not be moved.
     pub skip: Option<SkipReason>,
+    /// `Some` for a video whose header times are the camera's local clock.
+    pub local_clock: Option<LocalClock>,
 }
 
 /// A file's persisted state.
@@ -528,6 +542,8 @@ pub struct ItemRecord {
     pub state: ItemState,
     /// Discovery order within the session (newest capture first).
     pub position: u64,
+    /// `Some` for a video whose header times are the camera's local clock.
+    pub local_clock: Option<LocalClock>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }

@@ -195,6 +195,7 @@ impl GoProToPhotosSync {
                         include_raw: self.settings.include_raw,
                         include_joined_video: self.settings.include_joined_video,
                         album_title: self.settings.album_title(range.from(), range.to()),
+                        correct_video_times: self.settings.correct_video_times,
                     },
                     status: SessionStatus::Running,
                     status_reason: None,

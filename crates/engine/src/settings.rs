@@ -48,6 +48,11 @@ pub struct Settings {
     pub include_raw: bool,
     /// Also move GoPro's joined full-length copy of chaptered videos (default false).
     pub include_joined_video: bool,
+    /// Correct the times of videos from GoPros before the HERO11, which write the camera's local
+    /// clock where MP4 wants UTC, so Google Photos places them hours off. Only with a known
+    /// offset; a corrected file no longer matches a copy already in Google Photos (from a phone
+    /// backup), so Google will not merge the two (default false; see `video_times`).
+    pub correct_video_times: bool,
     /// Put each session's files in a new album (default true).
     pub album_per_session: bool,
     /// The album name; `{from}` and `{to}` become the range's dates (default
@@ -111,6 +116,7 @@ impl Default for Settings {
             raw_upload_max_bytes: 8 * 1024 * 1024,
             include_raw: false,
             include_joined_video: false,
+            correct_video_times: false,
             album_per_session: true,
             album_name_pattern: "GoPro {from} – {to}".into(),
             album_capacity: crate::photos::ALBUM_CAPACITY,

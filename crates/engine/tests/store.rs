@@ -60,6 +60,7 @@ fn session(name: &str, created_at: DateTime<Utc>) -> SessionRecord {
             include_raw: false,
             include_joined_video: false,
             album_title: None,
+            correct_video_times: false,
         },
         status: SessionStatus::Running,
         status_reason: None,
@@ -95,6 +96,7 @@ fn found(media: &str, n: u32, size: Option<u64>) -> DiscoveredItem {
         captured_at: Some(t0() - Duration::days(3)),
         size,
         skip: None,
+        local_clock: None,
     }
 }
 
@@ -196,6 +198,7 @@ fn session_round_trip(store: &dyn SessionStore, clock: &Clock) {
         include_raw: true,
         include_joined_video: true,
         album_title: Some("Ski \"trip\" ✓".into()),
+        correct_video_times: true,
     };
     s.status_reason = Some("Google's daily quota is used up".into());
     s.quota_resets_at = Some(t0() + Duration::hours(9));
@@ -990,13 +993,14 @@ fn uses_wal_and_marks_the_file_as_ours() {
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(app, 0x5132_4750);
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
 }
 
-/// Undoes schema steps 3 to 5 on a database this build wrote: what a build of version 2 left.
+/// Undoes schema steps 3 to 6 on a database this build wrote: what a build of version 2 left.
 fn downgrade_to_v2(conn: &rusqlite::Connection) {
     conn.execute_batch(
-        "ALTER TABLE sessions DROP COLUMN stop_cause;
+        "ALTER TABLE items DROP COLUMN local_clock;
+         ALTER TABLE sessions DROP COLUMN stop_cause;
          ALTER TABLE sessions DROP COLUMN album_items;
          ALTER TABLE sessions DROP COLUMN earlier_albums;
          ALTER TABLE sessions DROP COLUMN google_account;
@@ -1028,7 +1032,10 @@ fn a_version_4_database_gains_stop_causes_and_its_paused_sessions_wait_for_a_cli
         .unwrap();
     rusqlite::Connection::open(&path)
         .unwrap()
-        .execute_batch("ALTER TABLE sessions DROP COLUMN stop_cause; PRAGMA user_version = 4;")
+        .execute_batch(
+            "ALTER TABLE items DROP COLUMN local_clock; \
+             ALTER TABLE sessions DROP COLUMN stop_cause; PRAGMA user_version = 4;",
+        )
         .unwrap();
     let store = SqliteStore::open(&path).unwrap();
     let kept = store.load_session(&old.id).unwrap().unwrap();
@@ -1045,6 +1052,48 @@ fn a_version_4_database_gains_stop_causes_and_its_paused_sessions_wait_for_a_cli
             ..old
         }
     );
+}
+
+#[test]
+fn a_videos_camera_clock_is_kept_and_a_version_5_database_gains_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sessions.db");
+    let s = session("clocks", chrono::Utc::now());
+    let old = found("before", 1, None);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.create_session(&s).unwrap();
+        store.record_discovery(&s.id, &[old], 2, false).unwrap();
+    }
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("ALTER TABLE items DROP COLUMN local_clock; PRAGMA user_version = 5;")
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let clocks = [
+        Some(engine::model::LocalClock {
+            utc_offset_minutes: Some(-330),
+        }),
+        Some(engine::model::LocalClock {
+            utc_offset_minutes: None,
+        }),
+    ];
+    let new: Vec<DiscoveredItem> = clocks
+        .iter()
+        .enumerate()
+        .map(|(n, clock)| DiscoveredItem {
+            local_clock: *clock,
+            ..found("after", n as u32 + 1, None)
+        })
+        .collect();
+    store.record_discovery(&s.id, &new, 3, true).unwrap();
+    let kept: Vec<_> = store
+        .items(&s.id)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.local_clock)
+        .collect();
+    assert_eq!(kept, [None, clocks[0], clocks[1]]);
 }
 
 #[test]
@@ -1172,7 +1221,7 @@ fn newer_schema_is_too_new_and_left_alone() {
     match SqliteStore::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
-        }) => assert_eq!((found, supported), (99, 5)),
+        }) => assert_eq!((found, supported), (99, 6)),
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes);

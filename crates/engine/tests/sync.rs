@@ -17,6 +17,8 @@ mod pace;
 mod processing;
 #[path = "sync/stops.rs"]
 mod stops;
+#[path = "sync/video_times.rs"]
+mod video_times;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

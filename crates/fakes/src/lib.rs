@@ -17,6 +17,7 @@ pub mod clouds;
 pub mod content;
 pub mod google;
 pub mod gopro;
+pub mod mp4;
 pub mod outage;
 pub mod scenario;
 pub mod server;

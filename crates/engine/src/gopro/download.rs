@@ -108,12 +108,31 @@ impl GoProClient {
             client: self.clone(),
             key,
             offset,
+            end: None,
             total: None,
             url: url.map(|u| (u, Instant::now())),
             body: None,
             stalls: 0,
             done: false,
         }
+    }
+
+    /// Bytes `start..start + len` of `key` (a bounded `Range`), with the same URL renewal and
+    /// resumption as [`GoProClient::download`]; fewer only at the end of the file.
+    pub async fn read_range(
+        &self,
+        key: &FileKey,
+        url: &SignedUrl,
+        start: u64,
+        len: u64,
+    ) -> Result<Bytes, GoProError> {
+        let mut stream = self.download(key.clone(), Some(url.clone()), start);
+        stream.end = Some(start + len);
+        let mut out = bytes::BytesMut::with_capacity(len.min(1 << 20) as usize);
+        while let Some(chunk) = stream.next_chunk().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(out.freeze())
     }
 }
 
@@ -122,6 +141,8 @@ pub struct CdnStream {
     client: GoProClient,
     key: FileKey,
     offset: u64,
+    /// Where a bounded read stops (exclusive); `None` reads to the end of the file.
+    end: Option<u64>,
     total: Option<u64>,
     url: Option<(SignedUrl, Instant)>,
     body: Option<ByteStream>,
@@ -171,7 +192,9 @@ impl CdnStream {
 
     async fn advance(&mut self) -> Option<Result<Bytes, GoProError>> {
         loop {
-            if self.total.is_some_and(|t| self.offset >= t) {
+            if self.total.is_some_and(|t| self.offset >= t)
+                || self.end.is_some_and(|e| self.offset >= e)
+            {
                 return None;
             }
             if self.body.is_none() {
@@ -184,7 +207,11 @@ impl CdnStream {
             let body = self.body.as_mut()?;
             match body.next().await {
                 Some(Ok(chunk)) if chunk.is_empty() => continue,
-                Some(Ok(chunk)) => {
+                Some(Ok(mut chunk)) => {
+                    if let Some(end) = self.end {
+                        // A server that ignored the bound sends more than asked.
+                        chunk.truncate((end - self.offset).min(chunk.len() as u64) as usize);
+                    }
                     self.offset += chunk.len() as u64;
                     self.stalls = 0;
                     return Some(Ok(chunk));
@@ -199,7 +226,7 @@ impl CdnStream {
                 None => {
                     self.body = None;
                     match self.total {
-                        Some(t) if self.offset < t => {
+                        Some(t) if self.offset < self.end.map_or(t, |e| e.min(t)) => {
                             let e = GoProError::Truncated {
                                 received: self.offset,
                                 expected: t,
@@ -247,13 +274,18 @@ impl CdnStream {
                 .clone();
             let http = &self.client.inner.http;
             let offset = self.offset;
+            let last = self.end.map(|e| e.saturating_sub(1).max(offset));
             let result = http
                 .send(Safety::Idempotent, default_classifier, || {
                     let request = http.client().get(url.clone());
-                    if offset > 0 {
-                        request.header(reqwest::header::RANGE, format!("bytes={offset}-"))
-                    } else {
-                        request
+                    match last {
+                        Some(last) => {
+                            request.header(reqwest::header::RANGE, format!("bytes={offset}-{last}"))
+                        }
+                        None if offset > 0 => {
+                            request.header(reqwest::header::RANGE, format!("bytes={offset}-"))
+                        }
+                        None => request,
                     }
                 })
                 .await;

@@ -157,6 +157,19 @@ pub fn local_date(at: DateTime<Utc>, timezone: Option<&str>) -> NaiveDate {
     at.with_timezone(&offset).date_naive()
 }
 
+/// The camera clock a medium's video header times were written in: `Some` for a camera before
+/// the HERO11 (local time where MP4 wants UTC), with GoPro's `captured_at_timezone` as minutes
+/// when it is readable.
+pub fn local_clock(medium: &Medium) -> Option<crate::model::LocalClock> {
+    writes_local_time_as_utc(medium.camera_model.as_deref()).then(|| crate::model::LocalClock {
+        utc_offset_minutes: medium
+            .captured_at_timezone
+            .as_deref()
+            .and_then(parse_offset)
+            .map(|o| o.local_minus_utc() / 60),
+    })
+}
+
 fn parse_offset(s: &str) -> Option<FixedOffset> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {

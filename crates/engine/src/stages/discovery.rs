@@ -13,8 +13,9 @@ use super::network::{NetworkGate, Waited};
 use super::{PauseCause, Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
+use crate::gopro::range::local_clock;
 use crate::gopro::select::{precheck, select_originals};
-use crate::gopro::{CaptureRange, Choice, GoProError, SelectOptions};
+use crate::gopro::{CaptureRange, Choice, GoProError, MediaKind, SelectOptions};
 use crate::model::{Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, SkipReason};
 
 /// How many media are resolved at once.
@@ -192,6 +193,7 @@ async fn record(
             size: item.size,
             state: ItemState::Discovered,
             position: 0,
+            local_clock: item.local_clock,
             updated_at: now,
         };
         if movable.send(record).await.is_err() {
@@ -224,6 +226,7 @@ fn placeholder(medium: &Medium, skip: Option<SkipReason>) -> DiscoveredItem {
         captured_at: medium.captured_at(),
         size: None,
         skip,
+        local_clock: None,
     }
 }
 
@@ -277,6 +280,9 @@ async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Exp
                     captured_at,
                     size: None,
                     skip: None,
+                    local_clock: (original.kind == MediaKind::Video)
+                        .then(|| local_clock(&medium))
+                        .flatten(),
                 });
                 run.urls.put(original);
             }
@@ -293,6 +299,7 @@ async fn expand(run: &Run, medium: Medium, options: SelectOptions) -> Result<Exp
                 captured_at,
                 size: None,
                 skip: Some(reason),
+                local_clock: None,
             }),
         }
     }

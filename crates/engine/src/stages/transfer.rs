@@ -23,7 +23,7 @@ use super::pace::{Climber, Pace};
 use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
-use crate::gopro::{GoProError, Original, SelectOptions};
+use crate::gopro::{GoProError, MediaKind, Original, SelectOptions};
 use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState, KeptUpload, StoredUpload};
 use crate::photos::{
     PhotosError, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
@@ -416,8 +416,24 @@ async fn try_move(
             size,
         });
     }
+    let times = if run.session().settings.correct_video_times && original.kind == MediaKind::Video {
+        match item.local_clock {
+            Some(clock) => {
+                crate::video_times::read_plan(&run.gopro, &original.key, &original.url, size, clock)
+                    .await
+                    .map_err(cdn_error)?
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    if let Some(plan) = &times {
+        tracing::info!(file = %item.filename, fields = plan.fields(), "correcting the video's header times to UTC");
+    }
     let failure = Arc::new(Mutex::new(None));
     let source = CdnSource {
+        times: times.map(Arc::new),
         run: run.clone(),
         key: original.key.clone(),
         url: original.url.clone(),
@@ -747,6 +763,8 @@ struct CdnSource {
     failure: Arc<Mutex<Option<GoProError>>>,
     /// The `GET` that gave the size, already open at byte 0: the first read from 0 uses it.
     primed: Mutex<Option<crate::gopro::CdnStream>>,
+    /// The header times to correct on the way, for a video from an older GoPro.
+    times: Option<Arc<crate::video_times::Plan>>,
 }
 
 impl UploadSource for CdnSource {
@@ -774,11 +792,13 @@ impl UploadSource for CdnSource {
         let limiter = self.limiter.clone();
         let chunk = self.chunk;
         let failure = self.failure.clone();
-        let state = (stream, metrics, limiter, Bytes::new());
+        let times = self.times.clone();
+        let state = (stream, metrics, limiter, Bytes::new(), offset);
         Ok(futures_util::stream::unfold(
             state,
-            move |(mut stream, metrics, limiter, mut pending)| {
+            move |(mut stream, metrics, limiter, mut pending, at)| {
                 let failure = failure.clone();
+                let times = times.clone();
                 async move {
                     if pending.is_empty() {
                         let waited = Instant::now();
@@ -789,7 +809,7 @@ impl UploadSource for CdnSource {
                             Some(Err(err)) => {
                                 let io = std::io::Error::other(err.to_string());
                                 *failure.lock().expect("source failure lock") = Some(err);
-                                return Some((Err(io), (stream, metrics, limiter, pending)));
+                                return Some((Err(io), (stream, metrics, limiter, pending, at)));
                             }
                             Some(Ok(bytes)) => {
                                 metrics.add_downloaded(bytes.len() as u64);
@@ -799,11 +819,15 @@ impl UploadSource for CdnSource {
                     }
                     // Hand the upload chunks of at most `chunk` bytes.
                     let take = pending.len().min(chunk);
-                    let out = pending.split_to(take);
+                    let mut out = pending.split_to(take);
+                    if let Some(plan) = &times {
+                        out = plan.patch(at, out);
+                    }
                     if let Some(limiter) = &limiter {
                         limiter.take(out.len() as u64).await;
                     }
-                    Some((Ok(out), (stream, metrics, limiter, pending)))
+                    let next = at + out.len() as u64;
+                    Some((Ok(out), (stream, metrics, limiter, pending, next)))
                 }
             },
         )

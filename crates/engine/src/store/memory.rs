@@ -272,6 +272,7 @@ impl SessionStore for MemoryStore {
                 size: item.size,
                 state,
                 position: position as u64,
+                local_clock: item.local_clock,
                 updated_at: now,
             });
             recorded.inserted += 1;

@@ -86,7 +86,10 @@ pub(crate) fn item_json(
         ("4000", "3000")
     };
     let mut metadata = json!({
-        "creationTime": item.created.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "creationTime": item
+            .taken
+            .unwrap_or(item.created)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
         "width": width,
         "height": height,
     });
@@ -227,7 +230,17 @@ pub(crate) async fn batch_create(
 struct Resolved {
     token: String,
     description: String,
-    upload: Option<(String, u64, String, String)>, // sha256, size, mime, filename
+    upload: Option<Accepted>,
+}
+
+/// What a valid upload token brings to a create.
+struct Accepted {
+    sha256: String,
+    size: u64,
+    mime: String,
+    name: String,
+    /// A video's `mvhd` time.
+    taken: Option<DateTime<Utc>>,
 }
 
 fn create_items(
@@ -290,7 +303,13 @@ fn create_items(
                     .or_else(|| u.filename.clone())
                     .unwrap_or_else(|| format!("{}.bin", &u.sha256[..12]));
                 let mime = mime_for(u.mime_type.as_deref(), &name);
-                (u.sha256.clone(), u.size, mime, name)
+                Accepted {
+                    sha256: u.sha256.clone(),
+                    size: u.size,
+                    mime,
+                    name,
+                    taken: u.video_time,
+                }
             });
         if upload.is_none()
             && inner.scenario.invalid_token_policy == InvalidTokenPolicy::WholeRequest
@@ -309,8 +328,10 @@ fn create_items(
     let new_bytes: u64 = resolved
         .iter()
         .filter_map(|r| r.upload.as_ref())
-        .filter(|(sha, ..)| !merge || (!inner.by_sha.contains_key(sha) && seen.insert(sha.clone())))
-        .map(|(_, size, ..)| *size)
+        .filter(|a| {
+            !merge || (!inner.by_sha.contains_key(&a.sha256) && seen.insert(a.sha256.clone()))
+        })
+        .map(|a| a.size)
         .sum();
     let over_quota = inner
         .scenario
@@ -341,12 +362,20 @@ fn create_items(
     for (index, item) in resolved.into_iter().enumerate() {
         let status = match &item.upload {
             None => Some(json!({ "code": 3, "message": INVALID_TOKEN })),
-            Some((_, size, mime, name)) => item_failure(inner, index, name, mime, *size),
+            Some(a) => item_failure(inner, index, &a.name, &a.mime, a.size),
         };
-        let (Some((sha, size, mime, name)), None) = (item.upload, &status) else {
+        let (Some(accepted), None) = (item.upload, &status) else {
             results.push(json!({ "uploadToken": item.token, "status": status }));
             continue;
         };
+        let Accepted {
+            sha256: sha,
+            size,
+            mime,
+            name,
+            taken,
+        } = accepted;
+        let taken = taken.filter(|_| mime.starts_with("video/"));
         let id = match inner.by_sha.get(&sha).filter(|_| merge) {
             Some(id) => id.clone(),
             None => {
@@ -364,6 +393,7 @@ fn create_items(
                         album_ids: Vec::new(),
                         creation_order: order,
                         created: now,
+                        taken,
                         video_status: None,
                         app_created: true,
                     },

@@ -73,6 +73,7 @@ mod errors;
 mod media_items;
 mod oauth;
 mod quota;
+mod received;
 mod scenario;
 mod stable;
 mod state;

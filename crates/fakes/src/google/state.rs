@@ -13,7 +13,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rand::distr::Alphanumeric;
 use rand::Rng;
 use serde::Serialize;
-use sha2::Sha256;
 
 use super::scenario::GoogleScenario;
 use super::stable;
@@ -260,7 +259,7 @@ impl SessionStatus {
 pub(crate) struct Session {
     pub(crate) raw_size: u64,
     pub(crate) received: u64,
-    pub(crate) hasher: Sha256,
+    pub(crate) hasher: super::received::Received,
     pub(crate) status: SessionStatus,
     pub(crate) mime_type: Option<String>,
     pub(crate) filename: Option<String>,
@@ -276,6 +275,8 @@ pub(crate) struct Session {
 /// What an upload token stands for.
 pub(crate) struct Upload {
     pub(crate) sha256: String,
+    /// A video's `mvhd` time: what Google dates the item by.
+    pub(crate) video_time: Option<DateTime<Utc>>,
     pub(crate) size: u64,
     pub(crate) mime_type: Option<String>,
     pub(crate) filename: Option<String>,
@@ -303,6 +304,9 @@ pub struct MediaItemRecord {
     pub creation_order: u64,
     /// Creation time on the fake clock.
     pub created: DateTime<Utc>,
+    /// When it was taken, as Google reads it from the file (a video's `mvhd` time); the API's
+    /// `creationTime`, which falls back to `created`.
+    pub taken: Option<DateTime<Utc>>,
     /// `Some("PROCESSING"|"READY")` for videos (as of the query), `None` for photos.
     pub video_status: Option<String>,
     /// Whether the app created it (foreign items are not).
@@ -439,6 +443,7 @@ impl Inner {
                     album_ids: Vec::new(),
                     creation_order: order,
                     created: now,
+                    taken: None,
                     video_status: None,
                     app_created: false,
                 },

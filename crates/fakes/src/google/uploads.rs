@@ -14,14 +14,13 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 
 use super::errors::{upload_error, upload_invalid, upload_too_large};
 use super::quota::{admit, Need};
+use super::received::Received;
 use super::scenario::{UploadFault, UploadFaultKind};
 use super::state::{random_id, Inner, Session, SessionStatus, Shared, Upload};
 use super::{RequestKind, SharedState};
-use crate::content::hex;
 use crate::Shaping;
 
 const EMPTY: &str = "Payload must not be empty";
@@ -208,7 +207,7 @@ fn server_error() -> Response {
 /// Records an upload token for bytes with this hash.
 fn new_token(
     shared: &Shared,
-    sha256: String,
+    received: &Received,
     size: u64,
     mime: Option<String>,
     name: Option<String>,
@@ -219,7 +218,8 @@ fn new_token(
     inner.uploads.insert(
         token.clone(),
         Upload {
-            sha256,
+            sha256: received.sha256_hex(),
+            video_time: received.video_time(),
             size,
             mime_type: mime,
             filename: name,
@@ -244,7 +244,7 @@ fn token_response(token: &str, status: SessionStatus) -> Response {
 }
 
 struct RawSink {
-    hasher: Sha256,
+    hasher: Received,
 }
 
 impl Sink for RawSink {
@@ -270,7 +270,7 @@ async fn raw(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
     }
     let fault = take_upload_fault(shared);
     let mut sink = RawSink {
-        hasher: Sha256::new(),
+        hasher: Received::default(),
     };
     let (read, end) = read_body(shared, body, cap, fault, &mut sink).await;
     match end {
@@ -281,7 +281,7 @@ async fn raw(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
         ReadEnd::Complete => {
             let mime = header_str(headers, "x-goog-upload-content-type").map(str::to_string);
             let name = header_str(headers, "x-goog-upload-file-name").map(str::to_string);
-            let token = new_token(shared, hex(&sink.hasher.finalize()), read, mime, name);
+            let token = new_token(shared, &sink.hasher, read, mime, name);
             let mut response = token_response(&token, SessionStatus::Final);
             response.headers_mut().remove("x-goog-upload-status");
             response
@@ -317,7 +317,7 @@ async fn start(shared: &Shared, headers: &HeaderMap, body: Body) -> Response {
         Session {
             raw_size,
             received: 0,
-            hasher: Sha256::new(),
+            hasher: Received::default(),
             status: SessionStatus::Active,
             mime_type: header_str(headers, "x-goog-upload-content-type").map(str::to_string),
             filename: header_str(headers, "x-goog-upload-file-name").map(str::to_string),
@@ -397,7 +397,7 @@ struct SessionSink<'a> {
     shared: &'a Shared,
     id: &'a str,
     granularity: usize,
-    hasher: Sha256,
+    hasher: Received,
     pending: Vec<u8>,
 }
 
@@ -459,7 +459,7 @@ async fn session_request(shared: &Shared, id: &str, headers: &HeaderMap, body: B
 
 /// A chunk request that passed the checks and may now stream its body.
 struct Prepared {
-    hasher: Sha256,
+    hasher: Received,
     room: u64,
     finalize: bool,
     granularity: u64,
@@ -604,7 +604,7 @@ fn complete(
     prepared: &Prepared,
     read: u64,
     end: ReadEnd,
-    hasher: Sha256,
+    hasher: Received,
     pending: &[u8],
 ) -> Response {
     let granularity = prepared.granularity;
@@ -663,7 +663,8 @@ fn finish(shared: &Shared, inner: &mut Inner, id: &str, tail: &[u8]) -> Response
     let token = format!("CAIS{}", random_id(92));
     session.token = Some(token.clone());
     let upload = Upload {
-        sha256: hex(&session.hasher.clone().finalize()),
+        sha256: session.hasher.sha256_hex(),
+        video_time: session.hasher.video_time(),
         size: total,
         mime_type: session.mime_type.clone(),
         filename: session.filename.clone(),

@@ -304,6 +304,18 @@ impl Media {
         self
     }
 
+    /// Sets the MP4 header of the video's `source` and `concat` files: box version (0 or 1)
+    /// and the GPMF `TZON`, keeping the header time the camera wrote (its `captured_at`).
+    pub fn with_movie_header(mut self, version: u8, tzon: Option<i16>) -> Self {
+        for r in &mut self.renditions {
+            if let Some(movie) = &mut r.content.movie {
+                movie.version = version;
+                movie.tzon = tzon;
+            }
+        }
+        self
+    }
+
     /// Sets `created_at` and `updated_at`.
     pub fn with_created_at(mut self, at: DateTime<Utc>) -> Self {
         self.created_at = at;

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::library::{Media, MediaType, ProcessingState, Rendition, Section};
 use crate::content::{Content, Format};
+use crate::mp4::Movie;
 
 const SLOT_PROXY_HIGH: u64 = 900;
 const SLOT_PROXY_EDIT: u64 = 901;
@@ -194,7 +195,10 @@ impl Media {
         ];
         for (i, len) in lens.iter().enumerate() {
             let item = i as u32 + 1;
-            let content = Content::new(seed(base, u64::from(item)), *len, Format::Mp4);
+            // Each chapter's header dates it from where it starts (here a minute apart).
+            let starts = captured_at + Duration::minutes(i as i64);
+            let content = Content::new(seed(base, u64::from(item)), *len, Format::Mp4)
+                .with_movie(Movie::at(starts));
             let name = chapter_name(filename, item);
             let mut v = Rendition::new(Section::Variations, "source", "mp4", content, &name)
                 .dims(3840, 2160)
@@ -205,7 +209,8 @@ impl Media {
             r.push(v);
         }
         if n > 1 {
-            let concat = Content::new(seed(base, SLOT_CONCAT), total, Format::Mp4);
+            let concat = Content::new(seed(base, SLOT_CONCAT), total, Format::Mp4)
+                .with_movie(Movie::at(captured_at));
             r.push(
                 Rendition::new(Section::Variations, "concat", "mp4", concat, filename)
                     .dims(3840, 2160)

@@ -82,6 +82,18 @@ pub(super) fn get_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| bad(idx, format!("bad JSON {text:?}: {e}")))
 }
 
+/// Reads a nullable JSON column into `Option<T>`.
+pub(super) fn get_opt_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = row.get(idx)?;
+    text.map(|text| {
+        serde_json::from_str(&text).map_err(|e| bad(idx, format!("bad JSON {text:?}: {e}")))
+    })
+    .transpose()
+}
+
 /// `value` as JSON text for a column.
 pub(super) fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))

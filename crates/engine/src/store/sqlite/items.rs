@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 
-use super::codec::{self, get_json, get_kind, get_opt_time, get_time};
+use super::codec::{self, get_json, get_kind, get_opt_json, get_opt_time, get_time};
 use crate::model::{
     DiscoveredItem, FailureClass, FileKey, ItemCounts, ItemRecord, ItemState, KeptUpload,
     SessionId, SkipReason,
@@ -41,6 +41,11 @@ CREATE TABLE items (
 );
 CREATE INDEX items_by_state ON items (session_id, state, size);
 CREATE UNIQUE INDEX items_by_position ON items (session_id, position);
+";
+
+/// Schema step 6: the camera clock of videos whose header times are local time (JSON).
+pub(super) const SCHEMA_V6: &str = "
+ALTER TABLE items ADD COLUMN local_clock TEXT;
 ";
 
 /// The aggregate columns [`counts_from_row`] reads, over rows of `items` aliased `i` (a `LEFT
@@ -106,11 +111,12 @@ pub(super) fn insert_discovered(
         Some(reason) => ("skipped", Some(codec::json(reason)?)),
         None => ("discovered", None),
     };
+    let clock = item.local_clock.as_ref().map(codec::json).transpose()?;
     let inserted = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO items (session_id, media_id, item_number, label, filename, \
-             kind, captured_at, size, state, skip_reason, position, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             kind, captured_at, size, state, skip_reason, position, updated_at, local_clock) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             session.as_str(),
@@ -125,6 +131,7 @@ pub(super) fn insert_discovered(
             skip_json,
             position,
             codec::time(&now),
+            clock,
         ])?;
     let mut revived = 0;
     if inserted == 0 && !matches!(skip, Some(SkipReason::NotReady { .. })) {
@@ -133,7 +140,7 @@ pub(super) fn insert_discovered(
         revived = conn
             .prepare_cached(
                 "UPDATE items SET state = ?5, skip_reason = ?6, filename = ?7, kind = ?8, \
-             captured_at = ?9, size = ?10, updated_at = ?11 \
+             captured_at = ?9, size = ?10, updated_at = ?11, local_clock = ?12 \
              WHERE session_id = ?1 AND media_id = ?2 AND item_number = ?3 AND label = ?4 \
              AND ((state = 'skipped' AND json_extract(skip_reason, '$.code') = 'not_ready') \
                   OR (state = 'failed' AND failure_class = 'unresolved'))",
@@ -150,6 +157,7 @@ pub(super) fn insert_discovered(
                 codec::opt_time(item.captured_at.as_ref()),
                 item.size,
                 codec::time(&now),
+                clock,
             ])?;
     }
     Ok(Inserted {
@@ -207,7 +215,7 @@ pub(super) fn all(conn: &Connection, session: &SessionId) -> rusqlite::Result<Ve
     let mut stmt = conn.prepare_cached(
         "SELECT media_id, item_number, label, filename, kind, captured_at, size, state, \
          upload_token, uploaded_at, sent_at, media_item_id, product_url, failure_class, \
-         failure_reason, attempts, skip_reason, position, updated_at \
+         failure_reason, attempts, skip_reason, position, updated_at, local_clock \
          FROM items WHERE session_id = ?1 ORDER BY position",
     )?;
     let rows = stmt.query_map([session.as_str()], |row| {
@@ -223,6 +231,7 @@ pub(super) fn all(conn: &Connection, session: &SessionId) -> rusqlite::Result<Ve
             size: row.get(6)?,
             state: state_from_row(row, 7)?,
             position: row.get(17)?,
+            local_clock: get_opt_json(row, 19)?,
             updated_at: get_time(row, 18)?,
         })
     })?;

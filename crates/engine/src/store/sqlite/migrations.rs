@@ -21,6 +21,7 @@ const STEPS: &[&[&str]] = &[
     &[sessions::SCHEMA_V3, ledger::SCHEMA_V3],
     &[sessions::SCHEMA_V4],
     &[sessions::SCHEMA_V5],
+    &[items::SCHEMA_V6],
 ];
 
 /// The schema version this build writes and the newest it can read.
