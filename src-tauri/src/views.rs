@@ -347,6 +347,12 @@ pub struct RangePreview {
     /// Already moved by an earlier session.
     #[ts(type = "number")]
     pub already_in_google: u64,
+    /// Videos from GoPros before the HERO11 whose times the correction setting would fix (their
+    /// camera's offset from UTC is known and not zero), whether or not it is on.
+    #[ts(type = "number")]
+    pub video_times_to_correct: u64,
+    /// Whether the correction is on: a move started now fixes those videos' times.
+    pub correcting_video_times: bool,
     /// What cannot be moved, by reason.
     pub cannot_move: Vec<CannotMove>,
 }
@@ -453,6 +459,9 @@ pub struct Settings {
     pub include_raw: bool,
     /// Also move GoPro's joined videos.
     pub include_joined_video: bool,
+    /// Correct the times of videos from GoPros before the HERO11 on the way (off by default:
+    /// a corrected file no longer merges with a copy already in Google Photos).
+    pub correct_video_times: bool,
     /// Your own Google Cloud OAuth client id.
     pub google_client_id: Option<String>,
     /// Its secret: write-only (kept in the OS keyring; always `null` when read back).
@@ -483,6 +492,7 @@ impl Default for Settings {
             bandwidth_cap_mbps: None,
             include_raw: engine.include_raw,
             include_joined_video: engine.include_joined_video,
+            correct_video_times: engine.correct_video_times,
             google_client_id: None,
             google_client_secret: None,
             google_client_secret_saved: false,
@@ -508,6 +518,7 @@ impl Settings {
                 .map(|m| (m * 1e6 / 8.0) as u64),
             include_raw: self.include_raw,
             include_joined_video: self.include_joined_video,
+            correct_video_times: self.correct_video_times,
             ..engine::settings::Settings::default()
         }
         .normalized()

@@ -56,6 +56,11 @@ pub struct SyncArgs {
     /// Stop at the first file that fails.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Correct the times of videos from GoPros before the HERO11 (which write local time where
+    /// MP4 wants UTC) on the way; a corrected video no longer merges with a copy already in
+    /// Google Photos.
+    #[arg(long)]
+    pub correct_video_times: bool,
     /// One JSON object per line on stdout instead of progress bars.
     #[arg(long)]
     pub json: bool,

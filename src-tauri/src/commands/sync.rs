@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use engine::gopro::range::local_clock;
 use engine::gopro::select::{precheck, SkipReason};
 use engine::gopro::{CaptureRange, FileKey};
 use engine::model::SessionId;
@@ -45,6 +46,8 @@ pub async fn preview_range(
         files: 0,
         bytes: 0,
         already_in_google: 0,
+        video_times_to_correct: 0,
+        correcting_video_times: settings.correct_video_times,
         cannot_move: Vec::new(),
     };
     let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -62,6 +65,12 @@ pub async fn preview_range(
             preview.photos += 1;
         } else {
             preview.videos += 1;
+            if local_clock(&m)
+                .and_then(|c| c.utc_offset_minutes)
+                .is_some_and(|minutes| minutes != 0)
+            {
+                preview.video_times_to_correct += 1;
+            }
         }
         match precheck(&m) {
             Some(SkipReason::Spherical360) => *cannot.entry("360° videos").or_default() += 1,

@@ -34,6 +34,15 @@ bytes: number,
  */
 alreadyInGoogle: number, 
 /**
+ * Videos from GoPros before the HERO11 whose times the correction setting would fix (their
+ * camera's offset from UTC is known and not zero), whether or not it is on.
+ */
+videoTimesToCorrect: number, 
+/**
+ * Whether the correction is on: a move started now fixes those videos' times.
+ */
+correctingVideoTimes: boolean, 
+/**
  * What cannot be moved, by reason.
  */
 cannotMove: Array<CannotMove>, };

@@ -30,6 +30,11 @@ includeRaw: boolean,
  */
 includeJoinedVideo: boolean, 
 /**
+ * Correct the times of videos from GoPros before the HERO11 on the way (off by default:
+ * a corrected file no longer merges with a copy already in Google Photos).
+ */
+correctVideoTimes: boolean, 
+/**
  * Your own Google Cloud OAuth client id.
  */
 googleClientId: string | null, 

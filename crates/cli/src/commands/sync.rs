@@ -38,6 +38,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<i32, Failure> {
     if args.no_album {
         settings.album_per_session = false;
     }
+    settings.correct_video_times = args.correct_video_times;
     let store = ctx.store()?;
     if store.load_session(&id)?.is_some() {
         return Err(Failure::new(

@@ -24,6 +24,27 @@ describe("Settings", () => {
     expect((await b.getSettings()).includeRaw).toBe(true);
   });
 
+  it("corrects older GoPros' video times only when asked, with its cost said, and the preview follows", async () => {
+    const b = mockBackend({ connected: true });
+    const spy = vi.spyOn(b, "setSettings");
+    await renderApp(b);
+    await userEvent.click(screen.getByRole("button", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    const box = screen.getByRole("checkbox", { name: /^Correct video times from older GoPros/ });
+    expect((box as HTMLInputElement).checked).toBe(false);
+    const help = box.closest("label")?.textContent ?? "";
+    expect(help).toContain("GoPros before the HERO11");
+    expect(help).toContain("no longer matches a copy you may already have");
+    await userEvent.click(box);
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    await screen.findByText("Saved.");
+    expect(spy).toHaveBeenLastCalledWith(expect.objectContaining({ correctVideoTimes: true }));
+    const preview = await b.previewRange("2026-01-01", "2026-05-31");
+    expect(preview.correctingVideoTimes).toBe(true);
+    expect(preview.videoTimesToCorrect).toBeGreaterThan(0);
+    expect(preview.videoTimesToCorrect).toBeLessThan(preview.videos);
+  });
+
   it("keeps the computer awake while moving: on by default, explained, toggled and saved", async () => {
     const b = mockBackend({ connected: true });
     const spy = vi.spyOn(b, "setSettings");

@@ -112,6 +112,24 @@ function SettingsForm({ initial }: { initial: Settings }) {
               <span className="field-help"> — GoPro's one-piece copy of a long video, besides its chapters (uses twice the space).</span>
             </span>
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={draft.correctVideoTimes}
+              onChange={(e) => set("correctVideoTimes", e.target.checked)}
+              aria-describedby="video-times-help"
+            />
+            <span>
+              Correct video times from older GoPros
+              <span id="video-times-help" className="field-help">
+                {" "}
+                — GoPros before the HERO11 save the camera's local time in a way Google Photos reads as UTC, so their videos
+                show up hours away from the photos of the same moment. This fixes the time inside each video as it moves;
+                nothing else in the file changes. The cost: a corrected video no longer matches a copy you may already have
+                in Google Photos (from your phone, say), so Google keeps both.
+              </span>
+            </span>
+          </label>
         </fieldset>
 
         <fieldset>

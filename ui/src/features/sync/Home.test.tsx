@@ -34,6 +34,8 @@ describe("Home: range preview", () => {
           files: 498,
           bytes: 138e9,
           alreadyInGoogle: 9,
+          videoTimesToCorrect: 0,
+          correctingVideoTimes: false,
           cannotMove: [{ reason: "360° videos", count: 3 }],
         }),
     };
@@ -42,7 +44,35 @@ describe("Home: range preview", () => {
     const text = summary().textContent;
     expect(text).toContain("9 are already in Google Photos");
     expect(text).toContain("3 can't be moved: 360° videos");
+    expect(screen.queryByTestId("video-times")).toBeNull();
     expect(screen.getByRole("button", { name: "Start moving" })).toHaveProperty("disabled", false);
+  });
+
+  it("says how many videos from older GoPros the time correction would fix, and whether it is on", async () => {
+    for (const [correcting, said] of [
+      [false, "12 videos from older GoPros would show up hours off in Google Photos. “Correct video times” in Settings fixes that."],
+      [true, "12 videos from older GoPros will get their times corrected on the way."],
+    ] as const) {
+      const b: Backend = {
+        ...mockBackend({ connected: true }),
+        previewRange: (from, to) =>
+          Promise.resolve({
+            from,
+            to,
+            photos: 0,
+            videos: 30,
+            files: 30,
+            bytes: 9e9,
+            alreadyInGoogle: 0,
+            videoTimesToCorrect: 12,
+            correctingVideoTimes: correcting,
+            cannotMove: [],
+          }),
+      };
+      const { unmount } = await renderApp(b);
+      expect((await screen.findByTestId("video-times")).textContent).toBe(said);
+      unmount();
+    }
   });
 
   it("a preview error by code: NotLoggedIn offers Log in", async () => {

@@ -102,6 +102,15 @@ function PreviewText({ preview: p }: { preview: RangePreview }) {
             {c.count.toLocaleString()} can't be moved: {c.reason}. They stay safe in your GoPro cloud.
           </li>
         ))}
+        {p.videoTimesToCorrect > 0 ? (
+          <li data-testid="video-times">
+            {p.correctingVideoTimes
+              ? `${formatCount(p.videoTimesToCorrect, "video", "videos")} from older GoPros will get ${
+                  p.videoTimesToCorrect === 1 ? "its" : "their"
+                } times corrected on the way.`
+              : `${formatCount(p.videoTimesToCorrect, "video", "videos")} from older GoPros would show up hours off in Google Photos. “Correct video times” in Settings fixes that.`}
+          </li>
+        ) : null}
         <li>
           Uses up to <strong>{formatBytes(p.bytes)}</strong> of your Google storage
           {toMove !== p.files ? ` (${toMove.toLocaleString()} new items)` : ""}.
