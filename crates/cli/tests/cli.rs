@@ -437,3 +437,52 @@ fn a_run_names_the_google_account_and_a_resume_under_another_one_says_whose_it_i
     );
     h.assert_created_exactly_once(ELIGIBLE);
 }
+
+#[test]
+fn correct_video_times_dates_an_older_gopros_video_in_utc_and_only_when_asked() {
+    // A HERO9 in summer time in Paris wrote 14:00 local into its headers as if it were UTC.
+    let video = || {
+        fakes::gopro::Media::video(
+            "old",
+            "GX019000.MP4",
+            common::at("2026-03-10T14:00:00Z"),
+            9000,
+            2_000_000,
+        )
+        .with_camera(Some("HERO9 Black"))
+        .with_timezone(Some("+02:00"))
+    };
+    for (flag, dated) in [
+        (Some("--correct-video-times"), "2026-03-10T12:00:00Z"),
+        (None, "2026-03-10T14:00:00Z"),
+    ] {
+        let h = Harness::new(
+            FakeClouds::start(Scenario {
+                gopro: GoProScenario::default().with_library(vec![video()]),
+                google: common::google(),
+            })
+            .unwrap(),
+        );
+        let mut args = vec![
+            "sync",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--json",
+        ];
+        args.extend(flag);
+        let out = h.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let items = h.clouds.google.media_items();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].taken, Some(common::at(dated)), "{flag:?}");
+        let original = h.clouds.gopro.expected_originals()[0].content.sha256_hex();
+        assert_eq!(items[0].sha256 == original, flag.is_none(), "{flag:?}");
+    }
+}

@@ -9,8 +9,9 @@
 //!   `+02:00` (local 15 March) and `G0010101.JPG` at 2026-02-01T03:15:00Z with `-08:00`
 //!   (local 31 January). `GOPR0003.JPG` was uploaded months after capture (`created_at`
 //!   2026-05-30), so `order_by=created_at` differs from `captured_at`.
-//! - 6 videos (4K unless said): `GX010201.MP4` (3 MB, with gpx), `GX010202.MP4` chaptered in 3
-//!   (4 MB + 4 MB + 2.5 MB, with `concat`), `GX010203.MP4` of 1 200 000 000 bytes (> 1 GiB,
+//! - 6 videos (4K unless said; real `ftyp`/`mdat`/`moov` MP4s): `GX010201.MP4` (3 MB, with
+//!   gpx, a HERO9) and `GX010202.MP4` chaptered in 3 (4 MB + 4 MB + 2.5 MB, with `concat`, a
+//!   HERO8), both from cameras before the HERO11 (local time in their headers, `+01:00`), `GX010203.MP4` of 1 200 000 000 bytes (> 1 GiB,
 //!   generated on the fly), `GX010001.MP4` twice under different ids (2 MB 1080p; and 5 MB
 //!   reprocessed, reporting 3 072 bytes more than served), `GX010204.MP4` uploaded to GoPro the
 //!   morning after (a session over a range with a medium still processing waits for GoPro,
@@ -101,6 +102,7 @@ pub fn demo_library() -> Vec<Media> {
             3 * MB,
         )
         .with_timezone(cet)
+        .with_camera(Some("HERO9 Black"))
         .with_gpx(),
         Media::chaptered_video(
             &demo_id(24),
@@ -109,7 +111,8 @@ pub fn demo_library() -> Vec<Media> {
             seed(24),
             &[4 * MB, 4 * MB, 2_500_000],
         )
-        .with_timezone(cet),
+        .with_timezone(cet)
+        .with_camera(Some("HERO8 Black")),
         Media::video(
             &demo_id(25),
             "GX010203.MP4",
