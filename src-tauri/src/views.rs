@@ -323,6 +323,22 @@ pub struct CannotMove {
     pub count: u64,
 }
 
+/// One photo or video of the range's preview grid. Its thumbnail is asked for by `id` with
+/// `preview_thumbnail`; GoPro's thumbnail token never reaches the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct PreviewItem {
+    /// GoPro's media id.
+    pub id: String,
+    /// Photo or video.
+    pub kind: ItemKind,
+    /// File name.
+    pub filename: String,
+    /// Capture instant (RFC 3339), when known.
+    pub captured_at: Option<String>,
+}
+
 /// What a range holds, before anything moves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -355,7 +371,13 @@ pub struct RangePreview {
     pub correcting_video_times: bool,
     /// What cannot be moved, by reason.
     pub cannot_move: Vec<CannotMove>,
+    /// The first photos and videos that will move, newest first, for the preview's grid (at
+    /// most [`PREVIEW_GRID_SIZE`]; `files` says how many there are in all).
+    pub sample: Vec<PreviewItem>,
 }
+
+/// The most media the preview's grid shows.
+pub const PREVIEW_GRID_SIZE: usize = 120;
 
 /// One throughput sample.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]

@@ -49,6 +49,7 @@ pub async fn preview_range(
         video_times_to_correct: 0,
         correcting_video_times: settings.correct_video_times,
         cannot_move: Vec::new(),
+        sample: Vec::new(),
     };
     let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
     while let Some(m) = walk.next().await? {
