@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "login_google",
     "logout",
     "preview_range",
+    "preview_thumbnail",
     "start_sync",
     "pause_sync",
     "cancel_sync",

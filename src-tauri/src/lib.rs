@@ -98,6 +98,7 @@ pub fn run() {
                 keeping_awake: Default::default(),
                 app_data,
                 log_dir,
+                thumbnails: Default::default(),
             });
             if at_login {
                 // Hidden before it is ever drawn; `resumer::at_start` shows it when nothing
@@ -122,6 +123,7 @@ pub fn run() {
             commands::auth::login_google,
             commands::auth::logout,
             commands::sync::preview_range,
+            commands::sync::preview_thumbnail,
             commands::sync::start_sync,
             commands::sync::pause_sync,
             commands::sync::cancel_sync,

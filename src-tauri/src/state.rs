@@ -113,6 +113,7 @@ impl Backend {
         let endpoints = Endpoints {
             gopro_api: parse(clouds.gopro.api_url())?,
             gopro_login: parse(clouds.gopro.login_url())?,
+            gopro_images: parse(clouds.gopro.images_url())?,
             photos_api: parse(clouds.google.base_url())?,
             google_authorize: parse(clouds.google.authorize_url())?,
             google_token: parse(clouds.google.token_url())?,
@@ -338,6 +339,9 @@ pub struct AppCtx {
     pub app_data: PathBuf,
     /// Where logs go.
     pub log_dir: PathBuf,
+    /// The thumbnail tokens of the last preview's grid, by media id: the page asks for a
+    /// thumbnail by id and never sees a token.
+    pub thumbnails: Mutex<HashMap<String, engine::secret::Secret>>,
 }
 
 impl AppCtx {

@@ -20,6 +20,8 @@ pub struct Endpoints {
     pub gopro_api: Url,
     /// GoPro's web login page, shown in the app's login window.
     pub gopro_login: Url,
+    /// GoPro's image host, where search rows' `token`s give thumbnails.
+    pub gopro_images: Url,
     /// The Google Photos Library API (the client appends `/v1/...`).
     pub photos_api: Url,
     /// Google's OAuth 2 authorization endpoint.
@@ -34,9 +36,10 @@ pub struct Endpoints {
 pub type EndpointField = fn(&mut Endpoints) -> &mut Url;
 
 /// Environment variables that override single endpoints, for people pointing the CLI at a fake.
-pub const ENV_OVERRIDES: [(&str, EndpointField); 6] = [
+pub const ENV_OVERRIDES: [(&str, EndpointField); 7] = [
     ("Q2GOOGLE_GOPRO_API_URL", |e| &mut e.gopro_api),
     ("Q2GOOGLE_GOPRO_LOGIN_URL", |e| &mut e.gopro_login),
+    ("Q2GOOGLE_GOPRO_IMAGES_URL", |e| &mut e.gopro_images),
     ("Q2GOOGLE_PHOTOS_API_URL", |e| &mut e.photos_api),
     ("Q2GOOGLE_GOOGLE_AUTH_URL", |e| &mut e.google_authorize),
     ("Q2GOOGLE_GOOGLE_TOKEN_URL", |e| &mut e.google_token),
@@ -48,6 +51,7 @@ impl Default for Endpoints {
         Self {
             gopro_api: parse("https://api.gopro.com"),
             gopro_login: parse("https://gopro.com/login"),
+            gopro_images: parse("https://images-01.gopro.com"),
             photos_api: parse("https://photoslibrary.googleapis.com"),
             google_authorize: parse("https://accounts.google.com/o/oauth2/v2/auth"),
             google_token: parse("https://oauth2.googleapis.com/token"),

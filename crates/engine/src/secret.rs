@@ -110,6 +110,21 @@ pub fn redact_url(url: &Url) -> String {
     shown
 }
 
+/// `path` with every segment long enough to be a token (40 characters or more, like the
+/// thumbnail tokens GoPro puts in image paths) replaced by `<redacted>`, for logs.
+pub fn redact_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.len() >= 40 {
+                "<redacted>"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Replaces anything that looks like a bearer token or a signed query in free text.
 ///
 /// Used on error bodies from servers before they reach an error message, in case a server
@@ -135,6 +150,16 @@ pub fn scrub(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_path_segments_are_redacted() {
+        let token = "eyJpZCI6IjEyMyIsImtpbmQiOiJ0aHVtYm5haWwifQ.fakesig-0123456789";
+        assert_eq!(
+            redact_path(&format!("/resize/450w/{token}")),
+            "/resize/450w/<redacted>"
+        );
+        assert_eq!(redact_path("/media/abc/download"), "/media/abc/download");
+    }
 
     #[test]
     fn secrets_never_print() {

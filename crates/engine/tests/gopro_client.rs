@@ -564,3 +564,39 @@ async fn each_camera_generation_lands_on_the_day_its_owner_lived() {
     assert_eq!(ids(list(&client, march_31).await.unwrap()), ["old"]);
     assert_eq!(ids(list(&client, april_1).await.unwrap()), ["new"]);
 }
+
+#[tokio::test]
+async fn a_search_rows_token_gives_its_thumbnail_with_the_login_and_never_prints() {
+    let fake = demo();
+    let client = gopro_client(&fake);
+    let media = list(&client, everything()).await.unwrap();
+    let images = url::Url::parse(&fake.images_url()).unwrap();
+    let mut seen = Vec::new();
+    for m in media.iter().take(3) {
+        let token = m.token.clone().expect("every row has a thumbnail token");
+        assert!(
+            !format!("{m:?}").contains(token.expose()),
+            "the token never prints"
+        );
+        let thumb = client.thumbnail(&images, &token).await.unwrap();
+        assert_eq!(thumb.mime, "image/png");
+        assert_eq!(&thumb.bytes[1..4], b"PNG");
+        seen.push(thumb.bytes);
+    }
+    assert_ne!(seen[0], seen[1], "each medium has its own picture");
+    assert_eq!(fake.request_count(RequestKind::Thumbnail), 3);
+    // Without a valid login the image host answers 401: the login has expired.
+    let stranger = engine::gopro::GoProClient::new(
+        common::http(),
+        url::Url::parse(&fake.api_url()).unwrap(),
+        engine::gopro::GoProCredentials {
+            access_token: engine::secret::Secret::new("not-a-token"),
+            user_id: None,
+        },
+    );
+    let token = media[0].token.clone().unwrap();
+    assert!(matches!(
+        stranger.thumbnail(&images, &token).await,
+        Err(GoProError::LoginExpired)
+    ));
+}

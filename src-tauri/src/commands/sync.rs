@@ -1,6 +1,6 @@
 //! Starting, resuming, pausing and cancelling a sync; the preview of a range.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +19,43 @@ use crate::error::{CommandError, ErrorCode};
 use crate::events::TauriSink;
 use crate::present::session_view;
 use crate::state::{AppCtx, RunHandle};
-use crate::views::{AwakeEvent, CannotMove, Cloud, RangePreview, SessionView};
+use base64::Engine as _;
+
+use crate::views::{
+    AwakeEvent, CannotMove, Cloud, ItemKind, PreviewItem, RangePreview, SessionView,
+    PREVIEW_GRID_SIZE,
+};
+
+/// `preview_thumbnail`: the thumbnail of one medium of the last preview's grid, as a `data:`
+/// URL (fetched here, so the page's CSP stays closed and no token reaches it).
+#[tauri::command]
+pub async fn preview_thumbnail(
+    ctx: State<'_, AppCtx>,
+    media_id: String,
+) -> Result<String, CommandError> {
+    let token = ctx
+        .thumbnails
+        .lock()
+        .expect("thumbnails lock")
+        .get(&media_id)
+        .cloned()
+        .ok_or_else(|| {
+            CommandError::new(
+                ErrorCode::InvalidInput,
+                "That photo or video is not in the preview any more.",
+            )
+        })?;
+    let backend = ctx.backend();
+    let gopro = backend.gopro(&ctx.settings().engine()).await?;
+    let thumbnail = gopro
+        .thumbnail(&backend.endpoints.gopro_images, &token)
+        .await?;
+    Ok(format!(
+        "data:{};base64,{}",
+        thumbnail.mime,
+        base64::engine::general_purpose::STANDARD.encode(&thumbnail.bytes)
+    ))
+}
 
 /// `preview_range`: what the range holds on GoPro, before anything moves.
 #[tauri::command]
@@ -52,6 +88,7 @@ pub async fn preview_range(
         sample: Vec::new(),
     };
     let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut thumbnails = HashMap::new();
     while let Some(m) = walk.next().await? {
         preview.files += 1;
         preview.bytes += m.file_size.unwrap_or(0);
@@ -104,7 +141,25 @@ pub async fn preview_range(
         if moved {
             preview.already_in_google += 1;
         }
+        // The grid shows what will move: not what cannot, nor what already is in Google.
+        let movable = precheck(&m).is_none() && m.play_as.as_deref() != Some("edl") && !moved;
+        if movable && preview.sample.len() < PREVIEW_GRID_SIZE {
+            if let Some(token) = m.token.clone() {
+                thumbnails.insert(m.id.clone(), token);
+            }
+            preview.sample.push(PreviewItem {
+                id: m.id.clone(),
+                kind: if photo {
+                    ItemKind::Photo
+                } else {
+                    ItemKind::Video
+                },
+                filename: m.filename.clone().unwrap_or_else(|| m.id.clone()),
+                captured_at: m.captured_at.clone(),
+            });
+        }
     }
+    *ctx.thumbnails.lock().expect("thumbnails lock") = thumbnails;
     preview.cannot_move = cannot
         .into_iter()
         .map(|(reason, count)| CannotMove {

@@ -62,6 +62,9 @@ pub struct Medium {
     /// Camera model, for display.
     #[serde(deserialize_with = "lenient_string")]
     pub camera_model: Option<String>,
+    /// The signed token of the medium's thumbnail on GoPro's image hosts (a credential).
+    #[serde(deserialize_with = "lenient_secret")]
+    pub token: Option<crate::secret::Secret>,
 }
 
 impl Medium {
@@ -210,6 +213,14 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     })
+}
+
+fn lenient_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::secret::Secret>, D::Error> {
+    Ok(lenient_string(d)?
+        .filter(|s| !s.is_empty())
+        .map(crate::secret::Secret::new))
 }
 
 fn lenient_string_required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -25,7 +25,16 @@ pub const LISTED_STATES: &str =
     "registered,uploading,rendering,pretranscoding,transcoding,stabilizing,ready,failure";
 
 /// Fields requested in searches (a projection keeps pages small).
-pub const SEARCH_FIELDS: &str = "id,type,filename,file_extension,captured_at,captured_at_timezone,created_at,file_size,item_count,ready_to_view,play_as,mce_type,width,height,source_duration,reprocessed_at,camera_model";
+pub const SEARCH_FIELDS: &str = "id,type,filename,file_extension,captured_at,captured_at_timezone,created_at,file_size,item_count,ready_to_view,play_as,mce_type,width,height,source_duration,reprocessed_at,camera_model,token";
+
+/// A medium's thumbnail as GoPro's image host serves it.
+#[derive(Clone, Debug)]
+pub struct Thumbnail {
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub mime: String,
+    /// The image.
+    pub bytes: bytes::Bytes,
+}
 
 /// A GoPro login: the `gp_access_token` value and, when known, the `gp_user_id`.
 #[derive(Clone, Debug)]
@@ -141,6 +150,53 @@ impl GoProClient {
             }
         }
         Ok((rows, body))
+    }
+
+    /// The thumbnail (about 450 pixels wide) of a search row's `token` from GoPro's image host
+    /// `images`: its MIME type (an image type) and bytes.
+    pub async fn thumbnail(&self, images: &Url, token: &Secret) -> Result<Thumbnail, GoProError> {
+        /// A thumbnail is tens of kB; anything past this is not one.
+        const MAX_BYTES: usize = 4 * 1024 * 1024;
+        let mut url = images.clone();
+        url.path_segments_mut()
+            .map_err(|()| GoProError::Protocol("the image host is not a base URL".into()))?
+            .pop_if_empty()
+            .extend(["resize", "450w", token.expose()]);
+        let access = self
+            .inner
+            .credentials
+            .read()
+            .expect("credentials lock")
+            .access_token
+            .clone();
+        let http = &self.inner.http;
+        let response = http
+            .send(Safety::Idempotent, default_classifier, || {
+                http.client().get(url.clone()).bearer_auth(access.expose())
+            })
+            .await
+            .map_err(|e| GoProError::from_http(e, None))?;
+        let mime = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|m| matches!(m.as_str(), "image/jpeg" | "image/png" | "image/webp"))
+            .ok_or_else(|| GoProError::Protocol("the thumbnail is not an image".into()))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| GoProError::Network(crate::http::HttpError::from_reqwest(e, "GoPro")))?;
+        if bytes.len() > MAX_BYTES {
+            return Err(GoProError::Protocol("the thumbnail is too large".into()));
+        }
+        Ok(Thumbnail { mime, bytes })
     }
 
     /// The renditions of a medium, with freshly signed URLs (they expire within the hour).

@@ -14,7 +14,7 @@ pub mod range;
 pub mod select;
 mod walk;
 
-pub use client::{GoProClient, GoProCredentials, VENDOR_ACCEPT};
+pub use client::{GoProClient, GoProCredentials, Thumbnail, VENDOR_ACCEPT};
 pub use download::CdnStream;
 pub use error::GoProError;
 pub use range::CaptureRange;

@@ -171,7 +171,7 @@ impl HttpCore {
                 .map_err(|e| HttpError::from_reqwest(e, "?"))?;
             let host = request.url().host_str().unwrap_or("?").to_string();
             let method = request.method().clone();
-            let path = request.url().path().to_string();
+            let path = crate::secret::redact_path(request.url().path());
             let executed = match mode {
                 Mode::Plain => self
                     .client

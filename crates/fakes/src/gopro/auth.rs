@@ -249,6 +249,18 @@ impl Shared {
         self.check_request(headers).map_err(Box::new)
     }
 
+    /// The login check alone (no `Accept` version, no rate limit): the image hosts' gate.
+    pub(crate) fn authenticate(&self, headers: &HeaderMap) -> Result<String, Box<Response>> {
+        match self.check_token(headers) {
+            TokenCheck::Valid(user) => Ok(user),
+            TokenCheck::Expired | TokenCheck::Invalid => Err(Box::new(api_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_request",
+                "The access token is missing, invalid or expired",
+            ))),
+        }
+    }
+
     #[allow(clippy::result_large_err)] // boxed once, by `gate`
     fn check_request(&self, headers: &HeaderMap) -> Result<String, Response> {
         match check_accept(headers, &self.scenario.gone_versions) {

@@ -32,6 +32,8 @@ pub enum RequestKind {
     Login,
     /// `GET /media-library`.
     MediaLibrary,
+    /// `GET /resize/{size}/{token}` (a thumbnail).
+    Thumbnail,
 }
 
 /// One request the CDN saw.

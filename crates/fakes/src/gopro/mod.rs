@@ -10,6 +10,7 @@
 //! | API | `GET /media/x/zip/source` | 200, `application/zip`, **0 bytes** (the 2026 trap); auth by `access_token`, cookie or Bearer |
 //! | API | `GET /login`, `POST /login` | HTML form; correct credentials → 302 `/media-library` + HttpOnly `gp_access_token` cookie ([`account`](self::account)) |
 //! | API | `GET /media-library` | landing page after login |
+//! | Images (the API server) | `GET /resize/{450w\|original}/{token}` | the search row `token`'s thumbnail, a PNG; Bearer required ([`thumbnails`](self::thumbnails)) |
 //! | CDN | `GET`/`HEAD /{uuid}/{n}/{label}/{camera_position}/{item}.{ext}?Expires&Signature&Key-Pair-Id&response-content-disposition` | signed, method-specific, expiring; Range/206/416; `binary/octet-stream` ([`cdn`](self::cdn)) |
 //!
 //! Every `/media/...` route except the zip first checks the vendor `Accept`
@@ -50,6 +51,7 @@ pub(crate) mod sealed;
 pub mod search;
 mod shapes;
 mod state;
+pub mod thumbnails;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -158,6 +160,7 @@ impl FakeGoPro {
                 get(account::login_form).post(account::login_submit),
             )
             .route("/media-library", get(account::media_library))
+            .route("/resize/{size}/{token}", get(thumbnails::resize))
             .layer(axum::middleware::from_fn_with_state(
                 shared.clone(),
                 shape_api,
@@ -169,6 +172,11 @@ impl FakeGoPro {
 
     /// The API host, e.g. `http://127.0.0.1:PORT` (`/media/...`, `/login`).
     pub fn api_url(&self) -> String {
+        self.api.base_url()
+    }
+
+    /// The image host thumbnails come from (`/resize/{size}/{token}`; here the API server).
+    pub fn images_url(&self) -> String {
         self.api.base_url()
     }
 
