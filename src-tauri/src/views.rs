@@ -372,8 +372,12 @@ pub struct RangePreview {
     /// What cannot be moved, by reason.
     pub cannot_move: Vec<CannotMove>,
     /// The first photos and videos that will move, newest first, for the preview's grid (at
-    /// most [`PREVIEW_GRID_SIZE`]; `files` says how many there are in all).
+    /// most [`PREVIEW_GRID_SIZE`] of `to_move`).
     pub sample: Vec<PreviewItem>,
+    /// How many media will move: neither already in Google Photos nor unmovable (what `sample`
+    /// is taken from).
+    #[ts(type = "number")]
+    pub to_move: u64,
 }
 
 /// The most media the preview's grid shows.

@@ -43,6 +43,17 @@ test("welcome → GoPro login window → Google → dates → start → all done
   assert.equal(Number(m[1]) + Number(m[2]), 34, headline);
   assert.ok(Number(m[3]) >= 1.2, `the range holds the 1.2 GB video: ${headline}`);
   assert.match((await text(b, ".summary")) ?? "", /can't be moved/);
+  // Two demo videos come from GoPros before the HERO11 (local time in their headers).
+  assert.match((await text(b, ".summary")) ?? "", /2 videos from older GoPros would show up hours off/);
+  // The grid of what will move: thumbnails fetched by the backend from the fake's image host,
+  // handed to the page as data (its CSP allows no other image source).
+  const thumbs = await until(async () => {
+    const n = await b.execute(
+      () => document.querySelectorAll('ul[aria-label="Photos and videos in these dates"] img[src^="data:image/png"]').length,
+    );
+    return n >= 8 ? n : null;
+  }, "thumbnails in the preview grid", 30_000);
+  assert.ok(thumbs >= 8, `${thumbs} thumbnails`);
   await shot(b, "home-summary");
 
   await start(b);

@@ -49,6 +49,16 @@ test("welcome → connect → pick dates → start → done → history", { time
   const march = await headline.innerText();
   assert.match(march, /photos? and \d+ videos?/);
   assert.match(await page.locator(".summary").innerText(), /can't be moved: 360° videos|already in Google Photos/);
+  // The thumbnails of what will move: tiles near the view load their images (data: URLs the
+  // CSP allows), each named by file and kind; the rest of the range is counted.
+  const tiles = page.getByRole("list", { name: "Photos and videos in these dates" });
+  await tiles.locator("img").first().waitFor();
+  assert.ok((await tiles.getByRole("listitem").count()) > 0);
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll(".preview-tiles img")];
+    return imgs.length >= 6 && imgs.every((i) => i.complete && i.naturalWidth > 0 && i.src.startsWith("data:image/"));
+  });
+  assert.match(await tiles.locator("img").first().getAttribute("alt"), /^\S+\.(JPG|MP4), (photo|video)$/);
   await shot(page, "03-home-summary");
   assert.equal(await horizontalOverflow(page), 0);
 

@@ -86,6 +86,7 @@ pub async fn preview_range(
         correcting_video_times: settings.correct_video_times,
         cannot_move: Vec::new(),
         sample: Vec::new(),
+        to_move: 0,
     };
     let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut thumbnails = HashMap::new();
@@ -142,7 +143,12 @@ pub async fn preview_range(
             preview.already_in_google += 1;
         }
         // The grid shows what will move: not what cannot, nor what already is in Google.
-        let movable = precheck(&m).is_none() && m.play_as.as_deref() != Some("edl") && !moved;
+        let project =
+            m.play_as.as_deref() == Some("edl") && m.mce_type.as_deref() == Some("user_created");
+        let movable = precheck(&m).is_none() && !project && !moved;
+        if movable {
+            preview.to_move += 1;
+        }
         if movable && preview.sample.len() < PREVIEW_GRID_SIZE {
             if let Some(token) = m.token.clone() {
                 thumbnails.insert(m.id.clone(), token);

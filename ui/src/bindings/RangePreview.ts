@@ -49,6 +49,11 @@ correctingVideoTimes: boolean,
 cannotMove: Array<CannotMove>, 
 /**
  * The first photos and videos that will move, newest first, for the preview's grid (at
- * most [`PREVIEW_GRID_SIZE`]; `files` says how many there are in all).
+ * most [`PREVIEW_GRID_SIZE`] of `to_move`).
  */
-sample: Array<PreviewItem>, };
+sample: Array<PreviewItem>, 
+/**
+ * How many media will move: neither already in Google Photos nor unmovable (what `sample`
+ * is taken from).
+ */
+toMove: number, };

@@ -25,6 +25,11 @@ export interface Backend {
   loginGoogle: () => Promise<AccountStatus>;
   logout: (cloud: Cloud) => Promise<AccountStatus>;
   previewRange: (from: string, to: string) => Promise<RangePreview>;
+  /**
+   * The thumbnail of one medium of a preview's `sample` (by its `id`), as a `data:image/…` URL;
+   * fetched by the backend so GoPro's thumbnail token never reaches the page.
+   */
+  previewThumbnail: (mediaId: string) => Promise<string>;
   startSync: (from: string, to: string) => Promise<SessionView>;
   pauseSync: () => Promise<null>;
   cancelSync: () => Promise<null>;

@@ -84,6 +84,35 @@ describe("mock backend", () => {
     expect(both.files).toBe(days[0]!.files + days[1]!.files);
   });
 
+  it("a preview's sample: at most 120 of its photos and videos, newest first, each with a thumbnail", async () => {
+    const b = make();
+    const march = await b.previewRange("2026-03-01", "2026-03-31");
+    expect(march.toMove).toBe(march.files - march.alreadyInGoogle);
+    expect(march.sample.length).toBe(Math.min(120, march.toMove));
+    expect(march.sample.filter((m) => m.kind === "photo").length).toBeLessThanOrEqual(march.photos);
+    expect(march.sample.filter((m) => m.kind === "video").length).toBeLessThanOrEqual(march.videos);
+    expect(new Set(march.sample.map((m) => m.id)).size).toBe(march.sample.length);
+    const times = march.sample.map((m) => m.capturedAt ?? "");
+    expect(times).toEqual([...times].sort().reverse());
+    expect(times.every((t) => t >= "2026-03-01" && t < "2026-04-01")).toBe(true);
+    expect(march.sample.some((m) => m.filename.endsWith(".360"))).toBe(false);
+    const all = await b.previewRange("2026-01-01", "2026-05-31");
+    expect(all.files).toBeGreaterThan(120);
+    expect(all.sample.length).toBe(120);
+    expect((await b.previewRange("2026-07-01", "2026-07-31")).sample).toEqual([]);
+
+    const [photo, video] = [march.sample.find((m) => m.kind === "photo")!, march.sample.find((m) => m.kind === "video")!];
+    const url = await b.previewThumbnail(photo.id);
+    expect(url).toMatch(/^data:image\/svg\+xml;base64,/);
+    const svg = atob(url.slice(url.indexOf(",") + 1));
+    expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 160 120"/);
+    expect(await b.previewThumbnail(photo.id)).toBe(url); // deterministic
+    expect(await b.previewThumbnail(video.id)).not.toBe(url);
+    await expect(b.previewThumbnail("nope")).rejects.toMatchObject({ code: "NotFound" });
+    await b.logout("gopro");
+    await expect(b.previewThumbnail(photo.id)).rejects.toMatchObject({ code: "NotLoggedIn" });
+  });
+
   it("runs a whole sync: stages in order, items through their states, metrics, completion", async () => {
     const b = make();
     const ev = record(b);

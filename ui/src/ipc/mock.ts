@@ -1,13 +1,13 @@
 /**
  * An in-memory backend that simulates the whole app for the browser, the demo and the tests:
- * logins, range previews from a fake library (2026-01..2026-05), a sync whose stages progress,
- * items moving through their states, metrics ticks with a realistic throughput curve,
- * pause/cancel/resume, Google's daily quota pausing a session, an expired GoPro login, a network
- * outage the session waits out by itself (`sync://network`), keeping the computer awake while a
- * session runs (`sync://awake`, with the `keepAwake` setting), going on by itself
- * (`sync://auto-resume`, with the `resumeByItself` setting: at Google's quota reset plus a margin,
- * and right after a GoPro login that a session stopped for), history (a resumable session in demo
- * mode) and settings.
+ * logins, range previews from a fake library (2026-01..2026-05) with a thumbnail per medium, a
+ * sync whose stages progress, items moving through their states, metrics ticks with a realistic
+ * throughput curve, pause/cancel/resume, Google's daily quota pausing a session, an expired
+ * GoPro login, a network outage the session waits out by itself (`sync://network`), keeping the
+ * computer awake while a session runs (`sync://awake`, with the `keepAwake` setting), going on by
+ * itself (`sync://auto-resume`, with the `resumeByItself` setting: at Google's quota reset plus a
+ * margin, and right after a GoPro login that a session stopped for), history (a resumable session
+ * in demo mode) and settings.
  *
  * Time: one timer per running session ticks every `tickMs` (4 per second, the contract's
  * metrics limit). Each tick advances *simulated* time by `tickMs × timeScale`, where the scale
@@ -32,6 +32,7 @@ import type {
   EventName,
   ItemView,
   Metrics,
+  PreviewItem,
   RangePreview,
   SessionView,
   Settings,
@@ -51,7 +52,11 @@ import {
   SKIP_ALREADY,
   type FakeMedia,
 } from "./mock/library";
+import { thumbnailDataUrl } from "./mock/thumbnail";
 import { BASE_BPS, throughputAt } from "./mock/throughput";
+
+/** How many photos and videos a preview's grid shows at most (the real backend's limit). */
+export const PREVIEW_GRID_SIZE = 120;
 
 /**
  * `quota`: Google's daily limit pauses the session at 40 %. `expire`: the GoPro login expires at
@@ -258,6 +263,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     seed: options.seed ?? 7,
   };
   const library = buildLibrary(opts.seed);
+  const mediaById = new Map(library.map((m) => [m.id, m]));
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const notice = options.notice ?? null;
   // With a notice the real backend falls back to demo mode; so does the mock.
@@ -836,7 +842,21 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         videoTimesToCorrect: movable.filter(fromOlderGoPro).length,
         correctingVideoTimes: settings.correctVideoTimes,
         cannotMove: n360 > 0 ? [{ reason: CANNOT_MOVE_360, count: n360 } satisfies CannotMove] : [],
+        toMove: movable.filter((m) => !m.alreadyInGoogle).length,
+        sample: movable
+          .filter((m) => !m.alreadyInGoogle)
+          .sort((a, b) => (a.capturedAt === b.capturedAt ? b.id.localeCompare(a.id) : b.capturedAt.localeCompare(a.capturedAt)))
+          .slice(0, PREVIEW_GRID_SIZE)
+          .map((m): PreviewItem => ({ id: m.id, kind: m.kind, filename: m.filename, capturedAt: m.capturedAt })),
       };
+    },
+    async previewThumbnail(mediaId) {
+      const media = mediaById.get(mediaId);
+      // Not all at once, as thumbnails come from a CDN.
+      await delay(media ? 0.3 + (Number(media.id.slice(1)) % 5) / 10 : 0.3);
+      if (!gopro.connected) throw commandError("NotLoggedIn", "Log in to GoPro to see your photos and videos.");
+      if (!media) throw commandError("NotFound", "That photo or video isn't in your GoPro cloud any more.");
+      return thumbnailDataUrl(media.id, media.kind);
     },
     async startSync(from, to) {
       await delay();

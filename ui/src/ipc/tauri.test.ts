@@ -24,6 +24,7 @@ describe("tauri backend", () => {
     expect(await b.exportReport("s1")).toBe("/home/me/Downloads/r.csv");
     await b.pauseSync();
     await b.openUrl("https://photos.google.com/album/a");
+    await b.previewThumbnail("m1042");
     expect(calls.map(([c]) => c)).toEqual([
       "preview_range",
       "start_sync",
@@ -33,12 +34,14 @@ describe("tauri backend", () => {
       "export_report",
       "pause_sync",
       "open_url",
+      "preview_thumbnail",
     ]);
     expect(calls[0]![1]).toMatchObject({ from: "2026-03-01", to: "2026-03-31" });
     expect(calls[2]![1]).toMatchObject({ id: "s1" });
     expect(calls[3]![1]).toMatchObject({ cloud: "google" });
     expect(calls[4]![1]).toMatchObject({ token: "tok" });
     expect(calls[7]![1]).toEqual({ url: "https://photos.google.com/album/a" });
+    expect(calls[8]![1]).toEqual({ mediaId: "m1042" });
   });
 
   it("passes {code, message} errors through and hides anything else", async () => {

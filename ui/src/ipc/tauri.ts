@@ -21,6 +21,7 @@ export function createTauriBackend(): Backend {
     loginGoogle: () => call("login_google"),
     logout: (cloud) => call("logout", { cloud }),
     previewRange: (from, to) => call("preview_range", { from, to }),
+    previewThumbnail: (mediaId) => call("preview_thumbnail", { mediaId }),
     startSync: (from, to) => call("start_sync", { from, to }),
     pauseSync: () => call("pause_sync"),
     cancelSync: () => call("cancel_sync"),

@@ -36,6 +36,7 @@ export type { ItemView } from "../bindings/ItemView";
 export type { Metrics } from "../bindings/Metrics";
 export type { MetricsEvent } from "../bindings/MetricsEvent";
 export type { NetworkEvent } from "../bindings/NetworkEvent";
+export type { PreviewItem } from "../bindings/PreviewItem";
 export type { RangePreview } from "../bindings/RangePreview";
 export type { SessionEvent } from "../bindings/SessionEvent";
 export type { SessionStatus } from "../bindings/SessionStatus";

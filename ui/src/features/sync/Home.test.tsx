@@ -37,6 +37,8 @@ describe("Home: range preview", () => {
           videoTimesToCorrect: 0,
           correctingVideoTimes: false,
           cannotMove: [{ reason: "360° videos", count: 3 }],
+          sample: [],
+          toMove: 0,
         }),
     };
     await renderApp(b);
@@ -67,6 +69,8 @@ describe("Home: range preview", () => {
             videoTimesToCorrect: 12,
             correctingVideoTimes: correcting,
             cannotMove: [],
+            sample: [],
+            toMove: 0,
           }),
       };
       const { unmount } = await renderApp(b);

@@ -5,6 +5,7 @@ import { Spinner } from "../../components/Spinner";
 import { toCommandError } from "../../ipc/backend";
 import type { CommandError, RangePreview } from "../../ipc/types";
 import { formatBytes, formatCount } from "../../lib/format";
+import { PreviewGrid } from "./PreviewGrid";
 import type { DayRange } from "./range";
 
 export type PreviewState =
@@ -64,6 +65,8 @@ export function RangeSummary({ state, onLogin }: { state: PreviewState; onLogin:
         {state.kind === "error" ? <ErrorNotice error={state.error} actions={{ onLogin }} /> : null}
         {state.kind === "ready" ? <PreviewText preview={state.preview} /> : null}
       </div>
+      {/* Outside the live region: thumbnails arriving are not read out. */}
+      {state.kind === "ready" && state.preview.files > 0 ? <PreviewGrid preview={state.preview} /> : null}
     </section>
   );
 }
