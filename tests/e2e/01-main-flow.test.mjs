@@ -55,6 +55,9 @@ test("welcome → GoPro login window → Google → dates → start → all done
   }, "thumbnails in the preview grid", 30_000);
   assert.ok(thumbs >= 8, `${thumbs} thumbnails`);
   await shot(b, "home-summary");
+  await b.execute(() => document.querySelector(".preview-grid")?.scrollIntoView({ block: "center" }));
+  await shot(b, "home-preview-grid");
+  await b.execute(() => window.scrollTo(0, 0));
 
   await start(b);
   assert.match((await heading1(b)) ?? "", /^Moving .*2026/);

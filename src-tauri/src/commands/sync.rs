@@ -104,12 +104,6 @@ pub async fn preview_range(
             preview.photos += 1;
         } else {
             preview.videos += 1;
-            if local_clock(&m)
-                .and_then(|c| c.utc_offset_minutes)
-                .is_some_and(|minutes| minutes != 0)
-            {
-                preview.video_times_to_correct += 1;
-            }
         }
         match precheck(&m) {
             Some(SkipReason::Spherical360) => *cannot.entry("360° videos").or_default() += 1,
@@ -148,6 +142,14 @@ pub async fn preview_range(
         let movable = precheck(&m).is_none() && !project && !moved;
         if movable {
             preview.to_move += 1;
+            // A video that will move from a camera that wrote local time (a 360° one cannot).
+            if !photo
+                && local_clock(&m)
+                    .and_then(|c| c.utc_offset_minutes)
+                    .is_some_and(|minutes| minutes != 0)
+            {
+                preview.video_times_to_correct += 1;
+            }
         }
         if movable && preview.sample.len() < PREVIEW_GRID_SIZE {
             if let Some(token) = m.token.clone() {
