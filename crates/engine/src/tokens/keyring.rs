@@ -4,6 +4,15 @@
 //! entry's user name). On Linux the Secret Service is used unless [`KEYRING_ENV`] says
 //! `keyutils`. Every platform failure becomes a [`TokenStoreError`] with advice; there is never a
 //! plain-text fallback.
+//!
+//! Why not the `keyring` crate itself (4.1.x, issue 11): it is now a thin facade over the same
+//! `keyring-core` and store crates, and its own docs tell applications that choose their stores
+//! to depend on `keyring-core` instead. Its default store is fixed per platform at compile time
+//! (Keychain, Credential Manager, Secret Service) in a process-wide `LazyLock` that caches a
+//! failure for the life of the process; it has no kernel-keyutils store in that path (our
+//! headless and CI keyring), no Secret Service item label, and no way to open a store again
+//! after the person starts their keyring. Using it would remove about 35 lines here and lose
+//! those, so q2google keeps `keyring-core` with one store crate per platform.
 
 use std::collections::HashMap;
 use std::fmt;
