@@ -3,12 +3,10 @@
 
 mod loopback;
 mod oauth;
-mod pkce;
 mod token_cache;
 
 pub use loopback::{login_with_browser, BrowserLauncher, OpenUrl, BROWSER_ENV};
 pub use oauth::{AuthorizeRequest, GoogleOAuth, GoogleUrls, OAuthClient, OAuthError, TokenGrant};
-pub use pkce::Pkce;
 pub use token_cache::{AccessTokenCache, GoogleCredentials};
 
 /// Scope to upload bytes, create media items and create albums.

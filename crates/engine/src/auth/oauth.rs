@@ -1,13 +1,25 @@
-//! OAuth 2 authorization code flow with PKCE against Google's (or a fake's) endpoints.
+//! OAuth 2 authorization code flow with PKCE against Google's (or a fake's) endpoints, on the
+//! `oauth2` crate (authorization URL, PKCE S256, code exchange, refresh, its token and error
+//! types). Its requests go through q2google's own HTTP core, so sign-in gets the same retries,
+//! stall detection and redaction as everything else; the `state` check and the scope check
+//! are ours (`oauth2` leaves both to the caller).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use serde::Deserialize;
+use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError,
+    Scope, TokenResponse, TokenUrl,
+};
 use url::Url;
 
-use super::pkce::{random_token, Pkce};
 use crate::http::{default_classifier, HttpCore, HttpError, Safety};
 use crate::secret::Secret;
+
+/// The `oauth2` client with an authorization and a token endpoint.
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// The OAuth client the app identifies as (a Google Cloud "Desktop app" client).
 #[derive(Clone, Debug)]
@@ -49,7 +61,8 @@ pub struct AuthorizeRequest {
     pub redirect_uri: String,
     /// Scopes asked for.
     pub scopes: Vec<String>,
-    pkce: Pkce,
+    /// The PKCE verifier the code exchange proves itself with (redacted in `Debug`).
+    verifier: PkceCodeVerifier,
 }
 
 /// Tokens from the token endpoint.
@@ -126,24 +139,6 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    scope: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorResponse {
-    error: String,
-    #[serde(default)]
-    error_description: Option<String>,
-}
-
 impl GoogleOAuth {
     /// A client for the given endpoints.
     pub fn new(http: HttpCore, urls: GoogleUrls, client: OAuthClient) -> Self {
@@ -163,25 +158,25 @@ impl GoogleOAuth {
     /// Builds the authorization URL for a loopback `redirect_uri`, with a fresh PKCE pair and
     /// `state`, asking for offline access (a refresh token).
     pub fn authorize_request(&self, redirect_uri: &str, scopes: &[&str]) -> AuthorizeRequest {
-        let pkce = Pkce::generate();
-        let state = random_token(24);
-        let mut url = self.urls.authorize.clone();
-        url.query_pairs_mut()
-            .append_pair("client_id", &self.client.client_id)
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &scopes.join(" "))
-            .append_pair("state", &state)
-            .append_pair("code_challenge", pkce.challenge())
-            .append_pair("code_challenge_method", "S256")
-            .append_pair("access_type", "offline")
-            .append_pair("prompt", "consent");
+        // 48 random bytes: a 64-character verifier, as before.
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256_len(48);
+        let client = self.client();
+        let mut request = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_string())))
+            .set_pkce_challenge(challenge)
+            .add_extra_param("access_type", "offline")
+            .add_extra_param("prompt", "consent");
+        if let Ok(redirect) = RedirectUrl::new(redirect_uri.to_string()) {
+            request = request.set_redirect_uri(Cow::Owned(redirect));
+        }
+        let (url, state) = request.url();
         AuthorizeRequest {
             url,
-            state,
+            state: state.secret().clone(),
             redirect_uri: redirect_uri.to_string(),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            pkce,
+            verifier,
         }
     }
 
@@ -206,17 +201,16 @@ impl GoogleOAuth {
         }
         let code =
             get("code").ok_or_else(|| OAuthError::Protocol("no code in the redirect".into()))?;
-        let mut form = vec![
-            ("grant_type", "authorization_code".to_string()),
-            ("code", code.to_string()),
-            (
-                "code_verifier",
-                request.pkce.verifier().expose().to_string(),
-            ),
-            ("redirect_uri", request.redirect_uri.clone()),
-        ];
-        self.push_client(&mut form);
-        let grant = self.token_call(&form).await?;
+        let redirect = RedirectUrl::new(request.redirect_uri.clone())
+            .map_err(|e| OAuthError::Protocol(format!("bad redirect URI: {e}")))?;
+        let answer = self
+            .client()
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .set_pkce_verifier(PkceCodeVerifier::new(request.verifier.secret().clone()))
+            .set_redirect_uri(Cow::Owned(redirect))
+            .request_async(&self.http_client())
+            .await;
+        let grant = grant(answer)?;
         let missing: Vec<&str> = request
             .scopes
             .iter()
@@ -238,59 +232,123 @@ impl GoogleOAuth {
 
     /// Trades a refresh token for a new access token.
     pub async fn refresh(&self, refresh_token: &Secret) -> Result<TokenGrant, OAuthError> {
-        let mut form = vec![
-            ("grant_type", "refresh_token".to_string()),
-            ("refresh_token", refresh_token.expose().to_string()),
-        ];
-        self.push_client(&mut form);
-        self.token_call(&form).await
-    }
-
-    fn push_client(&self, form: &mut Vec<(&'static str, String)>) {
-        form.push(("client_id", self.client.client_id.clone()));
-        if let Some(secret) = &self.client.client_secret {
-            form.push(("client_secret", secret.expose().to_string()));
-        }
-    }
-
-    async fn token_call(&self, form: &[(&'static str, String)]) -> Result<TokenGrant, OAuthError> {
-        let result = self
-            .http
-            .send(Safety::Idempotent, default_classifier, || {
-                self.http.client().post(self.urls.token.clone()).form(form)
-            })
+        let token = RefreshToken::new(refresh_token.expose().to_string());
+        let answer = self
+            .client()
+            .exchange_refresh_token(&token)
+            .request_async(&self.http_client())
             .await;
-        let response = match result {
-            Ok(response) => response,
-            Err(err) => {
-                if let Some(failure) = err.status() {
-                    if let Ok(e) = serde_json::from_str::<ErrorResponse>(&failure.body) {
-                        let detail = e.error_description.unwrap_or_else(|| e.error.clone());
-                        return Err(match e.error.as_str() {
-                            "invalid_grant" => OAuthError::InvalidGrant,
-                            "invalid_client" | "unauthorized_client" => {
-                                OAuthError::InvalidClient(detail)
-                            }
-                            _ => OAuthError::Protocol(format!("{}: {detail}", e.error)),
-                        });
-                    }
-                }
-                return Err(OAuthError::Http(err));
-            }
-        };
-        let body: TokenResponse = response.json().await.map_err(|e| {
-            OAuthError::Protocol(format!("token response is not JSON: {}", e.without_url()))
-        })?;
-        Ok(TokenGrant {
-            access_token: Secret::new(body.access_token),
-            expires_in: Duration::from_secs(body.expires_in.unwrap_or(3600)),
-            refresh_token: body.refresh_token.map(Secret::new),
-            scopes: body
-                .scope
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
-        })
+        grant(answer)
     }
+
+    /// The `oauth2` client for these endpoints. The client id and secret go in the form body,
+    /// as Google's installed-app flow sends them.
+    fn client(&self) -> Client {
+        let mut client = BasicClient::new(ClientId::new(self.client.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(self.urls.authorize.clone()))
+            .set_token_uri(TokenUrl::from_url(self.urls.token.clone()))
+            .set_auth_type(AuthType::RequestBody);
+        if let Some(secret) = &self.client.client_secret {
+            client = client.set_client_secret(ClientSecret::new(secret.expose().to_string()));
+        }
+        client
+    }
+
+    /// `oauth2`'s HTTP client: our HTTP core (owned by each request's future).
+    fn http_client(
+        &self,
+    ) -> impl Fn(
+        oauth2::HttpRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send>,
+    > {
+        let http = self.http.clone();
+        move |request| Box::pin(call(http.clone(), request))
+    }
+}
+
+/// Sends one of `oauth2`'s requests through the HTTP core (retries, redaction). An error status
+/// goes back to `oauth2` as a response, so it reads the OAuth error in the body.
+async fn call(
+    http: HttpCore,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, HttpError> {
+    let (parts, body) = request.into_parts();
+    let url = parts.uri.to_string();
+    let result = http
+        .send(Safety::Idempotent, default_classifier, || {
+            http.client()
+                .request(parts.method.clone(), url.as_str())
+                .headers(parts.headers.clone())
+                .body(body.clone())
+        })
+        .await;
+    let response = match result {
+        Ok(response) => response,
+        Err(err) => {
+            let Some(failure) = err.status() else {
+                return Err(err);
+            };
+            let mut answer = oauth2::http::Response::builder().status(failure.status);
+            if let Some(kind) = &failure.content_type {
+                answer = answer.header(reqwest::header::CONTENT_TYPE, kind.as_str());
+            }
+            return answer
+                .body(failure.body.clone().into_bytes())
+                .map_err(|_| err);
+        }
+    };
+    let mut answer = oauth2::http::Response::builder().status(response.status());
+    for (name, value) in response.headers() {
+        answer = answer.header(name, value);
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| HttpError::from_reqwest(e, "Google sign-in"))?;
+    Ok(answer
+        .body(bytes.to_vec())
+        .expect("a response rebuilt from a valid one"))
+}
+
+/// What a token-endpoint answer means: the grant, or why it failed, each in our terms.
+fn grant(
+    answer: Result<
+        BasicTokenResponse,
+        RequestTokenError<HttpError, oauth2::basic::BasicErrorResponse>,
+    >,
+) -> Result<TokenGrant, OAuthError> {
+    let token = match answer {
+        Ok(token) => token,
+        Err(RequestTokenError::ServerResponse(e)) => {
+            let detail = e
+                .error_description()
+                .cloned()
+                .unwrap_or_else(|| e.error().to_string());
+            return Err(match e.error() {
+                BasicErrorResponseType::InvalidGrant => OAuthError::InvalidGrant,
+                BasicErrorResponseType::InvalidClient
+                | BasicErrorResponseType::UnauthorizedClient => OAuthError::InvalidClient(detail),
+                other => OAuthError::Protocol(format!("{other}: {detail}")),
+            });
+        }
+        Err(RequestTokenError::Request(err)) => return Err(OAuthError::Http(err)),
+        Err(RequestTokenError::Parse(err, _)) => {
+            return Err(OAuthError::Protocol(format!(
+                "the token answer is not what OAuth defines ({err})"
+            )))
+        }
+        Err(RequestTokenError::Other(detail)) => return Err(OAuthError::Protocol(detail)),
+    };
+    Ok(TokenGrant {
+        access_token: Secret::new(token.access_token().secret().clone()),
+        expires_in: token.expires_in().unwrap_or(Duration::from_secs(3600)),
+        refresh_token: token
+            .refresh_token()
+            .map(|r| Secret::new(r.secret().clone())),
+        scopes: token
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
+    })
 }
