@@ -253,6 +253,15 @@ pub enum ItemKind {
     Video,
 }
 
+impl From<MediaKind> for ItemKind {
+    fn from(kind: MediaKind) -> Self {
+        match kind {
+            MediaKind::Photo => ItemKind::Photo,
+            MediaKind::Video => ItemKind::Video,
+        }
+    }
+}
+
 /// A file as the UI shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -298,10 +307,7 @@ impl From<&ItemRecord> for ItemView {
         Self {
             key: item.key.to_string(),
             filename: item.filename.clone(),
-            kind: item.kind.map(|k| match k {
-                MediaKind::Photo => ItemKind::Photo,
-                MediaKind::Video => ItemKind::Video,
-            }),
+            kind: item.kind.map(ItemKind::from),
             size: item.size,
             captured_at: item.captured_at.map(|t| t.to_rfc3339()),
             state,

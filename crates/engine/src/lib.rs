@@ -10,6 +10,7 @@
 //! - [`gopro`]: the GoPro cloud client (listing, originals selection, CDN download).
 //! - [`photos`]: the Google Photos Library client (uploads, batchCreate, albums, listing).
 //! - [`model`]: sessions, files and their persisted states.
+//! - [`preview`]: what a range holds before anything moves.
 //! - [`settings`], [`events`], [`metrics`], [`control`]: what a run is configured with, reports and obeys.
 //! - [`orchestrator`]: [`GoProToPhotosSync`](orchestrator::GoProToPhotosSync), running discovery → transfer → create.
 //! - [`store`]: the session store (SQLite on disk, in memory for tests).
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod model;
 pub mod orchestrator;
 pub mod photos;
+pub mod preview;
 pub mod secret;
 pub mod settings;
 mod stages;

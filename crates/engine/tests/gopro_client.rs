@@ -600,3 +600,37 @@ async fn a_search_rows_token_gives_its_thumbnail_with_the_login_and_never_prints
         Err(GoProError::LoginExpired)
     ));
 }
+
+#[tokio::test]
+async fn the_preview_counts_the_demo_range_by_the_runs_rules_and_grids_what_will_move() {
+    let fake = demo();
+    let client = gopro_client(&fake);
+    let store = engine::store::MemoryStore::new();
+    let p = engine::preview::preview_range(&client, &store, None, everything(), 10)
+        .await
+        .unwrap();
+    assert_eq!((p.photos, p.videos, p.files), (24, 10, 34));
+    use engine::preview::CannotMove;
+    assert_eq!(
+        p.cannot_move,
+        vec![(CannotMove::Spherical, 1), (CannotMove::QuikProject, 1)]
+    );
+    assert_eq!(p.to_move, 32);
+    assert_eq!(p.already_in_google, 0);
+    // The demo's HERO9 and HERO8 videos, at +01:00; the first MAX's 360° video cannot move.
+    assert_eq!(p.video_times_to_correct, 2);
+    assert_eq!(p.grid.len(), 10);
+    assert!(p.grid.iter().all(|g| g.thumbnail.is_some()));
+    assert!(!p.grid.iter().any(|g| g.filename.ends_with(".360")));
+    let mut bigger = engine::preview::preview_range(&client, &store, None, everything(), 100)
+        .await
+        .unwrap();
+    assert_eq!(bigger.grid.len(), 32, "at most the media that will move");
+    bigger.grid.truncate(10);
+    let ids = |g: &[engine::preview::GridItem]| g.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&bigger.grid),
+        ids(&p.grid),
+        "the same first ten, newest first"
+    );
+}

@@ -1,13 +1,11 @@
 //! Starting, resuming, pausing and cancelling a sync; the preview of a range.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use engine::gopro::range::local_clock;
-use engine::gopro::select::{precheck, SkipReason};
-use engine::gopro::{CaptureRange, FileKey};
+use engine::gopro::CaptureRange;
 use engine::model::SessionId;
 use engine::orchestrator::{GoProToPhotosSync, StageHooks};
 use engine::store::SessionStore;
@@ -22,8 +20,7 @@ use crate::state::{AppCtx, RunHandle};
 use base64::Engine as _;
 
 use crate::views::{
-    AwakeEvent, CannotMove, Cloud, ItemKind, PreviewItem, RangePreview, SessionView,
-    PREVIEW_GRID_SIZE,
+    AwakeEvent, CannotMove, Cloud, PreviewItem, RangePreview, SessionView, PREVIEW_GRID_SIZE,
 };
 
 /// `preview_thumbnail`: the thumbnail of one medium of the last preview's grid, as a `data:`
@@ -57,7 +54,7 @@ pub async fn preview_thumbnail(
     ))
 }
 
-/// `preview_range`: what the range holds on GoPro, before anything moves.
+/// `preview_range`: what the range holds on GoPro, before anything moves (`engine::preview`).
 #[tauri::command]
 pub async fn preview_range(
     ctx: State<'_, AppCtx>,
@@ -73,109 +70,50 @@ pub async fn preview_range(
         Ok(photos) => photos.destination().await.ok(),
         Err(_) => None,
     };
-    let mut walk = gopro.search(range);
-    let mut preview = RangePreview {
+    let p = engine::preview::preview_range(
+        &gopro,
+        backend.store.as_ref(),
+        destination.as_ref(),
+        range,
+        PREVIEW_GRID_SIZE,
+    )
+    .await?;
+    // The page asks for thumbnails by id; the tokens stay here.
+    *ctx.thumbnails.lock().expect("thumbnails lock") = p
+        .grid
+        .iter()
+        .filter_map(|g| Some((g.id.clone(), g.thumbnail.clone()?)))
+        .collect::<HashMap<_, _>>();
+    Ok(RangePreview {
         from: range.from().to_string(),
         to: range.to().to_string(),
-        photos: 0,
-        videos: 0,
-        files: 0,
-        bytes: 0,
-        already_in_google: 0,
-        video_times_to_correct: 0,
+        photos: p.photos,
+        videos: p.videos,
+        files: p.files,
+        bytes: p.bytes,
+        already_in_google: p.already_in_google,
+        video_times_to_correct: p.video_times_to_correct,
         correcting_video_times: settings.correct_video_times,
-        cannot_move: Vec::new(),
-        sample: Vec::new(),
-        to_move: 0,
-    };
-    let mut cannot: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut thumbnails = HashMap::new();
-    while let Some(m) = walk.next().await? {
-        preview.files += 1;
-        preview.bytes += m.file_size.unwrap_or(0);
-        let kind = m.kind.as_deref().unwrap_or("");
-        let photo = matches!(
-            m.play_as.as_deref(),
-            Some("photo") | Some("multi_shot_photo")
-        ) || kind.contains("Photo")
-            || kind == "Burst"
-            || kind == "TimeLapse";
-        if photo {
-            preview.photos += 1;
-        } else {
-            preview.videos += 1;
-        }
-        match precheck(&m) {
-            Some(SkipReason::Spherical360) => *cannot.entry("360° videos").or_default() += 1,
-            Some(SkipReason::NotReady { .. }) => {
-                *cannot.entry("still processing on GoPro").or_default() += 1
-            }
-            Some(_) => *cannot.entry("other").or_default() += 1,
-            None if m.play_as.as_deref() == Some("edl")
-                && m.mce_type.as_deref() == Some("user_created") =>
-            {
-                *cannot.entry("unrendered Quik edits").or_default() += 1
-            }
-            None => {}
-        }
-        let moved = ["source", "file", "baked_source"].iter().any(|label| {
-            let key = FileKey {
-                media_id: m.id.clone(),
-                item_number: 1,
-                label: (*label).to_string(),
-            };
-            destination.as_ref().is_some_and(|d| {
-                backend
-                    .store
-                    .ledger_lookup(Some(d), &key)
-                    .ok()
-                    .flatten()
-                    .is_some()
+        cannot_move: p
+            .cannot_move
+            .iter()
+            .map(|(reason, count)| CannotMove {
+                reason: reason.words().to_string(),
+                count: *count,
             })
-        });
-        if moved {
-            preview.already_in_google += 1;
-        }
-        // The grid shows what will move: not what cannot, nor what already is in Google.
-        let project =
-            m.play_as.as_deref() == Some("edl") && m.mce_type.as_deref() == Some("user_created");
-        let movable = precheck(&m).is_none() && !project && !moved;
-        if movable {
-            preview.to_move += 1;
-            // A video that will move from a camera that wrote local time (a 360° one cannot).
-            if !photo
-                && local_clock(&m)
-                    .and_then(|c| c.utc_offset_minutes)
-                    .is_some_and(|minutes| minutes != 0)
-            {
-                preview.video_times_to_correct += 1;
-            }
-        }
-        if movable && preview.sample.len() < PREVIEW_GRID_SIZE {
-            if let Some(token) = m.token.clone() {
-                thumbnails.insert(m.id.clone(), token);
-            }
-            preview.sample.push(PreviewItem {
-                id: m.id.clone(),
-                kind: if photo {
-                    ItemKind::Photo
-                } else {
-                    ItemKind::Video
-                },
-                filename: m.filename.clone().unwrap_or_else(|| m.id.clone()),
-                captured_at: m.captured_at.clone(),
-            });
-        }
-    }
-    *ctx.thumbnails.lock().expect("thumbnails lock") = thumbnails;
-    preview.cannot_move = cannot
-        .into_iter()
-        .map(|(reason, count)| CannotMove {
-            reason: reason.to_string(),
-            count,
-        })
-        .collect();
-    Ok(preview)
+            .collect(),
+        to_move: p.to_move,
+        sample: p
+            .grid
+            .into_iter()
+            .map(|g| PreviewItem {
+                id: g.id,
+                kind: g.kind.into(),
+                filename: g.filename,
+                captured_at: g.captured_at,
+            })
+            .collect(),
+    })
 }
 
 /// `start_sync`: a new session over the range, running in the background.

@@ -290,6 +290,16 @@ fn no_original(medium: &Medium) -> SkipReason {
     }
 }
 
+/// Whether a medium is a photo (burst and time-lapse series included) or a video, as the run
+/// and the preview count it.
+pub fn media_kind(medium: &Medium) -> MediaKind {
+    if is_photo(medium) {
+        MediaKind::Photo
+    } else {
+        MediaKind::Video
+    }
+}
+
 fn is_photo(medium: &Medium) -> bool {
     matches!(
         medium.play_as.as_deref(),
