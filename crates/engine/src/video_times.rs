@@ -130,12 +130,13 @@ pub async fn read_plan(
         if at + 8 > size {
             break;
         }
-        let head = gopro.read_range(key, url, at, (size - at).min(16)).await?;
-        let Some((kind, _, len)) = read_box_header(&head) else {
+        let want = (size - at).min(16);
+        let head = complete(gopro.read_range(key, url, at, want).await?, at, want)?;
+        let Some((kind, header, len)) = read_box_header(&head) else {
             break;
         };
         let len = if len == 0 { size - at } else { len };
-        if len < 8 || at + len > size {
+        if len < header as u64 || len > size - at {
             break;
         }
         if &kind == b"moov" {
@@ -143,7 +144,9 @@ pub async fn read_plan(
                 tracing::warn!(file = %key, len, "the video's moov is too large to correct its times");
                 return Ok(None);
             }
-            let moov = gopro.read_range(key, url, at, len).await?;
+            // Every byte, or an error (a network wait): a cut-short moov would make a plan
+            // that a later attempt at this file would not make.
+            let moov = complete(gopro.read_range(key, url, at, len).await?, at, len)?;
             let offset = clock.utc_offset_minutes.or_else(|| tzon_minutes(&moov));
             return Ok(match offset {
                 Some(minutes) if minutes != 0 => {
@@ -156,6 +159,18 @@ pub async fn read_plan(
     }
     tracing::warn!(file = %key, "no moov found in the video; its times are left as they are");
     Ok(None)
+}
+
+/// `bytes`, read from `at`, if all `len` of them came.
+fn complete(bytes: bytes::Bytes, at: u64, len: u64) -> Result<bytes::Bytes, GoProError> {
+    if bytes.len() as u64 == len {
+        Ok(bytes)
+    } else {
+        Err(GoProError::Truncated {
+            received: at + bytes.len() as u64,
+            expected: at + len,
+        })
+    }
 }
 
 /// `(type, header length, box length)` of the box starting at `data[0]`; a length of 0 means

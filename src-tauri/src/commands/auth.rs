@@ -332,6 +332,8 @@ pub async fn logout(
         Cloud::Gopro => {
             backend.delete_token(Account::GoProAccessToken).await?;
             backend.delete_token(Account::GoProUserId).await?;
+            // The preview's thumbnail tokens were that login's.
+            ctx.thumbnails.lock().expect("thumbnails lock").clear();
         }
         Cloud::Google => backend.delete_token(Account::GoogleRefreshToken).await?,
     }

@@ -1,6 +1,5 @@
 //! Starting, resuming, pausing and cancelling a sync; the preview of a range.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -78,12 +77,19 @@ pub async fn preview_range(
         PREVIEW_GRID_SIZE,
     )
     .await?;
-    // The page asks for thumbnails by id; the tokens stay here.
-    *ctx.thumbnails.lock().expect("thumbnails lock") = p
-        .grid
-        .iter()
-        .filter_map(|g| Some((g.id.clone(), g.thumbnail.clone()?)))
-        .collect::<HashMap<_, _>>();
+    // The page asks for thumbnails by id; the tokens stay here. Added to, not replaced: an
+    // older preview that answers last must not take the shown one's tokens away.
+    {
+        let mut tokens = ctx.thumbnails.lock().expect("thumbnails lock");
+        if tokens.len() > 20 * PREVIEW_GRID_SIZE {
+            tokens.clear();
+        }
+        tokens.extend(
+            p.grid
+                .iter()
+                .filter_map(|g| Some((g.id.clone(), g.thumbnail.clone()?))),
+        );
+    }
     Ok(RangePreview {
         from: range.from().to_string(),
         to: range.to().to_string(),

@@ -167,9 +167,9 @@ impl GoogleOAuth {
             .set_pkce_challenge(challenge)
             .add_extra_param("access_type", "offline")
             .add_extra_param("prompt", "consent");
-        if let Ok(redirect) = RedirectUrl::new(redirect_uri.to_string()) {
-            request = request.set_redirect_uri(Cow::Owned(redirect));
-        }
+        let redirect = RedirectUrl::new(redirect_uri.to_string())
+            .expect("the loopback redirect URI is built by q2google");
+        request = request.set_redirect_uri(Cow::Owned(redirect));
         let (url, state) = request.url();
         AuthorizeRequest {
             url,
@@ -208,7 +208,7 @@ impl GoogleOAuth {
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .set_pkce_verifier(PkceCodeVerifier::new(request.verifier.secret().clone()))
             .set_redirect_uri(Cow::Owned(redirect))
-            .request_async(&self.http_client())
+            .request_async(&self.http_client(Safety::NotIdempotent))
             .await;
         let grant = grant(answer)?;
         let missing: Vec<&str> = request
@@ -236,7 +236,7 @@ impl GoogleOAuth {
         let answer = self
             .client()
             .exchange_refresh_token(&token)
-            .request_async(&self.http_client())
+            .request_async(&self.http_client(Safety::Idempotent))
             .await;
         grant(answer)
     }
@@ -254,16 +254,19 @@ impl GoogleOAuth {
         client
     }
 
-    /// `oauth2`'s HTTP client: our HTTP core (owned by each request's future).
+    /// `oauth2`'s HTTP client: our HTTP core (owned by each request's future). The code
+    /// exchange is `NotIdempotent`: a one-time code resent after it may have arrived would only
+    /// be refused, and look like an expired sign-in.
     fn http_client(
         &self,
+        safety: Safety,
     ) -> impl Fn(
         oauth2::HttpRequest,
     ) -> std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send>,
     > {
         let http = self.http.clone();
-        move |request| Box::pin(call(http.clone(), request))
+        move |request| Box::pin(call(http.clone(), safety, request))
     }
 }
 
@@ -271,12 +274,13 @@ impl GoogleOAuth {
 /// goes back to `oauth2` as a response, so it reads the OAuth error in the body.
 async fn call(
     http: HttpCore,
+    safety: Safety,
     request: oauth2::HttpRequest,
 ) -> Result<oauth2::HttpResponse, HttpError> {
     let (parts, body) = request.into_parts();
     let url = parts.uri.to_string();
     let result = http
-        .send(Safety::Idempotent, default_classifier, || {
+        .send(safety, default_classifier, || {
             http.client()
                 .request(parts.method.clone(), url.as_str())
                 .headers(parts.headers.clone())
@@ -286,7 +290,8 @@ async fn call(
     let response = match result {
         Ok(response) => response,
         Err(err) => {
-            let Some(failure) = err.status() else {
+            // A server error is the service failing, not an OAuth answer.
+            let Some(failure) = err.status().filter(|f| f.status < 500) else {
                 return Err(err);
             };
             let mut answer = oauth2::http::Response::builder().status(failure.status);

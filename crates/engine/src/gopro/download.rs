@@ -323,6 +323,12 @@ impl CdnStream {
                         self.offset
                     )));
                 }
+                if self.end.is_some() {
+                    // A bounded read of a few bytes must not stream the file to reach them.
+                    return Err(GoProError::Protocol(
+                        "the CDN ignored the byte range asked for".into(),
+                    ));
+                }
                 // The server ignored Range: drop the bytes already held.
                 body = Box::pin(skip_bytes(body, self.offset - start));
             }

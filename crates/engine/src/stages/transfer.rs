@@ -313,6 +313,7 @@ async fn move_file(
         started: false,
         upload: stored_upload(run, &item.key),
         answered_failures: 0,
+        times: None,
     };
     let mut unexplained = 0u32;
     loop {
@@ -365,6 +366,9 @@ struct FileProgress {
     upload: Option<UploadSession>,
     /// Upload attempts answered with a failure, in a row.
     answered_failures: u32,
+    /// The video's header-time plan once read: every attempt in this run sends the same bytes
+    /// without reading the `moov` again (`Some(None)`: nothing to correct).
+    times: Option<Option<Arc<crate::video_times::Plan>>>,
 }
 
 async fn try_move(
@@ -416,24 +420,32 @@ async fn try_move(
             size,
         });
     }
-    let times = if run.session().settings.correct_video_times && original.kind == MediaKind::Video {
-        match item.local_clock {
-            Some(clock) => {
-                crate::video_times::read_plan(&run.gopro, &original.key, &original.url, size, clock)
-                    .await
-                    .map_err(cdn_error)?
+    let times = match (&state.times, item.local_clock) {
+        (Some(known), _) => known.clone(),
+        (None, Some(clock))
+            if run.session().settings.correct_video_times && original.kind == MediaKind::Video =>
+        {
+            let plan = crate::video_times::read_plan(
+                &run.gopro,
+                &original.key,
+                &original.url,
+                size,
+                clock,
+            )
+            .await
+            .map_err(cdn_error)?
+            .map(Arc::new);
+            if let Some(plan) = &plan {
+                tracing::info!(file = %item.filename, fields = plan.fields(), "correcting the video's header times to UTC");
             }
-            None => None,
+            state.times = Some(plan.clone());
+            plan
         }
-    } else {
-        None
+        (None, _) => None,
     };
-    if let Some(plan) = &times {
-        tracing::info!(file = %item.filename, fields = plan.fields(), "correcting the video's header times to UTC");
-    }
     let failure = Arc::new(Mutex::new(None));
     let source = CdnSource {
-        times: times.map(Arc::new),
+        times,
         run: run.clone(),
         key: original.key.clone(),
         url: original.url.clone(),

@@ -123,7 +123,7 @@ describe("Home: the preview's thumbnail grid", () => {
     await renderApp(backend(preview(items, 1237)));
     const list = await waitFor(grid);
     expect(screen.getByText("What will move")).toBeTruthy();
-    expect(screen.getByText("1,236 photos · 1 video")).toBeTruthy();
+    expect(screen.getByText("1,237 files")).toBeTruthy();
     expect(within(list).getAllByRole("listitem")).toHaveLength(3);
     for (const name of ["GOPR0110.JPG, photo", "GOPR0111.JPG, photo", "GX010112.MP4, video"]) {
       expect(await within(list).findByRole("img", { name })).toBeTruthy();

@@ -4,14 +4,6 @@ import type { PreviewItem, RangePreview } from "../../ipc/types";
 import { formatCount } from "../../lib/format";
 import { usePreviewThumbnails, useThumbnail, type ThumbnailQueue } from "./usePreviewThumbnails";
 
-/** "412 photos · 86 videos" */
-export function kindCounts(p: RangePreview): string {
-  const parts = [];
-  if (p.photos > 0 || p.videos === 0) parts.push(formatCount(p.photos, "photo", "photos"));
-  if (p.videos > 0) parts.push(formatCount(p.videos, "video", "videos"));
-  return parts.join(" · ");
-}
-
 /**
  * Thumbnails of the preview's sample (the newest photos and videos that will move), each asked
  * for from the backend only once its tile scrolls near the view; "…and N more" for the rest.
@@ -25,7 +17,7 @@ export function PreviewGrid({ preview: p }: { preview: RangePreview }) {
     <div className="preview-grid" data-testid="preview-grid">
       <div className="preview-grid-head">
         <h3 className="preview-grid-title">What will move</h3>
-        <p className="muted small">{kindCounts(p)}</p>
+        <p className="muted small">{formatCount(p.toMove, "file", "files")}</p>
       </div>
       {/* Scrolls by itself (the Start button stays near); focusable so the keyboard can scroll it. */}
       <ul ref={listRef} className="preview-tiles" aria-label="Photos and videos in these dates" tabIndex={0}>
