@@ -6,8 +6,9 @@ use sha2::{Digest, Sha256};
 
 use crate::content::hex;
 
-/// Bytes kept from the end of an upload (a generated `moov` is under 1 KiB).
-const TAIL: usize = 64 * 1024;
+/// Bytes kept from the end of an upload: a generated `moov` is under 1 KiB, and a session's
+/// state (this included) is cloned at every committed chunk, so it stays small.
+const TAIL: usize = 4 * 1024;
 
 /// The running digest and tail of one upload.
 #[derive(Clone, Default)]
