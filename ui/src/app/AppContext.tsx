@@ -64,13 +64,17 @@ export function AppProvider({ backend, children }: { backend: Backend; children:
   const [screen, setScreen] = useState<Screen>({ name: "home" });
   const [announcement, setAnnouncement] = useState("");
   const announceSeq = useRef(0);
+  const announceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // An announcement still pending when the app goes away is dropped (no state after unmount).
+  useEffect(() => () => clearTimeout(announceTimer.current), []);
 
   const announce = useCallback((text: string) => {
     // Re-announce identical text: clear first, then set on the next frame.
     announceSeq.current++;
     const seq = announceSeq.current;
     setAnnouncement("");
-    setTimeout(() => {
+    clearTimeout(announceTimer.current);
+    announceTimer.current = setTimeout(() => {
       if (seq === announceSeq.current) setAnnouncement(text);
     }, 50);
   }, []);
