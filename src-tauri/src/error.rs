@@ -8,6 +8,7 @@ use engine::gopro::GoProError;
 use engine::lock::LockError;
 use engine::orchestrator::SyncError;
 use engine::photos::PhotosError;
+use engine::resumable::ResumeError;
 use engine::store::StoreError;
 use engine::tokens::TokenStoreError;
 use serde::{Deserialize, Serialize};
@@ -116,6 +117,7 @@ from_engine!(
     RangeError,
     SyncError,
     LockError,
+    ResumeError,
 );
 
 #[cfg(test)]

@@ -4,20 +4,20 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient};
+use engine::auth::{GoogleOAuth, OAuthClient};
 use engine::config::Endpoints;
+use engine::connect::{ConnectError, Connector};
 use engine::control::SyncControl;
-use engine::gopro::{GoProClient, GoProCredentials};
-use engine::http::HttpCore;
+use engine::gopro::GoProClient;
 use engine::lock::{Holder, RunLock};
 use engine::model::SessionId;
 use engine::photos::PhotosClient;
 use engine::secret::Secret;
 use engine::store::SqliteStore;
 use engine::tokens::{
-    Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
+    Account, AsyncTokens, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore,
+    TokenStore,
 };
 use fakes::clouds::FakeClouds;
 use fakes::scenario::Scenario;
@@ -34,7 +34,7 @@ pub struct Backend {
     /// Base URLs.
     pub endpoints: Endpoints,
     /// Logins.
-    pub tokens: Arc<dyn TokenStore>,
+    pub tokens: AsyncTokens,
     /// Why the keyring cannot be used, if it cannot.
     pub keyring_problem: Option<String>,
     /// Sessions.
@@ -60,7 +60,10 @@ impl Backend {
             Ok(k) => (Box::new(k), None),
             Err(e) => (Box::new(MemoryTokenStore::new()), Some(e.to_string())),
         };
-        let tokens = Arc::new(LayeredTokenStore::new(EnvOverrides::from_env(), inner));
+        let tokens = AsyncTokens::new(Arc::new(LayeredTokenStore::new(
+            EnvOverrides::from_env(),
+            inner,
+        )));
         let data_dir = engine::config::data_dir(Holder::App)
             .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
         let store = Arc::new(SqliteStore::open(
@@ -131,7 +134,7 @@ impl Backend {
         pause_interrupted(&store, &data_dir);
         Ok(Self {
             endpoints,
-            tokens,
+            tokens: AsyncTokens::new(tokens),
             keyring_problem,
             store,
             client_id: Some(clouds.google.client_id()),
@@ -146,13 +149,10 @@ impl Backend {
         Ok(RunLock::acquire(&self.data_dir, Holder::App)?)
     }
 
-    /// One HTTP core.
-    pub fn http(settings: &engine::settings::Settings) -> HttpCore {
-        HttpCore::new(
-            settings.retry.clone(),
-            Duration::from_secs(settings.cdn_download_sock_connect_seconds),
-            settings.stall_timeout,
-        )
+    /// What makes the clients ([`engine::connect`]): this backend's endpoints and logins with
+    /// `settings`.
+    pub fn connector(&self, settings: &engine::settings::Settings) -> Connector {
+        Connector::new(self.endpoints.clone(), settings, self.tokens.clone())
     }
 
     /// The vault that lets an unfinished upload continue after a restart (its key lives in the
@@ -161,28 +161,12 @@ impl Backend {
         if self.keyring_problem.is_some() {
             return None;
         }
-        let tokens = self.tokens.clone();
-        let vault = tokio::task::spawn_blocking(move || {
-            engine::vault::UploadVault::from_token_store(&*tokens)
-        })
-        .await;
-        match vault {
-            Ok(Ok(vault)) => Some(vault),
-            Ok(Err(err)) => {
-                tracing::warn!(%err, "no key for unfinished uploads; an interrupted file starts again");
-                None
-            }
-            Err(_) => None,
-        }
+        self.connector(&Default::default()).upload_vault().await
     }
 
     /// A stored login value, read off the async threads (the keyring answers over IPC).
     pub async fn token(&self, account: Account) -> Result<Option<Secret>, CommandError> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.get(account))
-            .await
-            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
-            .map_err(CommandError::from)
+        Ok(self.tokens.get(account).await?)
     }
 
     /// Stores a login value; refuses when there is no usable keyring.
@@ -190,20 +174,12 @@ impl Backend {
         if let Some(problem) = &self.keyring_problem {
             return Err(CommandError::new(ErrorCode::Keyring, problem.clone()));
         }
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.set(account, &value))
-            .await
-            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
-            .map_err(CommandError::from)
+        Ok(self.tokens.set(account, value).await?)
     }
 
     /// Deletes a login value.
     pub async fn delete_token(&self, account: Account) -> Result<(), CommandError> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.delete(account))
-            .await
-            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
-            .map_err(CommandError::from)
+        Ok(self.tokens.delete(account).await?)
     }
 
     /// The GoPro client with the stored login.
@@ -211,36 +187,19 @@ impl Backend {
         &self,
         settings: &engine::settings::Settings,
     ) -> Result<GoProClient, CommandError> {
-        let token = self
-            .token(Account::GoProAccessToken)
-            .await?
-            .ok_or_else(|| CommandError::new(ErrorCode::NotLoggedIn, "Log in to GoPro first."))?;
-        let user_id = self
-            .token(Account::GoProUserId)
-            .await?
-            .map(|s| s.expose().to_string());
-        Ok(GoProClient::new(
-            Self::http(settings),
-            self.endpoints.gopro_api.clone(),
-            GoProCredentials {
-                access_token: token,
-                user_id,
-            },
-        ))
+        self.connector(settings)
+            .gopro()
+            .await
+            .map_err(connect_error)
     }
 
-    /// The Google OAuth client.
-    pub async fn oauth(
-        &self,
-        settings: &engine::settings::Settings,
-    ) -> Result<GoogleOAuth, CommandError> {
-        let client_id = self.client_id.clone().ok_or_else(|| {
-            CommandError::new(
-                ErrorCode::NotLoggedIn,
-                "No Google client is set up in this copy of q2google. Open Settings → Advanced and enter your own Google Cloud client id and secret (the README explains how to make one in a few minutes).",
-            )
-        })?;
-        let secret = match &self.demo {
+    /// This copy's Google OAuth client: the id from settings, the environment or the build,
+    /// the secret from the keyring, the environment or the build (the fakes' in demo mode).
+    async fn google_client(&self) -> Result<Option<OAuthClient>, CommandError> {
+        let Some(client_id) = self.client_id.clone() else {
+            return Ok(None);
+        };
+        let client_secret = match &self.demo {
             Some(clouds) => Some(Secret::new(clouds.google.client_secret())),
             None => match self.token(Account::GoogleClientSecret).await? {
                 Some(s) => Some(s),
@@ -250,14 +209,22 @@ impl Backend {
                     .map(Secret::new),
             },
         };
-        Ok(GoogleOAuth::new(
-            Self::http(settings),
-            self.endpoints.google(),
-            OAuthClient {
-                client_id,
-                client_secret: secret,
-            },
-        ))
+        Ok(Some(OAuthClient {
+            client_id,
+            client_secret,
+        }))
+    }
+
+    /// The Google OAuth client.
+    pub async fn oauth(
+        &self,
+        settings: &engine::settings::Settings,
+    ) -> Result<GoogleOAuth, CommandError> {
+        let client = self
+            .google_client()
+            .await?
+            .ok_or_else(|| connect_error(ConnectError::NoGoogleClient))?;
+        Ok(self.connector(settings).oauth(client))
     }
 
     /// The Photos client with the stored login.
@@ -265,43 +232,39 @@ impl Backend {
         &self,
         settings: &engine::settings::Settings,
     ) -> Result<PhotosClient, CommandError> {
-        let refresh = self
-            .token(Account::GoogleRefreshToken)
-            .await?
-            .ok_or_else(|| {
-                CommandError::new(ErrorCode::NotLoggedIn, "Connect Google Photos first.")
-            })?;
-        let cache = AccessTokenCache::new(
-            self.oauth(settings).await?,
-            GoogleCredentials {
-                refresh_token: refresh,
-                access_token: None,
-            },
-        );
-        Ok(PhotosClient::new(
-            Self::http(settings),
-            self.endpoints.photos_api.clone(),
-            Arc::new(cache),
-        )
-        .with_settings(settings))
+        let client = self.google_client().await?;
+        self.connector(settings)
+            .photos(client)
+            .await
+            .map_err(connect_error)
     }
 }
 
-/// Sessions stored as running while no run is: the app or the CLI was killed, crashed or lost
-/// power while they moved. They become paused as interrupted (History and Home offer Resume, and
-/// the app may go on by itself, see `resumer`). Called only when no run is active in this
-/// process (at start, and on a backend rebuild, which refuses while a run is active), and only
-/// with the data folder's run lock: while the CLI holds it, its session really is moving and is
-/// left alone.
+/// A client that could not be made, as the page is told it: a missing login is
+/// [`ErrorCode::NotLoggedIn`] (never signed in), not the expired login its kind means.
+fn connect_error(err: ConnectError) -> CommandError {
+    match err {
+        ConnectError::NotLoggedIn { cloud } => CommandError::new(
+            ErrorCode::NotLoggedIn,
+            match cloud {
+                engine::model::Cloud::Gopro => "Log in to GoPro first.",
+                engine::model::Cloud::Google => "Connect Google Photos first.",
+            },
+        ),
+        ConnectError::NoGoogleClient => CommandError::new(
+            ErrorCode::NotLoggedIn,
+            "No Google client is set up in this copy of q2google. Open Settings → Advanced and enter your own Google Cloud client id and secret (the README explains how to make one in a few minutes).",
+        ),
+        ConnectError::Tokens(err) => CommandError::from(err),
+    }
+}
+
+/// Sessions a dead run left as running become paused as interrupted (History and Home offer
+/// Resume, and the app may go on by itself, see `resumer`). Called only when no run is active
+/// in this process (at start, and on a backend rebuild, which refuses while a run is active);
+/// a session the CLI is moving is left alone ([`engine::interrupted::recover`]).
 fn pause_interrupted(store: &SqliteStore, data_dir: &Path) {
-    let lock = match RunLock::acquire(data_dir, Holder::App) {
-        Ok(lock) => lock,
-        Err(e) => {
-            tracing::info!(reason = %e, "not looking for interrupted sessions: a run holds the data folder");
-            return;
-        }
-    };
-    if let Err(e) = engine::interrupted::pause_interrupted(store, &lock) {
+    if let Err(e) = engine::interrupted::recover(store, data_dir, Holder::App) {
         tracing::warn!(error = %e, "cannot look for interrupted sessions");
     }
 }
@@ -419,8 +382,6 @@ fn demo_scenario() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use engine::model::{SessionRecord, SessionSettings, SessionStatus};
-    use engine::store::SessionStore;
 
     /// A fresh folder under the system's temporary folder, removed when dropped.
     struct Scratch(PathBuf);
@@ -444,66 +405,6 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
         }
-    }
-
-    fn running_session() -> SessionRecord {
-        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let at = chrono::Utc::now();
-        SessionRecord {
-            id: SessionId::new("moving").unwrap(),
-            range_from: day("2026-03-01"),
-            range_to: day("2026-03-31"),
-            settings: SessionSettings {
-                batch_size: 10,
-                create_batch_size: 50,
-                include_raw: false,
-                include_joined_video: false,
-                album_title: None,
-                correct_video_times: false,
-            },
-            status: SessionStatus::Running,
-            status_reason: None,
-            quota_resets_at: None,
-            stop_cause: None,
-            discovery_cursor: 1,
-            discovery_done: false,
-            album_id: None,
-            album_url: None,
-            album_items: 0,
-            earlier_albums: Vec::new(),
-            created_at: at,
-            updated_at: at,
-            finished_at: None,
-            bytes_transferred: 0,
-            destination: None,
-        }
-    }
-
-    /// A session the CLI is moving is not marked paused when the app starts beside it; one
-    /// left running by a dead process is.
-    #[test]
-    fn only_sessions_no_process_runs_are_marked_paused() {
-        let dir = Scratch::new("pause");
-        let store = SqliteStore::open(&dir.path().join("sessions.sqlite3")).unwrap();
-        let session = running_session();
-        store.create_session(&session).unwrap();
-        let cli = RunLock::acquire(dir.path(), Holder::CommandLine).unwrap();
-        pause_interrupted(&store, dir.path());
-        let status = |store: &SqliteStore| store.load_session(&session.id).unwrap().unwrap().status;
-        assert_eq!(status(&store), SessionStatus::Running);
-        drop(cli);
-        pause_interrupted(&store, dir.path());
-        let paused = store.load_session(&session.id).unwrap().unwrap();
-        assert_eq!(paused.status, SessionStatus::Paused);
-        // Interrupted, not the person's pause: the next start goes on with it by itself.
-        assert_eq!(
-            paused.stop_cause,
-            Some(engine::model::StopCause::Interrupted)
-        );
-        assert_eq!(
-            engine::go_on::go_on(&paused, std::time::Duration::ZERO),
-            engine::go_on::GoOn::Now
-        );
     }
 
     #[test]

@@ -13,17 +13,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient, SCOPES};
-use engine::gopro::{FileKey, GoProClient, GoProCredentials};
-use engine::http::{HttpCore, RetryPolicy};
+use engine::auth::{OAuthClient, SCOPES};
+use engine::config::Endpoints;
+use engine::connect::Connector;
 use engine::model::{
-    DiscoveredItem, ItemState, MediaKind, SessionId, SessionRecord, SessionSettings, SessionStatus,
+    DiscoveredItem, FileKey, ItemState, MediaKind, SessionId, SessionRecord, SessionSettings,
+    SessionStatus,
 };
-use engine::orchestrator::{GoProToPhotosSync, StageHooks, SyncOutcome};
-use engine::photos::PhotosClient;
+use engine::orchestrator::{GoProToPhotosSync, SyncOutcome, SyncRequest};
 use engine::secret::Secret;
 use engine::settings::Settings;
 use engine::store::{SessionStore, SqliteStore, StateChange};
+use engine::tokens::{Account, AsyncTokens, MemoryTokenStore, TokenStore};
 use fakes::clouds::FakeClouds;
 use fakes::google::{GoogleScenario, RequestKind as GoogleKind};
 use fakes::gopro::{GoProScenario, Media, RequestKind as GoProKind};
@@ -74,6 +75,39 @@ struct Remote {
 }
 
 impl Remote {
+    /// What makes the clients to these clouds, as the app and the CLI make theirs: the logins
+    /// kept in a token store, the endpoints and `settings`.
+    fn connector(&self, settings: &Settings) -> Connector {
+        let url = |s: &str| url::Url::parse(s).expect("the fakes' URLs parse");
+        let endpoints = Endpoints {
+            gopro_api: url(&self.gopro_api),
+            photos_api: url(&self.photos_api),
+            google_authorize: url(&self.authorize),
+            google_token: url(&self.token),
+            google_userinfo: url(&self.userinfo),
+            ..Endpoints::default()
+        };
+        let tokens = MemoryTokenStore::new();
+        for (account, value) in [
+            (Account::GoProAccessToken, &self.gopro_token),
+            (Account::GoProUserId, &self.gopro_user_id),
+            (Account::GoogleRefreshToken, &self.refresh_token),
+        ] {
+            tokens
+                .set(account, &Secret::new(value.clone()))
+                .expect("a memory store keeps it");
+        }
+        Connector::new(endpoints, settings, AsyncTokens::new(Arc::new(tokens)))
+    }
+
+    /// The fakes' Google OAuth client.
+    fn google_client(&self) -> OAuthClient {
+        OAuthClient {
+            client_id: self.client_id.clone(),
+            client_secret: Some(Secret::new(self.client_secret.clone())),
+        }
+    }
+
     /// The fakes running in this process.
     fn of(clouds: &FakeClouds) -> Self {
         Self {
@@ -133,51 +167,19 @@ async fn sync_remote(
     settings: Settings,
     store: Arc<dyn SessionStore>,
 ) -> (SyncOutcome, Duration) {
-    let http = HttpCore::new(
-        RetryPolicy::default(),
-        Duration::from_secs(10),
-        Duration::from_secs(60),
-    );
-    let gopro_client = GoProClient::new(
-        http.clone(),
-        url::Url::parse(&remote.gopro_api).expect("url"),
-        GoProCredentials {
-            access_token: Secret::new(remote.gopro_token.clone()),
-            user_id: Some(remote.gopro_user_id.clone()),
-        },
-    );
-    let oauth = GoogleOAuth::new(
-        http.clone(),
-        engine::auth::GoogleUrls {
-            authorize: url::Url::parse(&remote.authorize).expect("url"),
-            token: url::Url::parse(&remote.token).expect("url"),
-            userinfo: url::Url::parse(&remote.userinfo).expect("url"),
-        },
-        OAuthClient {
-            client_id: remote.client_id.clone(),
-            client_secret: Some(Secret::new(remote.client_secret.clone())),
-        },
-    );
-    let cache = AccessTokenCache::new(
-        oauth,
-        GoogleCredentials {
-            refresh_token: Secret::new(remote.refresh_token.clone()),
-            access_token: None,
-        },
-    );
-    let photos = PhotosClient::new(
-        http,
-        url::Url::parse(&remote.photos_api).expect("url"),
-        Arc::new(cache),
-    )
-    .with_settings(&settings);
+    let connector = remote.connector(&settings);
+    let gopro_client = connector.gopro().await.expect("the GoPro login is stored");
+    let photos = connector
+        .photos(Some(remote.google_client()))
+        .await
+        .expect("the Google login is stored");
     let engine = GoProToPhotosSync::new(gopro_client, photos, store, settings)
         .with_events(Arc::new(StageClock(Instant::now())));
     let (from, to) = march();
     let id = SessionId::new("bench").expect("id");
     let started = Instant::now();
     let outcome = engine
-        .sync_date_range(from, to, &id, None, None, StageHooks::default(), None)
+        .sync_date_range(SyncRequest::new(from, to, id.clone()))
         .await
         .expect("sync runs");
     let wall = started.elapsed();
@@ -408,7 +410,7 @@ async fn main() {
             let key = |n: u64| FileKey {
                 media_id: format!("m{n:08}"),
                 item_number: 1,
-                label: "source".into(),
+                label: engine::model::Rendition::Source,
             };
             for page in 0..size / 50 {
                 let items: Vec<DiscoveredItem> = (page * 50..page * 50 + 50)

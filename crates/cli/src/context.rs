@@ -11,14 +11,15 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use engine::auth::{AccessTokenCache, GoogleCredentials, GoogleOAuth, OAuthClient, OAuthError};
+use engine::auth::{GoogleOAuth, OAuthClient, OAuthError};
 use engine::config::Endpoints;
+use engine::connect::{ConnectError, Connector};
 use engine::error::Classified;
-use engine::gopro::{GoProClient, GoProCredentials, GoProError};
+use engine::gopro::{GoProClient, GoProError};
 use engine::http::HttpCore;
 use engine::lock::{Holder, LockError, RunLock};
+use engine::model::Cloud;
 use engine::orchestrator::SyncError;
 use engine::photos::PhotosClient;
 use engine::photos::PhotosError;
@@ -26,8 +27,8 @@ use engine::secret::Secret;
 use engine::settings::Settings;
 use engine::store::{SqliteStore, StoreError};
 use engine::tokens::{
-    Account, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore, TokenStore,
-    TokenStoreError,
+    Account, AsyncTokens, EnvOverrides, KeyringTokenStore, LayeredTokenStore, MemoryTokenStore,
+    TokenStore, TokenStoreError,
 };
 
 use crate::exit;
@@ -76,7 +77,8 @@ from_engine!(
     GoProError,
     PhotosError,
     OAuthError,
-    SyncError
+    SyncError,
+    ConnectError
 );
 
 /// The environment a command runs in.
@@ -89,7 +91,7 @@ pub struct Context {
     pub settings: Settings,
     /// The Google OAuth client, when one is configured.
     pub google_client: Option<OAuthClient>,
-    tokens: Arc<dyn TokenStore>,
+    tokens: AsyncTokens,
 }
 
 /// The Google client id built in at compile time, if the build set one.
@@ -141,7 +143,7 @@ impl Context {
                 client_id,
                 client_secret: client_secret.map(Secret::new),
             }),
-            tokens,
+            tokens: AsyncTokens::new(tokens),
         })
     }
 
@@ -158,124 +160,79 @@ impl Context {
         Ok(RunLock::acquire(&self.data_dir, Holder::CommandLine)?)
     }
 
+    /// What makes the clients ([`engine::connect`]): these endpoints, settings and logins.
+    pub fn connector(&self) -> Connector {
+        Connector::new(self.endpoints.clone(), &self.settings, self.tokens.clone())
+    }
+
     /// One HTTP core with the settings' budgets.
     pub fn http(&self) -> HttpCore {
-        HttpCore::new(
-            self.settings.retry.clone(),
-            Duration::from_secs(self.settings.cdn_download_sock_connect_seconds),
-            self.settings.stall_timeout,
-        )
+        self.connector().http()
     }
 
     /// The vault that lets an unfinished upload continue after a restart (its key lives in the
     /// keyring). Without a usable keyring, uploads interrupted by a crash start again.
     pub async fn upload_vault(&self) -> Option<engine::vault::UploadVault> {
-        let tokens = self.tokens.clone();
-        let vault = tokio::task::spawn_blocking(move || {
-            engine::vault::UploadVault::from_token_store(&*tokens)
-        })
-        .await;
-        match vault {
-            Ok(Ok(vault)) => Some(vault),
-            Ok(Err(err)) => {
-                tracing::warn!(%err, "no key for unfinished uploads; an interrupted file starts again");
-                None
-            }
-            Err(_) => None,
-        }
+        self.connector().upload_vault().await
     }
 
-    /// Reads a stored value (the keyring answers over IPC: off the async threads).
+    /// Reads a stored value.
     pub async fn token(&self, account: Account) -> Result<Option<Secret>, Failure> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.get(account))
-            .await
-            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
-            .map_err(Failure::from)
+        Ok(self.tokens.get(account).await?)
     }
 
     /// Stores a value.
     pub async fn set_token(&self, account: Account, value: Secret) -> Result<(), Failure> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.set(account, &value))
-            .await
-            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
-            .map_err(Failure::from)
+        Ok(self.tokens.set(account, value).await?)
     }
 
     /// Deletes a value.
     pub async fn delete_token(&self, account: Account) -> Result<(), Failure> {
-        let tokens = self.tokens.clone();
-        tokio::task::spawn_blocking(move || tokens.delete(account))
-            .await
-            .map_err(|e| Failure::new(exit::FAILURE, format!("keyring access stopped: {e}")))?
-            .map_err(Failure::from)
+        Ok(self.tokens.delete(account).await?)
     }
 
     /// The GoPro client, or "log in" when there is no token.
     pub async fn gopro(&self) -> Result<GoProClient, Failure> {
-        let token = self
-            .token(Account::GoProAccessToken)
-            .await?
-            .ok_or_else(|| {
-                Failure::new(
-                    exit::LOGIN,
-                    "you are not logged in to GoPro: run `q2google login gopro`",
-                )
-            })?;
-        let user_id = self
-            .token(Account::GoProUserId)
-            .await?
-            .map(|s| s.expose().to_string());
-        Ok(GoProClient::new(
-            self.http(),
-            self.endpoints.gopro_api.clone(),
-            GoProCredentials {
-                access_token: token,
-                user_id,
-            },
-        ))
+        self.connector().gopro().await.map_err(connect_failure)
     }
 
     /// The Google OAuth client, or how to configure one.
     pub fn oauth(&self) -> Result<GoogleOAuth, Failure> {
-        let client = self.google_client.clone().ok_or_else(|| {
-            Failure::new(
-                exit::BAD_INPUT,
-                "no Google OAuth client is configured: set Q2GOOGLE_GOOGLE_CLIENT_ID and Q2GOOGLE_GOOGLE_CLIENT_SECRET (see the README, \"Use your own Google Cloud client\")",
-            )
-        })?;
-        Ok(GoogleOAuth::new(
-            self.http(),
-            self.endpoints.google(),
-            client,
-        ))
+        let client = self
+            .google_client
+            .clone()
+            .ok_or_else(|| connect_failure(ConnectError::NoGoogleClient))?;
+        Ok(self.connector().oauth(client))
     }
 
     /// The Photos client, or "log in" when there is no refresh token.
     pub async fn photos(&self) -> Result<PhotosClient, Failure> {
-        let refresh = self
-            .token(Account::GoogleRefreshToken)
-            .await?
-            .ok_or_else(|| {
-                Failure::new(
-                    exit::LOGIN,
-                    "you are not signed in to Google: run `q2google login google`",
-                )
-            })?;
-        let cache = AccessTokenCache::new(
-            self.oauth()?,
-            GoogleCredentials {
-                refresh_token: refresh,
-                access_token: None,
-            },
-        );
-        Ok(PhotosClient::new(
-            self.http(),
-            self.endpoints.photos_api.clone(),
-            Arc::new(cache),
-        )
-        .with_settings(&self.settings))
+        self.connector()
+            .photos(self.google_client.clone())
+            .await
+            .map_err(connect_failure)
+    }
+}
+
+/// A client that could not be made, said with the command that fixes it.
+fn connect_failure(err: ConnectError) -> Failure {
+    let code = exit::for_kind(err.kind());
+    match err {
+        ConnectError::NotLoggedIn { cloud: Cloud::Gopro } => Failure::new(
+            code,
+            "you are not logged in to GoPro: run `q2google login gopro`",
+        ),
+        ConnectError::NotLoggedIn {
+            cloud: Cloud::Google,
+        } => Failure::new(
+            code,
+            "you are not signed in to Google: run `q2google login google`",
+        ),
+        ConnectError::NoGoogleClient => Failure::new(
+            code,
+            "no Google OAuth client is configured: set Q2GOOGLE_GOOGLE_CLIENT_ID and Q2GOOGLE_GOOGLE_CLIENT_SECRET (see the README, \"Use your own Google Cloud client\")",
+        ),
+        ConnectError::Tokens(err) => Failure::engine(&err),
     }
 }
 

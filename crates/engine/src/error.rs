@@ -6,12 +6,14 @@
 //! compile error until someone decides what it means; nobody matches on message text.
 
 use crate::auth::OAuthError;
+use crate::connect::ConnectError;
 use crate::gopro::range::RangeError;
 use crate::gopro::GoProError;
 use crate::lock::LockError;
 use crate::model::Cloud;
 use crate::orchestrator::SyncError;
 use crate::photos::PhotosError;
+use crate::resumable::ResumeError;
 use crate::store::StoreError;
 use crate::tokens::TokenStoreError;
 
@@ -147,7 +149,8 @@ impl Classified for TokenStoreError {
             | TokenStoreError::UnknownBackend { .. }
             | TokenStoreError::Unsupported
             | TokenStoreError::Platform { .. }
-            | TokenStoreError::ProbeMismatch { .. } => ErrorKind::Keyring,
+            | TokenStoreError::ProbeMismatch { .. }
+            | TokenStoreError::Stopped => ErrorKind::Keyring,
         }
     }
 }
@@ -165,6 +168,27 @@ impl Classified for LockError {
         match self {
             LockError::Held { .. } => ErrorKind::Busy,
             LockError::Io { .. } => ErrorKind::DiskFull,
+        }
+    }
+}
+
+impl Classified for ConnectError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ConnectError::NotLoggedIn { cloud } => ErrorKind::NeedsLogin { cloud: *cloud },
+            ConnectError::NoGoogleClient => ErrorKind::InvalidInput,
+            ConnectError::Tokens(err) => err.kind(),
+        }
+    }
+}
+
+impl Classified for ResumeError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ResumeError::NoSuchSession(_) => ErrorKind::NotFound,
+            ResumeError::Complete(_) => ErrorKind::InvalidInput,
+            ResumeError::Range(err) => err.kind(),
+            ResumeError::Store(err) => err.kind(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! - [`config`]: base URLs of both clouds (real hosts by default, fakes by configuration) and
 //!   the data folder the app and the CLI share.
+//! - [`connect`]: [`Connector`](connect::Connector), the one place both clients are made.
 //! - [`lock`]: [`RunLock`](lock::RunLock), one engine per data folder.
 //! - [`secret`]: redaction types for tokens and signed URLs.
 //! - [`http`]: the one HTTP core both clients share (retry policy, backoff, error shape).
@@ -11,6 +12,7 @@
 //! - [`photos`]: the Google Photos Library client (uploads, batchCreate, albums, listing).
 //! - [`model`]: sessions, files and their persisted states.
 //! - [`preview`]: what a range holds before anything moves.
+//! - [`resumable`]: whether a stored session can be resumed.
 //! - [`settings`], [`events`], [`metrics`], [`control`]: what a run is configured with, reports and obeys.
 //! - [`orchestrator`]: [`GoProToPhotosSync`](orchestrator::GoProToPhotosSync), running discovery → transfer → create.
 //! - [`store`]: the session store (SQLite on disk, in memory for tests).
@@ -20,6 +22,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod connect;
 pub mod control;
 pub mod error;
 pub mod events;
@@ -33,6 +36,7 @@ pub mod model;
 pub mod orchestrator;
 pub mod photos;
 pub mod preview;
+pub mod resumable;
 pub mod secret;
 pub mod settings;
 mod stages;

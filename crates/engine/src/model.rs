@@ -11,8 +11,143 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::gopro::{FileKey, MediaKind, SkipReason};
 use crate::photos::ItemFailureClass;
+
+/// Identifies one file of a medium: the unit q2google counts, moves and records.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileKey {
+    /// GoPro media id.
+    pub media_id: String,
+    /// 1-based chapter or frame number (1 for single files, 0 for a joined video).
+    pub item_number: u32,
+    /// Which of the medium's renditions.
+    pub label: Rendition,
+}
+
+impl fmt::Display for FileKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}:{}", self.media_id, self.item_number, self.label)
+    }
+}
+
+/// Photo or video, which decides Google's size limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    /// A still image (JPEG, HEIC, PNG, RAW).
+    Photo,
+    /// A video.
+    Video,
+}
+
+/// Which rendition of a GoPro medium a file is, as GoPro labels it (gopro-api.md §2.3). Stored
+/// as its label, so the database and the ledger keep the strings they always had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rendition {
+    /// The camera's original (`source`); several are the chapters of one recording.
+    Source,
+    /// A rendered Quik edit (`baked_source`).
+    BakedSource,
+    /// One frame of a burst or photo time-lapse, or a photo's original (`file`).
+    File,
+    /// A GoPro RAW photo (`raw_photo`, `.gpr`).
+    RawPhoto,
+    /// GoPro's joined full-length copy of a chaptered video (`concat`).
+    Concat,
+}
+
+impl Rendition {
+    /// Every rendition.
+    pub const ALL: [Rendition; 5] = [
+        Rendition::Source,
+        Rendition::BakedSource,
+        Rendition::File,
+        Rendition::RawPhoto,
+        Rendition::Concat,
+    ];
+
+    /// GoPro's label for it, which is also how it is stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rendition::Source => "source",
+            Rendition::BakedSource => "baked_source",
+            Rendition::File => "file",
+            Rendition::RawPhoto => "raw_photo",
+            Rendition::Concat => "concat",
+        }
+    }
+
+    /// The rendition GoPro labels `label`, if it is one q2google moves.
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == label)
+    }
+}
+
+impl fmt::Display for Rendition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a file is not moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// GoPro MAX / Fusion spherical file.
+    Spherical360,
+    /// A Quik edit that was never rendered: only an edit list exists.
+    QuikProject,
+    /// GoPro is still uploading or processing it.
+    NotReady {
+        /// GoPro's processing state.
+        state: String,
+    },
+    /// GoPro gave no downloadable original (only proxies).
+    NoOriginal,
+    /// A GoPro RAW file, and RAW is not included.
+    RawNotIncluded,
+    /// The joined full-length copy of a chaptered video, which is not included.
+    JoinedVideoNotIncluded,
+    /// A camera proxy or thumbnail (`.LRV`, `.THM`).
+    CameraProxy,
+    /// A format Google Photos does not take.
+    UnsupportedType {
+        /// The file's extension.
+        extension: String,
+    },
+    /// Larger than Google Photos accepts.
+    TooLarge {
+        /// File size.
+        bytes: u64,
+        /// Google's limit for this kind.
+        limit: u64,
+    },
+    /// Created in Google Photos by an earlier session (the store's ledger remembers it).
+    AlreadyInGooglePhotos,
+}
+
+impl SkipReason {
+    /// A sentence for a person: what this is and what they can do.
+    pub fn message(&self) -> String {
+        match self {
+            SkipReason::Spherical360 => "360° video: Google Photos cannot show .360 files. Export it as an MP4 in the GoPro Quik app, then sync again.".into(),
+            SkipReason::QuikProject => "Quik edit that was never rendered: there is no video file to move. Save the edit in GoPro Quik to render it.".into(),
+            SkipReason::NotReady { state } => format!("GoPro is still processing this item ({state}). Resume later to move it."),
+            SkipReason::NoOriginal => "GoPro offers no original file for this item, only previews; it was left alone so no low-quality copy lands in Google Photos.".into(),
+            SkipReason::RawNotIncluded => "GoPro RAW (.gpr) file: not included. Turn on \"Include GoPro RAW\" in Settings to move RAW files too.".into(),
+            SkipReason::JoinedVideoNotIncluded => "GoPro's joined full-length copy of a chaptered video: each chapter is moved instead. Turn on \"Include joined videos\" to move it too.".into(),
+            SkipReason::CameraProxy => "Camera preview file (.LRV/.THM), not an original.".into(),
+            SkipReason::UnsupportedType { extension } => format!("Google Photos does not accept .{extension} files."),
+            SkipReason::TooLarge { bytes, limit } => format!(
+                "Too large for Google Photos: {:.1} GB, the limit is {:.0} GB.",
+                *bytes as f64 / 1e9,
+                *limit as f64 / 1e9
+            ),
+            SkipReason::AlreadyInGooglePhotos => "Already in Google Photos (moved by an earlier session).".into(),
+        }
+    }
+}
 
 /// One of the two clouds a sync talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -583,6 +718,25 @@ pub struct SessionSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Renditions keep GoPro's labels on disk and over serde, so stored sessions still read.
+    #[test]
+    fn renditions_are_stored_as_gopro_labels() {
+        for r in Rendition::ALL {
+            assert_eq!(Rendition::from_label(r.as_str()), Some(r));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+        assert_eq!(Rendition::from_label("proxy"), None);
+        let key = FileKey {
+            media_id: "m".into(),
+            item_number: 2,
+            label: Rendition::Source,
+        };
+        assert_eq!(key.to_string(), "m#2:source");
+    }
 
     fn destination(account: &str, email: &str, client: &str) -> Destination {
         Destination {

@@ -1,8 +1,11 @@
 //! [`GoProToPhotosSync`]: the original design's `GoProToPhotosSync`, staged and resumable.
 //!
-//! `sync_date_range` loads the session (its stored range and batch size win over the
-//! arguments: that is what makes a resume safe) or creates and persists it, then runs discovery
-//! → transfer → create. `on_stage_start` is called before and `on_stage_complete` after each
+//! `sync_date_range` takes the original design's arguments as one [`SyncRequest`]. It loads the
+//! session (its stored range and batch size win over the request's: that is what makes a
+//! resume safe) or creates and persists it, then runs discovery → transfer → create; `start`
+//! does the first half and returns the recorded session with the run ([`StartedSync`]), so a
+//! caller can show the session before anything moves. What the run picks up from earlier runs
+//! is planned in `stages/resume.rs`. `on_stage_start` is called before and `on_stage_complete` after each
 //! stage, also when it fails. Transfer and create overlap in time (a batch is created as soon
 //! as it is ready, so upload tokens do not age), but their hooks still fire in order: transfer
 //! completes when its last file is uploaded, create when its last batch is created.
@@ -20,16 +23,15 @@ use crate::gopro::range::RangeError;
 use crate::gopro::{CaptureRange, GoProClient};
 use crate::metrics::TransferMetrics;
 use crate::model::{
-    FailureClass, ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings,
-    SessionStatus, Stage, StopCause,
+    ItemCounts, ItemRecord, ItemState, SessionId, SessionRecord, SessionSettings, SessionStatus,
+    Stage, StopCause,
 };
 use crate::photos::PhotosClient;
 use crate::settings::Settings;
-use crate::stages::transfer::Uploaded;
 use crate::stages::{
-    create, destination, discovery, transfer, CreateBatchResult, PauseCause, Run, Stop,
+    create, destination, discovery, resume, transfer, CreateBatchResult, PauseCause, Run, Stop,
 };
-use crate::store::{SessionStore, StateChange, StoreError};
+use crate::store::{SessionStore, StoreError};
 
 /// Called before a stage starts.
 pub type StageStartHook<'a> = &'a (dyn Fn(Stage) + Send + Sync);
@@ -88,28 +90,6 @@ pub struct GoProToPhotosSync {
 }
 
 impl GoProToPhotosSync {
-    /// Whether a finished listing must run again: files GoPro was still processing, or media
-    /// it would not describe (read only when some file failed, so a clean session costs one
-    /// count).
-    fn relist(&self, id: &SessionId) -> Result<bool, StoreError> {
-        let counts = self.store.counts(id)?;
-        if counts.processing > 0 {
-            return Ok(true);
-        }
-        if counts.failed == 0 {
-            return Ok(false);
-        }
-        Ok(self.store.items(id)?.iter().any(|i| {
-            matches!(
-                i.state,
-                ItemState::Failed {
-                    class: FailureClass::Unresolved,
-                    ..
-                }
-            )
-        }))
-    }
-
     /// An orchestrator over the two clients, a session store and settings.
     pub fn new(
         gopro: GoProClient,
@@ -153,22 +133,32 @@ impl GoProToPhotosSync {
         &self.control
     }
 
-    /// Runs discovery → transfer → create for `session_id`. See the module docs.
-    #[allow(clippy::too_many_arguments)]
+    /// Runs discovery → transfer → create for the request's session. See the module docs.
     pub async fn sync_date_range(
         &self,
-        start: NaiveDate,
-        end: NaiveDate,
-        session_id: &SessionId,
-        batch_size: Option<u32>,
-        fail_fast: Option<bool>,
-        hooks: StageHooks<'_>,
-        transfer_metrics: Option<Arc<TransferMetrics>>,
+        request: SyncRequest<'_>,
     ) -> Result<SyncOutcome, SyncError> {
+        self.start(request)?.run().await
+    }
+
+    /// Records the request's session (a new one, or the stored one set running) and returns
+    /// it with the run, which moves nothing until [`StartedSync::run`] is awaited. The caller
+    /// can show the session at once, before the first byte moves.
+    pub fn start<'a>(&self, request: SyncRequest<'a>) -> Result<StartedSync<'a>, SyncError> {
+        let SyncRequest {
+            start,
+            end,
+            session_id,
+            batch_size,
+            fail_fast,
+            hooks,
+            transfer_metrics,
+        } = request;
+        let session_id = &session_id;
         let now = Utc::now();
         let (session, resumed) = match self.store.load_session(session_id)? {
             Some(mut stored) => {
-                if stored.discovery_done && self.relist(&stored.id)? {
+                if stored.discovery_done && resume::relist(&*self.store, &stored.id)? {
                     // GoPro was still processing some files, or would not describe some: list
                     // the range again, so those GoPro has finished or now describes move now.
                     stored.discovery_done = false;
@@ -238,14 +228,112 @@ impl GoProToPhotosSync {
             network: Default::default(),
             vault: self.vault.clone(),
         });
+        Ok(StartedSync {
+            session,
+            run,
+            hooks,
+            finished: false,
+        })
+    }
+}
+
+/// What one run is asked to do: the original design's `sync_date_range` arguments. A stored
+/// session's range and batch size win over the request's (that is what makes a resume safe).
+pub struct SyncRequest<'a> {
+    /// First capture day.
+    pub start: NaiveDate,
+    /// Last capture day (inclusive).
+    pub end: NaiveDate,
+    /// The session: created when new, resumed when stored.
+    pub session_id: SessionId,
+    /// Files listed per discovery page; `None`: the settings'.
+    pub batch_size: Option<u32>,
+    /// Stop at the first failed file; `None`: the settings'.
+    pub fail_fast: Option<bool>,
+    /// Called before and after each stage.
+    pub hooks: StageHooks<'a>,
+    /// Where the transfer's figures go; `None`: the run's own.
+    pub transfer_metrics: Option<Arc<TransferMetrics>>,
+}
+
+impl<'a> SyncRequest<'a> {
+    /// A run of `session_id` over `start..=end` with the settings' batch size and fail-fast.
+    pub fn new(start: NaiveDate, end: NaiveDate, session_id: SessionId) -> Self {
+        Self {
+            start,
+            end,
+            session_id,
+            batch_size: None,
+            fail_fast: None,
+            hooks: StageHooks::default(),
+            transfer_metrics: None,
+        }
+    }
+
+    /// A run of `session_id` over `range`.
+    pub fn over(range: CaptureRange, session_id: SessionId) -> Self {
+        Self::new(range.from(), range.to(), session_id)
+    }
+
+    /// Lists `files` per discovery page (a new session only).
+    pub fn with_batch_size(mut self, files: u32) -> Self {
+        self.batch_size = Some(files);
+        self
+    }
+
+    /// Stops at the first failed file (or not).
+    pub fn with_fail_fast(mut self, fail_fast: bool) -> Self {
+        self.fail_fast = Some(fail_fast);
+        self
+    }
+
+    /// Calls `hooks` around each stage.
+    pub fn with_hooks(mut self, hooks: StageHooks<'a>) -> Self {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Reports the transfer's figures into `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<TransferMetrics>) -> Self {
+        self.transfer_metrics = Some(metrics);
+        self
+    }
+}
+
+/// A run whose session is recorded and that has not finished. Dropped before
+/// [`run`](Self::run) returns (never run, or its future dropped), it asks the run to stop at
+/// its next checkpoint as interrupted: the session is left resumable and the next start goes on
+/// with it by itself.
+pub struct StartedSync<'a> {
+    /// The session as recorded when the run started (status running).
+    pub session: SessionRecord,
+    run: Arc<Run>,
+    hooks: StageHooks<'a>,
+    finished: bool,
+}
+
+impl StartedSync<'_> {
+    /// Runs discovery → transfer → create to the end or the first stop.
+    pub async fn run(mut self) -> Result<SyncOutcome, SyncError> {
+        let run = self.run.clone();
         run.emit(SyncEvent::SessionStarted {
-            from: session.range_from,
-            to: session.range_to,
-            resumed,
+            from: self.session.range_from,
+            to: self.session.range_to,
+            resumed: run.resumed,
         });
-        let stop = stages(&run, hooks).await.err();
+        let stop = stages(&run, self.hooks).await.err();
         run.emit(SyncEvent::Metrics(run.metrics.snapshot()));
-        Ok(finish(&run, stop)?)
+        let outcome = finish(&run, stop);
+        self.finished = true;
+        Ok(outcome?)
+    }
+}
+
+impl Drop for StartedSync<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.run.control.quit();
+        }
     }
 }
 
@@ -271,8 +359,13 @@ async fn stages(run: &Arc<Run>, hooks: StageHooks<'_>) -> Result<(), Stop> {
 
     // What earlier runs left: files to move (from pages already listed) and tokens to create.
     start(Stage::Discovery);
-    let (work, pending, in_doubt) = match prepare(run).await {
-        Ok(p) => p,
+    let resume::Plan {
+        work,
+        pending,
+        in_doubt,
+        ..
+    } = match resume::prepare(run).await {
+        Ok(plan) => plan,
         Err(stop) => {
             complete(Stage::Discovery, false);
             return Err(stop);
@@ -360,97 +453,6 @@ async fn join(
             "the create worker stopped unexpectedly: {e}"
         )))
     })
-}
-
-/// Sorts the session's files into work for the transfer, tokens ready to create, and creates
-/// an earlier run left in doubt (grouped by when each was sent; the create stage looks for
-/// them before sending anything again).
-async fn prepare(
-    run: &Arc<Run>,
-) -> Result<(Vec<ItemRecord>, Vec<Uploaded>, Vec<create::InDoubt>), Stop> {
-    let session_id = run.session().id;
-    let items = run.store.items(&session_id)?;
-    let counts = run.store.counts(&session_id)?;
-    let now = Utc::now();
-    // Bytes earlier runs put in Google that are not created yet (tokens kept, creates in
-    // doubt): the progress bar and the time left start from them, not from zero.
-    let mut uploaded_before = 0;
-    let mut work = Vec::new();
-    let mut pending = Vec::new();
-    let mut in_doubt: std::collections::BTreeMap<_, Vec<(Uploaded, u32)>> = Default::default();
-    let mut reset = Vec::new();
-    for item in items {
-        let uploaded = |token: &str, at| Uploaded {
-            key: item.key.clone(),
-            filename: item.filename.clone(),
-            upload_token: token.to_string(),
-            uploaded_at: at,
-        };
-        match &item.state {
-            // A create that failed keeps its token: only the create is tried again.
-            ItemState::Failed {
-                kept: Some(kept), ..
-            } if run.settings.token_is_fresh(kept.uploaded_at, now) => {
-                uploaded_before += item.size.unwrap_or(0);
-                let u = uploaded(&kept.upload_token, kept.uploaded_at);
-                reset.push(StateChange {
-                    key: item.key.clone(),
-                    state: ItemState::Uploaded {
-                        upload_token: u.upload_token.clone(),
-                        at: u.uploaded_at,
-                    },
-                    size: None,
-                });
-                pending.push(u);
-            }
-            // Google refused this file for good: it stays failed with Google's reason.
-            ItemState::Failed { class, .. } if class.is_final() => {}
-            // A medium GoPro would not describe: discovery lists it again.
-            ItemState::Failed {
-                class: FailureClass::Unresolved,
-                ..
-            } => {}
-            ItemState::Discovered | ItemState::Failed { .. } => work.push(item),
-            ItemState::Uploaded { upload_token, at } if run.settings.token_is_fresh(*at, now) => {
-                uploaded_before += item.size.unwrap_or(0);
-                pending.push(uploaded(upload_token, *at))
-            }
-            ItemState::Creating {
-                upload_token,
-                uploaded_at,
-                sent_at,
-            } => {
-                uploaded_before += item.size.unwrap_or(0);
-                in_doubt
-                    .entry(*sent_at)
-                    .or_default()
-                    .push((uploaded(upload_token, *uploaded_at), 0))
-            }
-            ItemState::Uploaded { .. } => {
-                reset.push(StateChange {
-                    key: item.key.clone(),
-                    state: ItemState::Discovered,
-                    size: None,
-                });
-                work.push(item);
-            }
-            ItemState::Created { .. } | ItemState::Skipped { .. } => {}
-        }
-    }
-    if !reset.is_empty() {
-        run.set_states(&reset)?;
-    }
-    run.metrics.set_totals(
-        counts.total.saturating_sub(counts.skipped),
-        counts.created,
-        counts.bytes_total,
-        counts.bytes_created + uploaded_before,
-    );
-    let in_doubt = in_doubt
-        .into_iter()
-        .map(|(sent_at, files)| create::InDoubt { files, sent_at })
-        .collect();
-    Ok((work, pending, in_doubt))
 }
 
 /// Reports progress every `metrics_interval` for as long as the returned guard lives.

@@ -6,9 +6,10 @@
 //! (`gopro::select`'s photo rule and pre-checks, `gopro::range`'s camera clocks).
 
 use crate::gopro::range::local_clock;
-use crate::gopro::select::{media_kind, precheck, FileKey, MediaKind, SkipReason};
+use crate::gopro::select::{media_kind, precheck};
 use crate::gopro::{CaptureRange, GoProClient, GoProError};
 use crate::model::Destination;
+use crate::model::{FileKey, MediaKind, Rendition, SkipReason};
 use crate::secret::Secret;
 use crate::store::SessionStore;
 
@@ -110,14 +111,16 @@ pub async fn preview_range(
             continue;
         }
         let moved = destination.is_some_and(|d| {
-            ["source", "file", "baked_source"].iter().any(|label| {
-                let key = FileKey {
-                    media_id: m.id.clone(),
-                    item_number: 1,
-                    label: (*label).to_string(),
-                };
-                store.ledger_lookup(Some(d), &key).ok().flatten().is_some()
-            })
+            [Rendition::Source, Rendition::File, Rendition::BakedSource]
+                .into_iter()
+                .any(|label| {
+                    let key = FileKey {
+                        media_id: m.id.clone(),
+                        item_number: 1,
+                        label,
+                    };
+                    store.ledger_lookup(Some(d), &key).ok().flatten().is_some()
+                })
         });
         if moved {
             preview.already_in_google += 1;

@@ -16,7 +16,8 @@
 
 use bytes::{Bytes, BytesMut};
 
-use crate::gopro::{FileKey, GoProClient, GoProError};
+use crate::gopro::{GoProClient, GoProError};
+use crate::model::FileKey;
 use crate::model::LocalClock;
 use crate::secret::SignedUrl;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use engine::auth::{login_with_browser, BrowserLauncher, BROWSER_ENV, SCOPES};
-use engine::gopro::{GoProClient, GoProCredentials, GoProError};
+use engine::gopro::{GoProCredentials, GoProError};
 use engine::model::Destination;
 use engine::secret::Secret;
 use engine::tokens::Account;
@@ -219,14 +219,10 @@ async fn keep_gopro_login(
     user_id: Option<String>,
 ) -> Result<AccountStatus, CommandError> {
     let settings = ctx.settings().engine();
-    let client = GoProClient::new(
-        Backend::http(&settings),
-        backend.endpoints.gopro_api.clone(),
-        GoProCredentials {
-            access_token: Secret::new(token.clone()),
-            user_id: user_id.clone(),
-        },
-    );
+    let client = backend.connector(&settings).gopro_with(GoProCredentials {
+        access_token: Secret::new(token.clone()),
+        user_id: user_id.clone(),
+    });
     let user = client.user().await.map_err(|e| match e {
         GoProError::LoginExpired => CommandError::new(
             ErrorCode::TokenExpired,

@@ -107,7 +107,7 @@ pub fn export_report(ctx: State<'_, AppCtx>, id: String) -> Result<String, Comma
             let row = [
                 item.key.media_id.clone(),
                 item.key.item_number.to_string(),
-                item.key.label.clone(),
+                item.key.label.to_string(),
                 item.filename.clone(),
                 item.size.map(|s| s.to_string()).unwrap_or_default(),
                 item.state.name().to_string(),

@@ -1,12 +1,11 @@
 //! Starting, resuming, pausing and cancelling a sync; the preview of a range.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 use engine::gopro::CaptureRange;
 use engine::model::SessionId;
-use engine::orchestrator::{GoProToPhotosSync, StageHooks};
+use engine::orchestrator::{GoProToPhotosSync, SyncRequest};
 use engine::store::SessionStore;
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -155,19 +154,7 @@ pub async fn resume(
     id: SessionId,
 ) -> Result<SessionView, CommandError> {
     let backend = ctx.backend();
-    let session = backend.store.load_session(&id)?.ok_or_else(|| {
-        CommandError::new(
-            ErrorCode::NotFound,
-            format!("There is no session \"{id}\"."),
-        )
-    })?;
-    if !session.status.is_resumable() {
-        return Err(CommandError::new(
-            ErrorCode::InvalidInput,
-            "This session is already complete.",
-        ));
-    }
-    let range = CaptureRange::new(session.range_from, session.range_to)?;
+    let (_, range) = engine::resumable::resumable(&*backend.store, &id)?;
     launch(app, ctx, id, range).await
 }
 
@@ -259,10 +246,17 @@ async fn start_run(
     }
     ctx.set_problem(Cloud::Gopro, None);
     ctx.set_problem(Cloud::Google, None);
-    // A resumed session is already stored: the view returned must be the engine's rewrite of
-    // it (running), not the paused row, or it would overwrite the run's first events in the UI.
-    let before = backend.store.load_session(&id)?.map(|r| r.updated_at);
-    let task_id = id.clone();
+    // The session is recorded (a resumed one rewritten as running) before anything moves: the
+    // view returned is it, and the run's first events follow it.
+    let started = match engine.start(SyncRequest::over(range, id.clone())) {
+        Ok(started) => started,
+        Err(err) => {
+            *ctx.run.lock().expect("run lock") = None;
+            return Err(err.into());
+        }
+    };
+    let view = session_view(&*backend.store, &started.session, None);
+    let task_id = id;
     let task_app = app.clone();
     let task_backend = backend.clone();
     tauri::async_runtime::spawn(async move {
@@ -281,17 +275,7 @@ async fn start_run(
                 awake
             })
         });
-        let result = engine
-            .sync_date_range(
-                range.from(),
-                range.to(),
-                &task_id,
-                None,
-                None,
-                StageHooks::default(),
-                None,
-            )
-            .await;
+        let result = started.run().await;
         if let Err(err) = &result {
             tracing::error!(session = %task_id, error = %err, "the session could not run");
         }
@@ -314,19 +298,7 @@ async fn start_run(
         // Keep the backend (and demo clouds) alive for the whole run.
         drop(task_backend);
     });
-    // The engine records (or rewrites) the session at once; wait briefly so the view is it.
-    for _ in 0..100 {
-        if let Some(record) = backend.store.load_session(&id)? {
-            if before != Some(record.updated_at) {
-                return Ok(session_view(&*backend.store, &record, None)?);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Err(CommandError::new(
-        ErrorCode::Internal,
-        "The session did not start; see the logs.",
-    ))
+    Ok(view?)
 }
 
 /// Records and tells the page whether the run keeps the computer awake.

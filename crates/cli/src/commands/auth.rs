@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use engine::auth::{login_with_browser, BrowserLauncher, SCOPES};
 use engine::error::Classified;
-use engine::gopro::{GoProClient, GoProCredentials, GoProError};
+use engine::gopro::{GoProCredentials, GoProError};
 use engine::model::Destination;
 use engine::secret::Secret;
 use engine::tokens::Account;
@@ -56,14 +56,10 @@ async fn login_gopro(ctx: &Context, args: LoginArgs) -> Result<i32, Failure> {
             "no token was given; paste the gp_access_token cookie value",
         ));
     }
-    let client = GoProClient::new(
-        ctx.http(),
-        ctx.endpoints.gopro_api.clone(),
-        GoProCredentials {
-            access_token: Secret::new(token.clone()),
-            user_id: args.user_id.clone(),
-        },
-    );
+    let client = ctx.connector().gopro_with(GoProCredentials {
+        access_token: Secret::new(token.clone()),
+        user_id: args.user_id.clone(),
+    });
     let user = client.user().await.map_err(|e| match e {
         GoProError::LoginExpired => Failure::new(exit::for_kind(e.kind()), "GoPro did not accept this token (it may have expired); log in again and copy a fresh one"),
         other => Failure::engine(&other),

@@ -4,12 +4,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
+use engine::error::Classified;
 use engine::events::EventSink;
 use engine::go_on::{go_on, GoOn, QuotaBackoff};
 use engine::gopro::{CaptureRange, GoProClient};
 use engine::model::SessionId;
-use engine::orchestrator::{GoProToPhotosSync, StageHooks};
+use engine::orchestrator::{GoProToPhotosSync, SyncRequest};
 use engine::photos::PhotosClient;
+use engine::resumable::ResumeError;
 use engine::settings::Settings;
 use engine::store::SessionStore;
 
@@ -81,18 +83,13 @@ pub async fn resume(ctx: &Context, args: ResumeArgs) -> Result<i32, Failure> {
         })?,
     };
     lock.set_session(&id);
-    let session = store.load_session(&id)?.ok_or_else(|| {
-        Failure::new(
-            exit::BAD_INPUT,
-            format!("there is no session \"{id}\"; `q2google sessions` lists them"),
-        )
+    let (session, _) = engine::resumable::resumable(&*store, &id).map_err(|err| match err {
+        ResumeError::NoSuchSession(_) => Failure::new(
+            exit::for_kind(err.kind()),
+            format!("{err} `q2google sessions` lists them."),
+        ),
+        other => Failure::engine(&other),
     })?;
-    if !session.status.is_resumable() {
-        return Err(Failure::new(
-            exit::BAD_INPUT,
-            format!("session \"{id}\" is already complete: nothing to resume"),
-        ));
-    }
     let gopro = ctx.gopro().await?;
     let photos = ctx.photos().await?;
     run_session(
@@ -170,7 +167,10 @@ pub async fn run_session(
             }
         });
         let outcome = engine
-            .sync_date_range(from, to, &id, None, fail_fast, StageHooks::default(), None)
+            .sync_date_range(SyncRequest {
+                fail_fast,
+                ..SyncRequest::new(from, to, id.clone())
+            })
             .await;
         watcher.abort();
         let outcome = outcome.map_err(Failure::from)?;

@@ -151,17 +151,17 @@ pub struct DownloadResponse {
 #[serde(default)]
 pub struct DownloadEmbedded {
     /// Files; for video `files[0]` is a proxy, for bursts one per frame.
-    pub files: Vec<Rendition>,
+    pub files: Vec<DownloadFile>,
     /// Labelled renditions: `source`, `baked_source`, `concat`, proxies, `raw_photo`.
-    pub variations: Vec<Rendition>,
+    pub variations: Vec<DownloadFile>,
     /// Sidecars (telemetry, GPX, media info): never media.
-    pub sidecar_files: Vec<Rendition>,
+    pub sidecar_files: Vec<DownloadFile>,
 }
 
 /// One downloadable file of a medium.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(default)]
-pub struct Rendition {
+pub struct DownloadFile {
     /// Pre-signed GET URL (expires; never stored).
     #[serde(deserialize_with = "lenient_string")]
     pub url: Option<String>,

@@ -14,9 +14,10 @@ use futures_util::{Stream, StreamExt};
 
 use super::client::GoProClient;
 use super::error::GoProError;
-use super::select::{select_originals, FileKey, SelectOptions};
+use super::select::{select_originals, SelectOptions};
 use super::Choice;
 use crate::http::{default_classifier, HttpError, Safety};
+use crate::model::{FileKey, Rendition};
 use crate::secret::SignedUrl;
 
 /// Re-resolve a URL older than this before using it (signed URLs live ~3600 s).
@@ -36,7 +37,7 @@ impl GoProClient {
         // Selection needs the medium's kind; the key's label is enough to find the rendition.
         let medium = super::api::Medium {
             id: key.media_id.clone(),
-            play_as: Some(if key.label == "file" {
+            play_as: Some(if key.label == Rendition::File {
                 "multi_shot_photo".into()
             } else {
                 "video".into()

@@ -18,5 +18,5 @@ pub use client::{GoProClient, GoProCredentials, Thumbnail, VENDOR_ACCEPT};
 pub use download::CdnStream;
 pub use error::GoProError;
 pub use range::CaptureRange;
-pub use select::{Choice, FileKey, MediaKind, Original, SelectOptions, SkipReason};
+pub use select::{Choice, Original, SelectOptions};
 pub use walk::MediaWalk;

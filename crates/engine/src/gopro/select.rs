@@ -7,11 +7,11 @@
 //! person can read.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::api::{DownloadResponse, Medium, Rendition};
+use super::api::{DownloadFile, DownloadResponse, Medium};
+use crate::model::{FileKey, MediaKind, Rendition, SkipReason};
 use crate::secret::SignedUrl;
 
 /// What to move beyond the defaults.
@@ -21,33 +21,6 @@ pub struct SelectOptions {
     pub include_raw: bool,
     /// Also move GoPro's joined full-length video of a chaptered recording.
     pub include_joined_video: bool,
-}
-
-/// Identifies one file of a medium: the unit q2google counts, moves and records.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct FileKey {
-    /// GoPro media id.
-    pub media_id: String,
-    /// 1-based chapter or frame number (1 for single files, 0 for a joined video).
-    pub item_number: u32,
-    /// Which rendition: `source`, `baked_source`, `file` (a burst frame), `raw_photo`, `concat`.
-    pub label: String,
-}
-
-impl fmt::Display for FileKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}:{}", self.media_id, self.item_number, self.label)
-    }
-}
-
-/// Photo or video, which decides Google's size limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MediaKind {
-    /// A still image (JPEG, HEIC, PNG, RAW).
-    Photo,
-    /// A video.
-    Video,
 }
 
 /// A file to move.
@@ -65,65 +38,6 @@ pub struct Original {
     pub url: SignedUrl,
     /// Pre-signed HEAD URL, if the API gave one.
     pub head: Option<SignedUrl>,
-}
-
-/// Why a file is not moved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum SkipReason {
-    /// GoPro MAX / Fusion spherical file.
-    Spherical360,
-    /// A Quik edit that was never rendered: only an edit list exists.
-    QuikProject,
-    /// GoPro is still uploading or processing it.
-    NotReady {
-        /// GoPro's processing state.
-        state: String,
-    },
-    /// GoPro gave no downloadable original (only proxies).
-    NoOriginal,
-    /// A GoPro RAW file, and RAW is not included.
-    RawNotIncluded,
-    /// The joined full-length copy of a chaptered video, which is not included.
-    JoinedVideoNotIncluded,
-    /// A camera proxy or thumbnail (`.LRV`, `.THM`).
-    CameraProxy,
-    /// A format Google Photos does not take.
-    UnsupportedType {
-        /// The file's extension.
-        extension: String,
-    },
-    /// Larger than Google Photos accepts.
-    TooLarge {
-        /// File size.
-        bytes: u64,
-        /// Google's limit for this kind.
-        limit: u64,
-    },
-    /// Created in Google Photos by an earlier session (the store's ledger remembers it).
-    AlreadyInGooglePhotos,
-}
-
-impl SkipReason {
-    /// A sentence for a person: what this is and what they can do.
-    pub fn message(&self) -> String {
-        match self {
-            SkipReason::Spherical360 => "360° video: Google Photos cannot show .360 files. Export it as an MP4 in the GoPro Quik app, then sync again.".into(),
-            SkipReason::QuikProject => "Quik edit that was never rendered: there is no video file to move. Save the edit in GoPro Quik to render it.".into(),
-            SkipReason::NotReady { state } => format!("GoPro is still processing this item ({state}). Resume later to move it."),
-            SkipReason::NoOriginal => "GoPro offers no original file for this item, only previews; it was left alone so no low-quality copy lands in Google Photos.".into(),
-            SkipReason::RawNotIncluded => "GoPro RAW (.gpr) file: not included. Turn on \"Include GoPro RAW\" in Settings to move RAW files too.".into(),
-            SkipReason::JoinedVideoNotIncluded => "GoPro's joined full-length copy of a chaptered video: each chapter is moved instead. Turn on \"Include joined videos\" to move it too.".into(),
-            SkipReason::CameraProxy => "Camera preview file (.LRV/.THM), not an original.".into(),
-            SkipReason::UnsupportedType { extension } => format!("Google Photos does not accept .{extension} files."),
-            SkipReason::TooLarge { bytes, limit } => format!(
-                "Too large for Google Photos: {:.1} GB, the limit is {:.0} GB.",
-                *bytes as f64 / 1e9,
-                *limit as f64 / 1e9
-            ),
-            SkipReason::AlreadyInGooglePhotos => "Already in Google Photos (moved by an earlier session).".into(),
-        }
-    }
 }
 
 /// The decision for one file of a medium.
@@ -186,14 +100,14 @@ pub fn select_originals(
     options: SelectOptions,
 ) -> Vec<Choice> {
     let id = medium.id.as_str();
-    let key = |n: u32, label: &str| FileKey {
+    let key = |n: u32, label: Rendition| FileKey {
         media_id: id.to_string(),
         item_number: n,
-        label: label.to_string(),
+        label,
     };
     let whole_skip = |reason| {
         vec![Choice::Skip {
-            key: key(1, "source"),
+            key: key(1, Rendition::Source),
             filename: medium.filename.clone(),
             reason,
         }]
@@ -202,11 +116,11 @@ pub fn select_originals(
         return whole_skip(reason);
     }
     let embedded = &download.embedded;
-    let usable = |r: &&Rendition| r.available != Some(false) && r.url.is_some();
+    let usable = |r: &&DownloadFile| r.available != Some(false) && r.url.is_some();
     let edl = medium.play_as.as_deref() == Some("edl");
 
-    let mut sources: BTreeMap<u32, &Rendition> = BTreeMap::new();
-    let mut baked: Option<&Rendition> = None;
+    let mut sources: BTreeMap<u32, &DownloadFile> = BTreeMap::new();
+    let mut baked: Option<&DownloadFile> = None;
     for v in embedded.variations.iter().filter(usable) {
         match v.label.as_deref() {
             Some("source") => {
@@ -218,12 +132,24 @@ pub fn select_originals(
     }
     let mut choices = Vec::new();
     if let Some(b) = baked {
-        push(&mut choices, key(1, "baked_source"), b, medium, download);
+        push(
+            &mut choices,
+            key(1, Rendition::BakedSource),
+            b,
+            medium,
+            download,
+        );
     } else if edl {
         return whole_skip(SkipReason::QuikProject);
     } else if sources.len() > 1 {
         for (n, v) in &sources {
-            push(&mut choices, key(*n, "source"), v, medium, download);
+            push(
+                &mut choices,
+                key(*n, Rendition::Source),
+                v,
+                medium,
+                download,
+            );
         }
         if let Some(concat) = embedded
             .variations
@@ -232,29 +158,35 @@ pub fn select_originals(
             .find(|v| v.label.as_deref() == Some("concat"))
         {
             if options.include_joined_video {
-                push(&mut choices, key(0, "concat"), concat, medium, download);
+                push(
+                    &mut choices,
+                    key(0, Rendition::Concat),
+                    concat,
+                    medium,
+                    download,
+                );
             } else {
                 choices.push(Choice::Skip {
-                    key: key(0, "concat"),
+                    key: key(0, Rendition::Concat),
                     filename: disposition_filename(concat),
                     reason: SkipReason::JoinedVideoNotIncluded,
                 });
             }
         }
     } else if embedded.files.iter().filter(usable).count() > 1 {
-        let mut frames: BTreeMap<u32, &Rendition> = BTreeMap::new();
+        let mut frames: BTreeMap<u32, &DownloadFile> = BTreeMap::new();
         for f in embedded.files.iter().filter(usable) {
             frames.entry(item_number(f)).or_insert(f);
         }
         for (n, f) in frames {
-            push(&mut choices, key(n, "file"), f, medium, download);
+            push(&mut choices, key(n, Rendition::File), f, medium, download);
         }
     } else if let Some((_, v)) = sources.iter().next() {
-        push(&mut choices, key(1, "source"), v, medium, download);
+        push(&mut choices, key(1, Rendition::Source), v, medium, download);
     } else if is_photo(medium) {
         // A photo's files[0] is the original (same dimensions as source); a video's is a proxy.
         match embedded.files.iter().find(usable) {
-            Some(f) => push(&mut choices, key(1, "file"), f, medium, download),
+            Some(f) => push(&mut choices, key(1, Rendition::File), f, medium, download),
             None => return whole_skip(no_original(medium)),
         }
     } else {
@@ -268,10 +200,16 @@ pub fn select_originals(
         .find(|v| v.label.as_deref() == Some("raw_photo") || v.kind.as_deref() == Some("gpr"))
     {
         if options.include_raw {
-            push(&mut choices, key(1, "raw_photo"), raw, medium, download);
+            push(
+                &mut choices,
+                key(1, Rendition::RawPhoto),
+                raw,
+                medium,
+                download,
+            );
         } else {
             choices.push(Choice::Skip {
-                key: key(1, "raw_photo"),
+                key: key(1, Rendition::RawPhoto),
                 filename: disposition_filename(raw),
                 reason: SkipReason::RawNotIncluded,
             });
@@ -310,14 +248,14 @@ fn is_photo(medium: &Medium) -> bool {
         .is_some_and(|k| k.contains("Photo") || k == "Burst" || k == "TimeLapse")
 }
 
-fn item_number(r: &Rendition) -> u32 {
+fn item_number(r: &DownloadFile) -> u32 {
     r.item_number.filter(|n| *n > 0).unwrap_or(1) as u32
 }
 
 fn push(
     out: &mut Vec<Choice>,
     key: FileKey,
-    r: &Rendition,
+    r: &DownloadFile,
     medium: &Medium,
     download: &DownloadResponse,
 ) {
@@ -378,7 +316,7 @@ pub fn classify_extension(ext: &str) -> Option<(MediaKind, &'static str)> {
 }
 
 /// The filename in a signed URL's `response-content-disposition` (`attachment; filename=X;`).
-pub fn disposition_filename(r: &Rendition) -> Option<String> {
+pub fn disposition_filename(r: &DownloadFile) -> Option<String> {
     let url = url::Url::parse(r.url.as_deref()?).ok()?;
     let disposition = url
         .query_pairs()
@@ -399,7 +337,7 @@ pub fn disposition_filename(r: &Rendition) -> Option<String> {
 
 fn fallback_name(
     key: &FileKey,
-    r: &Rendition,
+    r: &DownloadFile,
     medium: &Medium,
     download: &DownloadResponse,
 ) -> String {
@@ -413,8 +351,10 @@ fn fallback_name(
         .map(|(s, e)| (s.to_string(), e.to_string()))
         .unwrap_or((base.clone(), String::new()));
     let ext = r.kind.clone().filter(|k| !k.is_empty()).unwrap_or(ext);
-    match key.label.as_str() {
-        "file" | "source" if key.item_number > 1 || medium.item_count.unwrap_or(1) > 1 => {
+    match key.label {
+        Rendition::File | Rendition::Source
+            if key.item_number > 1 || medium.item_count.unwrap_or(1) > 1 =>
+        {
             format!("{stem}_{:03}.{ext}", key.item_number)
         }
         _ => format!("{stem}.{ext}"),

@@ -15,8 +15,10 @@ use crate::events::SyncEvent;
 use crate::gopro::api::Medium;
 use crate::gopro::range::local_clock;
 use crate::gopro::select::{precheck, select_originals};
-use crate::gopro::{CaptureRange, Choice, GoProError, MediaKind, SelectOptions};
-use crate::model::{Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, SkipReason};
+use crate::gopro::{CaptureRange, Choice, GoProError, SelectOptions};
+use crate::model::{
+    Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, MediaKind, SkipReason,
+};
 
 /// How many media are resolved at once.
 /// GoPro API calls for download details at once. GoPro publishes no limit; peer tools run

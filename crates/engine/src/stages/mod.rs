@@ -3,14 +3,16 @@
 //! [`discovery`] lists the range and records every file; [`transfer`] streams each original
 //! from the GoPro CDN into a Google upload and records the upload token at once; [`create`] turns
 //! tokens into media items in batches as soon as they are ready, and finds out what a lost create
-//! request did before sending it again. A [`Stop`] ends a run early with a reason; every state a
-//! file reached is already checkpointed when it is raised.
+//! request did before sending it again; [`resume`] plans what a run picks up from earlier runs.
+//! A [`Stop`] ends a run early with a reason; every state a file reached is already
+//! checkpointed when it is raised.
 
 pub(crate) mod create;
 pub(crate) mod destination;
 pub(crate) mod discovery;
 pub(crate) mod network;
 pub(crate) mod pace;
+pub(crate) mod resume;
 pub(crate) mod transfer;
 
 use std::collections::HashMap;
@@ -23,7 +25,7 @@ use crate::control::{StopRequest, SyncControl};
 use crate::events::{EventSink, SyncEvent};
 use crate::gopro::{GoProClient, GoProError, Original};
 use crate::metrics::TransferMetrics;
-use crate::model::{Cloud, FileKey, SessionRecord};
+use crate::model::{Cloud, FileKey, Rendition, SessionRecord};
 use crate::photos::{PhotosClient, PhotosError};
 use crate::settings::Settings;
 use crate::store::{SessionStore, StateChange, StoreError};
@@ -243,13 +245,12 @@ impl Run {
 /// The description given to each created item: it names the GoPro file, so the engine can
 /// recognise its own items when it has to find out whether a create took effect.
 pub fn description_for(key: &FileKey, filename: &str) -> String {
-    let part = match key.label.as_str() {
-        "source" | "baked_source" if key.item_number <= 1 => String::new(),
-        "source" => format!(", chapter {}", key.item_number),
-        "file" => format!(", frame {}", key.item_number),
-        "raw_photo" => ", RAW".to_string(),
-        "concat" => ", joined video".to_string(),
-        other => format!(", {other} {}", key.item_number),
+    let part = match key.label {
+        Rendition::Source | Rendition::BakedSource if key.item_number <= 1 => String::new(),
+        Rendition::Source | Rendition::BakedSource => format!(", chapter {}", key.item_number),
+        Rendition::File => format!(", frame {}", key.item_number),
+        Rendition::RawPhoto => ", RAW".to_string(),
+        Rendition::Concat => ", joined video".to_string(),
     };
     format!("{filename} from GoPro (media {}{part})", key.media_id)
 }

@@ -23,8 +23,11 @@ use super::pace::{Climber, Pace};
 use super::{Run, Stop};
 use crate::events::SyncEvent;
 use crate::gopro::select::size_check;
-use crate::gopro::{GoProError, MediaKind, Original, SelectOptions};
-use crate::model::{Cloud, FailureClass, FileKey, ItemRecord, ItemState, KeptUpload, StoredUpload};
+use crate::gopro::{GoProError, Original, SelectOptions};
+use crate::model::{
+    Cloud, FailureClass, FileKey, ItemRecord, ItemState, KeptUpload, MediaKind, Rendition,
+    StoredUpload,
+};
 use crate::photos::{
     PhotosError, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
 };
@@ -711,7 +714,7 @@ async fn resolve(run: &Run, key: &FileKey) -> Result<Original, FileError> {
     let medium = crate::gopro::api::Medium {
         id: key.media_id.clone(),
         play_as: Some(
-            if key.label == "file" {
+            if key.label == Rendition::File {
                 "multi_shot_photo"
             } else {
                 "video"

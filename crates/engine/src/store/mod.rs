@@ -118,7 +118,7 @@ pub(crate) fn placeholder_key(media_id: &str) -> FileKey {
     FileKey {
         media_id: media_id.to_string(),
         item_number: 1,
-        label: "source".into(),
+        label: crate::model::Rendition::Source,
     }
 }
 

@@ -121,6 +121,49 @@ impl<T: TokenStore + ?Sized> TokenStore for std::sync::Arc<T> {
     }
 }
 
+/// A token store used from async code: every call runs on the blocking pool, since the OS
+/// keyring answers over IPC and may wait seconds for an unlock prompt. Cheap to clone.
+#[derive(Clone)]
+pub struct AsyncTokens(std::sync::Arc<dyn TokenStore>);
+
+impl AsyncTokens {
+    /// `store`, used off the async threads.
+    pub fn new(store: std::sync::Arc<dyn TokenStore>) -> Self {
+        Self(store)
+    }
+
+    /// The store itself, for blocking code.
+    pub fn store(&self) -> &std::sync::Arc<dyn TokenStore> {
+        &self.0
+    }
+
+    /// [`TokenStore::get`].
+    pub async fn get(&self, account: Account) -> Result<Option<Secret>, TokenStoreError> {
+        let store = self.0.clone();
+        Self::blocking(move || store.get(account)).await
+    }
+
+    /// [`TokenStore::set`].
+    pub async fn set(&self, account: Account, value: Secret) -> Result<(), TokenStoreError> {
+        let store = self.0.clone();
+        Self::blocking(move || store.set(account, &value)).await
+    }
+
+    /// [`TokenStore::delete`].
+    pub async fn delete(&self, account: Account) -> Result<(), TokenStoreError> {
+        let store = self.0.clone();
+        Self::blocking(move || store.delete(account)).await
+    }
+
+    async fn blocking<T: Send + 'static>(
+        call: impl FnOnce() -> Result<T, TokenStoreError> + Send + 'static,
+    ) -> Result<T, TokenStoreError> {
+        tokio::task::spawn_blocking(call)
+            .await
+            .map_err(|_| TokenStoreError::Stopped)?
+    }
+}
+
 /// Why the token store failed. Each message says what to do; none contains a token.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -206,6 +249,9 @@ pub enum TokenStoreError {
         /// What the platform said.
         detail: String,
     },
+    /// The keyring call was stopped before it answered (the app or the CLI was shutting down).
+    #[error("the keyring was not read because q2google was stopping; try again")]
+    Stopped,
     /// A round-trip through the keyring read back something else than was written.
     #[error("the OS keyring ({backend}) did not give back what was stored; restart your keyring and try again")]
     ProbeMismatch {

@@ -1,4 +1,4 @@
-//! Column encodings shared by the tables: times, dates, media kinds.
+//! Column encodings shared by the tables: times, dates, media kinds, renditions.
 //!
 //! A value on disk that does not decode is reported as a conversion failure of its column, which
 //! the store turns into [`StoreError::Corrupt`](crate::store::StoreError::Corrupt).
@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
 
-use crate::model::MediaKind;
+use crate::model::{MediaKind, Rendition};
 
 /// A time as stored: RFC 3339 in UTC with nine fraction digits (exact, and sorts as text).
 pub(super) fn time(t: &DateTime<Utc>) -> String {
@@ -71,6 +71,19 @@ pub(super) fn get_kind(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Med
         other => Err(bad(idx, format!("unknown media kind {other:?}"))),
     })
     .transpose()
+}
+
+/// A rendition is stored as GoPro's label for it.
+impl rusqlite::ToSql for Rendition {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+/// Reads a rendition column.
+pub(super) fn get_rendition(row: &Row<'_>, idx: usize) -> rusqlite::Result<Rendition> {
+    let text: String = row.get(idx)?;
+    Rendition::from_label(&text).ok_or_else(|| bad(idx, format!("unknown rendition {text:?}")))
 }
 
 /// Reads a JSON column into `T`.

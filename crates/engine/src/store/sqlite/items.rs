@@ -223,7 +223,7 @@ pub(super) fn all(conn: &Connection, session: &SessionId) -> rusqlite::Result<Ve
             key: FileKey {
                 media_id: row.get(0)?,
                 item_number: row.get(1)?,
-                label: row.get(2)?,
+                label: codec::get_rendition(row, 2)?,
             },
             filename: row.get(3)?,
             kind: get_kind(row, 4)?,
