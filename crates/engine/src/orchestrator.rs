@@ -301,9 +301,11 @@ impl<'a> SyncRequest<'a> {
 }
 
 /// A run whose session is recorded and that has not finished. Dropped before
-/// [`run`](Self::run) returns (never run, or its future dropped), it asks the run to stop at
-/// its next checkpoint as interrupted: the session is left resumable and the next start goes on
-/// with it by itself.
+/// [`run`](Self::run) returns (never run, or its future dropped), it asks the run to stop as a
+/// quit does: work already under way stops at its next checkpoint, nothing is recorded as done
+/// that was not, and the session stays stored as running until the next start recovers it as
+/// interrupted ([`crate::interrupted::recover`]) and may go on with it. The request stays on
+/// the engine's control: a later run needs a new [`GoProToPhotosSync`].
 pub struct StartedSync<'a> {
     /// The session as recorded when the run started (status running).
     pub session: SessionRecord,

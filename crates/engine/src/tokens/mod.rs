@@ -249,8 +249,10 @@ pub enum TokenStoreError {
         /// What the platform said.
         detail: String,
     },
-    /// The keyring call was stopped before it answered (the app or the CLI was shutting down).
-    #[error("the keyring was not read because q2google was stopping; try again")]
+    /// The keyring call did not finish: q2google was stopping, or the call broke off.
+    #[error(
+        "the keyring call did not finish (q2google was stopping, or the call broke off); try again"
+    )]
     Stopped,
     /// A round-trip through the keyring read back something else than was written.
     #[error("the OS keyring ({backend}) did not give back what was stored; restart your keyring and try again")]
