@@ -157,17 +157,22 @@ async fn the_browser_is_told_it_can_close_the_tab() {
     );
 }
 
-#[tokio::test]
-async fn a_declined_consent_is_denied_and_the_browser_says_so() {
-    let fake = FakeGoogle::start(GoogleScenario::default().with_consent(Consent::Deny)).unwrap();
-    let err = login_with_browser(
-        &oauth(&fake),
+/// A sign-in with the fake through the browser program, which must fail: its error.
+async fn sign_in_fails_with_the_browser_program(fake: &FakeGoogle) -> OAuthError {
+    login_with_browser(
+        &oauth(fake),
         &SCOPES,
         &BrowserLauncher::command(fake_browser()),
         PATIENCE,
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_declined_consent_is_denied_and_the_browser_says_so() {
+    let fake = FakeGoogle::start(GoogleScenario::default().with_consent(Consent::Deny)).unwrap();
+    let err = sign_in_fails_with_the_browser_program(&fake).await;
     assert!(
         matches!(&err, OAuthError::Denied(e) if e == "access_denied"),
         "{err:?}"
@@ -211,14 +216,7 @@ async fn unticked_permissions_are_a_missing_scope() {
     );
 
     // The same through the browser program.
-    let err = login_with_browser(
-        &oauth(&fake),
-        &SCOPES,
-        &BrowserLauncher::command(fake_browser()),
-        PATIENCE,
-    )
-    .await
-    .unwrap_err();
+    let err = sign_in_fails_with_the_browser_program(&fake).await;
     assert!(matches!(err, OAuthError::MissingScope { .. }), "{err:?}");
 }
 

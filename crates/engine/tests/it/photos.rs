@@ -529,6 +529,15 @@ async fn tokens(client: &engine::photos::PhotosClient, n: u64) -> Vec<(UploadTok
     out
 }
 
+/// `n` uploaded files ready to create, each named after its file.
+async fn new_items(client: &engine::photos::PhotosClient, n: u64) -> Vec<NewItem> {
+    tokens(client, n)
+        .await
+        .into_iter()
+        .map(|(t, n)| item(t, &n))
+        .collect()
+}
+
 #[tokio::test]
 async fn per_item_statuses_are_matched_by_token_and_classified() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
@@ -543,11 +552,7 @@ async fn per_item_statuses_are_matched_by_token_and_classified() {
         ..ItemFault::default()
     });
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 4)
-        .await
-        .into_iter()
-        .map(|(t, n)| item(t, &n))
-        .collect();
+    let items: Vec<NewItem> = new_items(&client, 4).await;
     let results = client.batch_create(&items, None).await.unwrap();
     assert_eq!(results.len(), 4);
     assert_eq!(
@@ -635,11 +640,7 @@ async fn invalid_upload_tokens_whole_request_and_per_item() {
 async fn storage_full_and_foreign_albums_stop_with_reasons() {
     let fake = FakeGoogle::start(GoogleScenario::default().with_foreign_album("theirs")).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 2)
-        .await
-        .into_iter()
-        .map(|(t, n)| item(t, &n))
-        .collect();
+    let items: Vec<NewItem> = new_items(&client, 2).await;
     let err = client
         .batch_create(&items, Some("theirs"))
         .await
@@ -676,11 +677,7 @@ async fn batches_over_fifty_are_refused_before_sending() {
 async fn per_minute_quota_waits_at_least_the_minimum_then_succeeds() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 1)
-        .await
-        .into_iter()
-        .map(|(t, n)| item(t, &n))
-        .collect();
+    let items: Vec<NewItem> = new_items(&client, 1).await;
     fake.set_request_fault(RequestFault {
         error: InjectedError::RateLimitPerMinute,
         times: 1,
@@ -785,11 +782,7 @@ async fn concurrent_creates_are_retried_after_the_write_limit() {
 async fn a_server_error_on_create_is_an_unknown_outcome_never_blindly_resent() {
     let fake = FakeGoogle::start(GoogleScenario::default()).unwrap();
     let client = photos_client(&fake);
-    let items: Vec<NewItem> = tokens(&client, 1)
-        .await
-        .into_iter()
-        .map(|(t, n)| item(t, &n))
-        .collect();
+    let items: Vec<NewItem> = new_items(&client, 1).await;
     fake.set_request_fault(RequestFault {
         error: InjectedError::BackendError,
         times: 1,
@@ -822,11 +815,7 @@ async fn app_created_items_and_albums_can_be_listed_page_by_page() {
         .await
         .unwrap();
     assert_eq!(album.is_writeable, Some(true));
-    let items: Vec<NewItem> = tokens(&client, 7)
-        .await
-        .into_iter()
-        .map(|(t, n)| item(t, &n))
-        .collect();
+    let items: Vec<NewItem> = new_items(&client, 7).await;
     client.batch_create(&items, Some(&album.id)).await.unwrap();
     let mut names = Vec::new();
     let mut page_token = None;

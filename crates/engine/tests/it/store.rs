@@ -739,10 +739,10 @@ fn ledger_is_per_destination(store: &dyn SessionStore, clock: &Clock) {
     );
 }
 
-/// Sessions and files from before q2google knew accounts belong to the first account a run
-/// identifies; later accounts do not get them.
-fn unowned_is_adopted_once(store: &dyn SessionStore, clock: &Clock) {
-    let old = session("old", clock.now());
+/// A session `id` whose one file, `x`, is created in Google Photos as `mi-x` (and so in the
+/// ledger).
+fn session_with_x_created(store: &dyn SessionStore, id: &str, at: DateTime<Utc>) -> SessionRecord {
+    let old = session(id, at);
     store.create_session(&old).unwrap();
     store
         .record_discovery(&old.id, &[found("x", 1, Some(1))], 2, true)
@@ -750,6 +750,13 @@ fn unowned_is_adopted_once(store: &dyn SessionStore, clock: &Clock) {
     store
         .set_states(&old.id, &[change(key("x", 1), created("mi-x"))])
         .unwrap();
+    old
+}
+
+/// Sessions and files from before q2google knew accounts belong to the first account a run
+/// identifies; later accounts do not get them.
+fn unowned_is_adopted_once(store: &dyn SessionStore, clock: &Clock) {
+    let old = session_with_x_created(store, "old", clock.now());
     let jane = destination("jane", "c1");
     assert_eq!(store.adopt_unowned(&jane).unwrap(), (1, 1));
     assert_eq!(
@@ -1100,17 +1107,11 @@ fn a_videos_camera_clock_is_kept_and_a_version_5_database_gains_the_column() {
 fn a_version_2_database_keeps_its_sessions_and_ledger_for_the_first_account() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sessions.db");
-    let old = session("kept", chrono::Utc::now());
-    {
-        let store = SqliteStore::open(&path).unwrap();
-        store.create_session(&old).unwrap();
-        store
-            .record_discovery(&old.id, &[found("x", 1, Some(1))], 2, true)
-            .unwrap();
-        store
-            .set_states(&old.id, &[change(key("x", 1), created("mi-x"))])
-            .unwrap();
-    }
+    let old = session_with_x_created(
+        &SqliteStore::open(&path).unwrap(),
+        "kept",
+        chrono::Utc::now(),
+    );
     downgrade_to_v2(&rusqlite::Connection::open(&path).unwrap());
     let store = SqliteStore::open(&path).unwrap();
     let kept = store.load_session(&old.id).unwrap().unwrap();
