@@ -498,6 +498,40 @@ pub struct SessionRecord {
     pub destination: Option<Destination>,
 }
 
+impl SessionRecord {
+    /// A new session over `from..=to` with `settings`, running since `now`: nothing listed,
+    /// no album, no destination yet.
+    pub fn new(
+        id: SessionId,
+        from: NaiveDate,
+        to: NaiveDate,
+        settings: SessionSettings,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            range_from: from,
+            range_to: to,
+            settings,
+            status: SessionStatus::Running,
+            status_reason: None,
+            quota_resets_at: None,
+            stop_cause: None,
+            discovery_cursor: 1,
+            discovery_done: false,
+            album_id: None,
+            album_url: None,
+            album_items: 0,
+            earlier_albums: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            finished_at: None,
+            bytes_transferred: 0,
+            destination: None,
+        }
+    }
+}
+
 /// One of a session's albums.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlbumRef {

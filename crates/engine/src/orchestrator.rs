@@ -175,11 +175,11 @@ impl GoProToPhotosSync {
             }
             None => {
                 let range = CaptureRange::new(start, end)?;
-                let session = SessionRecord {
-                    id: session_id.clone(),
-                    range_from: range.from(),
-                    range_to: range.to(),
-                    settings: SessionSettings {
+                let session = SessionRecord::new(
+                    session_id.clone(),
+                    range.from(),
+                    range.to(),
+                    SessionSettings {
                         batch_size: batch_size.unwrap_or(self.settings.sync_batch_size).max(1),
                         create_batch_size: self.settings.photos_library_batch_size,
                         include_raw: self.settings.include_raw,
@@ -187,22 +187,8 @@ impl GoProToPhotosSync {
                         album_title: self.settings.album_title(range.from(), range.to()),
                         correct_video_times: self.settings.correct_video_times,
                     },
-                    status: SessionStatus::Running,
-                    status_reason: None,
-                    quota_resets_at: None,
-                    stop_cause: None,
-                    discovery_cursor: 1,
-                    discovery_done: false,
-                    album_id: None,
-                    album_url: None,
-                    album_items: 0,
-                    earlier_albums: Vec::new(),
-                    created_at: now,
-                    updated_at: now,
-                    finished_at: None,
-                    bytes_transferred: 0,
-                    destination: None,
-                };
+                    now,
+                );
                 self.store.create_session(&session)?;
                 (session, false)
             }

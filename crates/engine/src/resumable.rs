@@ -46,35 +46,22 @@ mod tests {
 
     fn session(id: &str, status: SessionStatus) -> SessionRecord {
         let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let at = chrono::Utc::now();
-        SessionRecord {
-            id: SessionId::new(id).unwrap(),
-            range_from: day("2026-03-01"),
-            range_to: day("2026-03-31"),
-            settings: SessionSettings {
-                batch_size: 10,
-                create_batch_size: 50,
-                include_raw: false,
-                include_joined_video: false,
-                album_title: None,
-                correct_video_times: false,
-            },
-            status,
-            status_reason: None,
-            quota_resets_at: None,
-            stop_cause: None,
-            discovery_cursor: 1,
-            discovery_done: false,
-            album_id: None,
-            album_url: None,
-            album_items: 0,
-            earlier_albums: Vec::new(),
-            created_at: at,
-            updated_at: at,
-            finished_at: None,
-            bytes_transferred: 0,
-            destination: None,
-        }
+        let settings = SessionSettings {
+            batch_size: 10,
+            create_batch_size: 50,
+            include_raw: false,
+            include_joined_video: false,
+            album_title: None,
+            correct_video_times: false,
+        };
+        let session = SessionRecord::new(
+            SessionId::new(id).unwrap(),
+            day("2026-03-01"),
+            day("2026-03-31"),
+            settings,
+            chrono::Utc::now(),
+        );
+        SessionRecord { status, ..session }
     }
 
     #[test]
