@@ -30,10 +30,16 @@ pub struct Settings {
     pub fail_fast: bool,
     /// The most files downloaded and uploaded at the same time (default 16; 1–32). The run
     /// finds the link's best number up to this by itself (see `stages/pace.rs`); 1 moves one
-    /// file at a time.
+    /// file at a time. A small file read whole waits for Google's answer in an upload slot of
+    /// its own (as many as this), so the next one's download can start.
     pub concurrency: usize,
     /// Files in flight when a run starts, before it measures what more would bring (default 3).
     pub concurrency_start: usize,
+    /// GoPro API calls at once while listing, one per medium for its download details
+    /// (default 16; 1–32). GoPro publishes no limit; peer tools run 3–20 at once without
+    /// reported trouble (`gopro-api.md` §2.7). The listing runs at most 2,000 files ahead of
+    /// the transfer, so on a home uplink the calls come only as fast as files move.
+    pub gopro_api_concurrency: usize,
     /// How often the run looks at its throughput to decide the number of files in flight
     /// (default 500 ms).
     pub pace_window: Duration,
@@ -110,6 +116,7 @@ impl Default for Settings {
             fail_fast: false,
             concurrency: 16,
             concurrency_start: 3,
+            gopro_api_concurrency: 16,
             pace_window: Duration::from_millis(500),
             retry: RetryPolicy::default(),
             rate_limit_wait: Duration::from_secs(30),
@@ -160,6 +167,7 @@ impl Settings {
         self.sync_batch_size = self.sync_batch_size.max(1);
         self.concurrency = self.concurrency.clamp(1, 32);
         self.concurrency_start = self.concurrency_start.clamp(1, self.concurrency);
+        self.gopro_api_concurrency = self.gopro_api_concurrency.clamp(1, 32);
         self.pace_window = self.pace_window.max(Duration::from_millis(50));
         self.album_capacity = self.album_capacity.clamp(1, crate::photos::ALBUM_CAPACITY);
         self.download_chunk_size_bytes = self

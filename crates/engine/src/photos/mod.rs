@@ -17,6 +17,6 @@ pub use client::{NewItem, PhotosClient, ALBUM_CAPACITY, CREATE_ANSWER_WAIT, MAX_
 pub use error::{ItemFailure, ItemFailureClass, PhotosError};
 pub use quota::{classify as classify_failure, next_daily_reset};
 pub use upload::{
-    SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource, UploadToken,
-    RAW_UPLOAD_MAX,
+    read_whole, SessionState, UploadInterrupted, UploadMeta, UploadSession, UploadSource,
+    UploadToken, RAW_UPLOAD_MAX,
 };

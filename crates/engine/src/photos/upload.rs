@@ -210,23 +210,20 @@ impl PhotosClient {
         meta: &UploadMeta,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<UploadToken, PhotosError> {
-        if source.is_empty() {
+        let body = read_whole(source).await?;
+        self.send_raw(body, meta, progress).await
+    }
+
+    /// Sends a small file already read (see [`read_whole`]) in one raw request, retried whole.
+    pub async fn send_raw(
+        &self,
+        body: Bytes,
+        meta: &UploadMeta,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<UploadToken, PhotosError> {
+        if body.is_empty() {
             return Err(PhotosError::EmptyPayload);
         }
-        // Small by definition: read it once, so retries resend the same bytes.
-        let mut stream = Box::pin(source.open(0).await?);
-        let mut buf = BytesMut::with_capacity(source.len() as usize);
-        while let Some(chunk) = stream.next().await {
-            buf.extend_from_slice(&chunk.map_err(|e| PhotosError::Source(e.to_string()))?);
-        }
-        if buf.len() as u64 != source.len() {
-            return Err(PhotosError::Source(format!(
-                "expected {} bytes, read {}",
-                source.len(),
-                buf.len()
-            )));
-        }
-        let body = buf.freeze();
         let url = join(&self.base, "v1/uploads");
         let activity = Activity::new();
         let result = self
@@ -248,7 +245,7 @@ impl PhotosClient {
             })
             .await?;
         let response = result.map_err(|err| map_error(err, false))?;
-        progress(source.len());
+        progress(body.len() as u64);
         self.read_token(response).await
     }
 
@@ -463,6 +460,27 @@ impl PhotosClient {
 }
 
 /// A response header as text.
+/// Reads a small file's bytes from `source` into memory, so a raw upload (and its retries)
+/// sends them without reading the source again.
+pub async fn read_whole<S: UploadSource>(source: &S) -> Result<Bytes, PhotosError> {
+    if source.is_empty() {
+        return Err(PhotosError::EmptyPayload);
+    }
+    let mut stream = Box::pin(source.open(0).await?);
+    let mut buf = BytesMut::with_capacity(source.len() as usize);
+    while let Some(chunk) = stream.next().await {
+        buf.extend_from_slice(&chunk.map_err(|e| PhotosError::Source(e.to_string()))?);
+    }
+    if buf.len() as u64 != source.len() {
+        return Err(PhotosError::Source(format!(
+            "expected {} bytes, read {}",
+            source.len(),
+            buf.len()
+        )));
+    }
+    Ok(buf.freeze())
+}
+
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()

@@ -20,14 +20,13 @@ use crate::model::{
     Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, MediaKind, SkipReason,
 };
 
-/// How many media are resolved at once.
-/// GoPro API calls for download details at once. GoPro publishes no limit; peer tools run
-/// 3–20 at once without reported trouble and some were blocked for less (`gopro-api.md` §2.7),
-/// so q2google stays at 8: the listing of 500 photos 30 ms away takes ~2 s, not 500 × 30 ms.
-const RESOLVE_CONCURRENCY: usize = 8;
-
 /// Lists the session's range page by page (resuming at its cursor), records each page, and
 /// sends the files each page made movable to `movable`, where the transfer takes them.
+///
+/// Listing and resolving overlap: the next page is fetched while this one's media resolve,
+/// and the media of consecutive pages resolve `gopro_api_concurrency` at a time without a
+/// pause at page ends, so latency to GoPro does not set the pace. Pages are still recorded one
+/// at a time, in order, each with the cursor of the next.
 pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result<(), Stop> {
     let session = run.session();
     if session.discovery_done {
@@ -43,7 +42,40 @@ pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result
         include_raw: session.settings.include_raw,
         include_joined_video: session.settings.include_joined_video,
     };
-    let mut walk = run.gopro.search_from(range, session.discovery_cursor);
+    let (pages_tx, pages) = mpsc::channel(1);
+    let (listed, recorded) = tokio::join!(
+        list(run, range, session.discovery_cursor, pages_tx),
+        resolve_and_record(run, pages, options, movable)
+    );
+    // A failed listing still recorded the pages it had listed; a failed recording ended the
+    // listing (its pages had nowhere to go).
+    recorded?;
+    if !listed? {
+        return Ok(());
+    }
+    run.save_session(|s| {
+        s.discovery_done = true;
+    })?;
+    Ok(())
+}
+
+/// One listed page: its media, the cursor a resumed discovery starts at once it is recorded,
+/// and whether it is the last.
+struct Page {
+    media: Vec<Medium>,
+    resume_at: u64,
+    done: bool,
+}
+
+/// Walks the range from page `from`, sending each complete page to `pages`; `Ok(false)` when
+/// the pages stopped being taken before the end.
+async fn list(
+    run: &Run,
+    range: CaptureRange,
+    from: u64,
+    pages: mpsc::Sender<Page>,
+) -> Result<bool, Stop> {
+    let mut walk = run.gopro.search_from(range, from);
     let mut cursor = walk.cursor();
     let mut page: Vec<Medium> = Vec::new();
     let mut outages = 0;
@@ -65,26 +97,71 @@ pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result
         if moved || next.is_none() {
             // `page` holds every medium of the pages before the one just fetched.
             let done = next.is_none();
-            let resume_at = if done { walk.cursor() } else { cursor };
-            record(
-                run,
-                std::mem::take(&mut page),
-                options,
-                resume_at,
+            let listed = Page {
+                media: std::mem::take(&mut page),
+                resume_at: if done { walk.cursor() } else { cursor },
                 done,
-                movable,
-            )
-            .await?;
+            };
+            if pages.send(listed).await.is_err() {
+                return Ok(false);
+            }
             cursor = walk.cursor();
         }
         match next {
             Some(m) => page.push(m),
-            None => break,
+            None => return Ok(true),
         }
     }
-    run.save_session(|s| {
-        s.discovery_done = true;
-    })?;
+}
+
+/// What flows from the listing to the recorder: each medium, then its page's end.
+enum Listed {
+    Medium(Box<Medium>),
+    PageEnd { resume_at: u64, done: bool },
+}
+
+/// Resolves the media of the pages as they arrive, `gopro_api_concurrency` at a time across
+/// page ends, and records each page once all of its media are resolved.
+async fn resolve_and_record(
+    run: &Run,
+    pages: mpsc::Receiver<Page>,
+    options: SelectOptions,
+    movable: &mpsc::Sender<ItemRecord>,
+) -> Result<(), Stop> {
+    let listed = futures_util::stream::unfold(pages, |mut pages| async move {
+        let page = pages.recv().await?;
+        let end = Listed::PageEnd {
+            resume_at: page.resume_at,
+            done: page.done,
+        };
+        let entries = page
+            .media
+            .into_iter()
+            .map(|m| Listed::Medium(Box::new(m)))
+            .chain([end]);
+        Some((futures_util::stream::iter(entries), pages))
+    })
+    .flatten();
+    let mut resolved = std::pin::pin!(listed
+        .map(|entry| async move {
+            match entry {
+                Listed::Medium(m) => Ok(expand(run, *m, options).await),
+                Listed::PageEnd { resume_at, done } => Err((resume_at, done)),
+            }
+        })
+        .buffered(run.settings.gopro_api_concurrency.max(1)));
+    let mut page = Vec::new();
+    while let Some(next) = resolved.next().await {
+        match next {
+            Ok(medium) => page.push(medium),
+            Err((resume_at, done)) => {
+                if let Some(stop) = run.stopping() {
+                    return Err(stop);
+                }
+                record(run, std::mem::take(&mut page), resume_at, done, movable).await?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -109,19 +186,15 @@ fn discovery_stop(err: &GoProError) -> Stop {
     })
 }
 
+/// Records one page's resolved media with the cursor of the next page, and sends the files
+/// it made movable to the transfer.
 async fn record(
     run: &Run,
-    media: Vec<Medium>,
-    options: SelectOptions,
+    resolved: Vec<Result<Expanded, Stop>>,
     next_cursor: u64,
     done: bool,
     movable: &mpsc::Sender<ItemRecord>,
 ) -> Result<(), Stop> {
-    let resolved: Vec<Result<Expanded, Stop>> = futures_util::stream::iter(media)
-        .map(|m| expand(run, m, options))
-        .buffered(RESOLVE_CONCURRENCY)
-        .collect()
-        .await;
     let mut items = Vec::new();
     let mut failed = Vec::new();
     for r in resolved {

@@ -7,7 +7,8 @@
 //! and holds for [`HOLD_WINDOWS`] before trying again, because links change (another device
 //! starts an upload, a VPN comes up). A per-connection cap (each file its own bandwidth) makes
 //! it grow; one uplink shared by all connections keeps it where it started. Memory stays
-//! bounded: at most `Settings::concurrency` files, each holding about one chunk.
+//! bounded: at most `Settings::concurrency` files downloading, each holding about one chunk,
+//! and as many small files (≤ 8 MiB, read whole) waiting on their upload (`transfer.rs`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -2,7 +2,9 @@
 //!
 //! Several files are in flight, as many as raise throughput (`pace.rs`: a slot moves into each
 //! task); memory is bounded by the chunk size times the files in flight, whatever the file
-//! size, because nothing is copied to disk. A fresh file learns its size from its own `GET`'s
+//! size, because nothing is copied to disk. A small file (one raw upload) is read whole and
+//! then trades its download slot for an upload slot ([`Place`]), so many small files far away
+//! do not pay both clouds' latency one after the other. A fresh file learns its size from its own `GET`'s
 //! headers, so it costs no `HEAD`. The upload token is checkpointed the moment Google returns
 //! it and the file is handed to the create worker. A failed file is recorded with a human
 //! reason; a login, quota or fail-fast stop ends the run.
@@ -72,8 +74,14 @@ pub(crate) async fn run(
     started: impl FnOnce(),
 ) -> Result<(), Stop> {
     let mut started = Some(started);
-    let pace = Pace::new(run.settings.concurrency_start.min(run.settings.concurrency));
-    let _pacer = AbortOnDrop(tokio::spawn(keep_pace(run.clone(), pace.clone())));
+    let start = run.settings.concurrency_start.min(run.settings.concurrency);
+    let pace = Pace::new(start);
+    let uploads = Pace::new(start);
+    let _pacer = AbortOnDrop(tokio::spawn(keep_pace(
+        run.clone(),
+        pace.clone(),
+        uploads.clone(),
+    )));
     let limiter = run
         .settings
         .bandwidth_cap_bytes_per_sec
@@ -109,9 +117,12 @@ pub(crate) async fn run(
         let task_run = run.clone();
         let created = created.clone();
         let limiter = limiter.clone();
+        let mut place = Place {
+            slot: permit,
+            uploads: Some(uploads.clone()),
+        };
         tasks.spawn(async move {
             let run = task_run;
-            let _permit = permit;
             let key = item.key.clone();
             let filename = item.filename.clone();
             let prior_attempts = match &item.state {
@@ -119,7 +130,7 @@ pub(crate) async fn run(
                 _ => 0,
             };
             let outcome = tokio::select! {
-                outcome = move_file(&run, item, limiter) => outcome,
+                outcome = move_file(&run, item, limiter, &mut place) => outcome,
                 // Abandon the transfer: its upload session is recorded, so the next run
                 // continues it from the byte Google holds; nothing is lost.
                 _ = run.halted() => return,
@@ -173,8 +184,30 @@ pub(crate) async fn run(
     }
 }
 
-/// Every `pace_window`, moves the number of files in flight by the throughput it brought.
-async fn keep_pace(run: Arc<Run>, pace: Arc<Pace>) {
+/// Where a file stands in the transfer's limits: a download slot while it reads from GoPro. A
+/// small file, once read whole into memory, trades it for an upload slot, so the next file's
+/// download starts while Google answers this one: the latency of two clouds does not add up
+/// for every one of many small files. Both kinds of slot follow the same limit, so at most
+/// twice the limit files are in flight, and memory stays bounded.
+struct Place {
+    slot: super::pace::Slot,
+    /// The upload slots, until this file took one.
+    uploads: Option<Arc<Pace>>,
+}
+
+impl Place {
+    /// Trades the download slot for an upload slot (waiting for one): from here on the file
+    /// needs nothing from GoPro.
+    async fn trade_for_upload(&mut self) {
+        if let Some(uploads) = self.uploads.take() {
+            self.slot = uploads.acquire().await;
+        }
+    }
+}
+
+/// Every `pace_window`, moves the number of files in flight by the throughput it brought
+/// (downloads and uploads alike).
+async fn keep_pace(run: Arc<Run>, pace: Arc<Pace>, uploads: Arc<Pace>) {
     let settings = &run.settings;
     let mut climber = Climber::new(pace.limit(), settings.concurrency);
     let mut ticks = tokio::time::interval(settings.pace_window);
@@ -197,6 +230,7 @@ async fn keep_pace(run: Arc<Run>, pace: Arc<Pace>) {
                 "files in flight"
             );
             pace.set_limit(limit);
+            uploads.set_limit(limit);
         }
     }
 }
@@ -311,6 +345,7 @@ async fn move_file(
     run: &Arc<Run>,
     item: ItemRecord,
     limiter: Option<Arc<RateLimiter>>,
+    place: &mut Place,
 ) -> Result<Option<Uploaded>, FileError> {
     let mut progress = FileProgress {
         started: false,
@@ -320,7 +355,7 @@ async fn move_file(
     };
     let mut unexplained = 0u32;
     loop {
-        match try_move(run, &item, limiter.clone(), &mut progress).await {
+        match try_move(run, &item, limiter.clone(), &mut progress, place).await {
             Err(FileError::Network {
                 cloud,
                 probe,
@@ -379,6 +414,7 @@ async fn try_move(
     item: &ItemRecord,
     limiter: Option<Arc<RateLimiter>>,
     state: &mut FileProgress,
+    place: &mut Place,
 ) -> Result<Option<Uploaded>, FileError> {
     let original = resolve(run, &item.key).await?;
     let cdn_error = |e: GoProError| gopro_error(&e, FailureClass::Download, &original.url.origin());
@@ -483,14 +519,10 @@ async fn try_move(
         }
     };
     let started = Instant::now();
-    let google = run.photos.base_url().clone();
     let token = if run.photos.is_resumable(size) {
         upload_resumable(run, &source, &meta, size, state, &progress).await
     } else {
-        run.photos
-            .upload_raw(&source, &meta, &progress)
-            .await
-            .map_err(|e| photos_error(e, &google))
+        upload_small(run, &source, &meta, &progress, place).await
     };
     let token = match token {
         Ok(token) => token,
@@ -521,6 +553,26 @@ async fn try_move(
         upload_token: token.expose().to_string(),
         uploaded_at,
     }))
+}
+
+/// Reads a small file whole, gives its download slot to the next file, and sends it in one
+/// raw request.
+async fn upload_small(
+    run: &Run,
+    source: &CdnSource,
+    meta: &UploadMeta,
+    progress: &(dyn Fn(u64) + Send + Sync),
+    place: &mut Place,
+) -> Result<crate::photos::UploadToken, FileError> {
+    let google = run.photos.base_url();
+    let body = crate::photos::read_whole(source)
+        .await
+        .map_err(|e| photos_error(e, google))?;
+    place.trade_for_upload().await;
+    run.photos
+        .send_raw(body, meta, progress)
+        .await
+        .map_err(|e| photos_error(e, google))
 }
 
 /// Sends the file through its resumable session, continuing from the byte Google holds.

@@ -117,3 +117,40 @@ async fn files_move_while_the_rest_of_the_range_is_still_being_listed() {
     assert_eq!(items.len(), 30);
     assert!(items.values().all(|n| *n == 1), "nothing twice: {items:?}");
 }
+
+#[tokio::test]
+async fn a_small_file_gives_its_download_slot_to_the_next_while_google_answers() {
+    // One file in flight, and Google waits 300 ms before it reads each upload: the next
+    // photo's download must start while the first upload waits, not after its answer.
+    let google = GoogleScenario::default().with_upload_shaping(Shaping {
+        latency_ms: 300,
+        bytes_per_sec: None,
+    });
+    let world = World::new(GoProScenario::default().with_library(photos(4)), google);
+    let settings = Settings {
+        concurrency: 1,
+        concurrency_start: 1,
+        ..World::settings()
+    };
+    let sync = world.sync_with("small-overlap", settings);
+    tokio::pin!(sync);
+    let mut overlapped = false;
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut sync => break outcome,
+            _ = tokio::time::sleep(Duration::from_millis(2)) => {
+                // A second CDN GET before Google has read a byte of any upload.
+                overlapped |= world.gopro.request_count(GoProKind::CdnGet) >= 2
+                    && world.google.upload_bytes_read() == 0;
+            }
+        }
+    };
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(outcome.counts.created, 4);
+    assert!(
+        overlapped,
+        "the second download waited for the first upload's answer"
+    );
+    let peak = world.google.peak_concurrent_uploads();
+    assert!(peak <= 1, "one upload slot, yet {peak} uploads at once");
+}
