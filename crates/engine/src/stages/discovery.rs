@@ -6,6 +6,8 @@
 //! frames into files and to know which are skipped and why; the signed URLs are kept in memory
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
 
+use std::sync::Arc;
+
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -27,7 +29,7 @@ use crate::model::{
 /// and the media of consecutive pages resolve `gopro_api_concurrency` at a time without a
 /// pause at page ends, so latency to GoPro does not set the pace. Pages are still recorded one
 /// at a time, in order, each with the cursor of the next.
-pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result<(), Stop> {
+pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> Result<(), Stop> {
     let session = run.session();
     if session.discovery_done {
         let counts = run.store.counts(&session.id)?;
@@ -43,14 +45,24 @@ pub(crate) async fn run(run: &Run, movable: &mpsc::Sender<ItemRecord>) -> Result
         include_joined_video: session.settings.include_joined_video,
     };
     let (pages_tx, pages) = mpsc::channel(1);
-    let (listed, recorded) = tokio::join!(
-        list(run, range, session.discovery_cursor, pages_tx),
-        resolve_and_record(run, pages, options, movable)
-    );
-    // A failed listing still recorded the pages it had listed; a failed recording ended the
-    // listing (its pages had nowhere to go).
-    recorded?;
-    if !listed? {
+    let listing = list(run, range, session.discovery_cursor, pages_tx);
+    let recording = resolve_and_record(run, pages, options, movable);
+    tokio::pin!(listing, recording);
+    // The first failure is the one reported. A recording that fails ends the listing at once
+    // (it may be waiting for GoPro to come back); a listing that fails on its own still has
+    // its complete pages recorded, unless the run is stopping.
+    let listed = tokio::select! {
+        recorded = &mut recording => {
+            recorded?;
+            listing.await?
+        }
+        listed = &mut listing => {
+            let listed = listed?;
+            recording.await?;
+            listed
+        }
+    };
+    if !listed {
         return Ok(());
     }
     run.save_session(|s| {
@@ -114,6 +126,30 @@ async fn list(
     }
 }
 
+/// One medium's resolution, run as a task of its own: it goes on while the recorder waits for
+/// the transfer to take a page (which can take minutes), so no request sits unread past its
+/// timeout. Aborted if dropped, when discovery stops.
+struct Resolving(tokio::task::JoinHandle<Result<Expanded, Stop>>);
+
+impl Drop for Resolving {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl std::future::Future for Resolving {
+    type Output = Result<Expanded, Stop>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| Err(Stop::Fatal(format!("resolving a medium failed: {e}"))))
+        })
+    }
+}
+
 /// What flows from the listing to the recorder: each medium, then its page's end.
 enum Listed {
     Medium(Box<Medium>),
@@ -123,7 +159,7 @@ enum Listed {
 /// Resolves the media of the pages as they arrive, `gopro_api_concurrency` at a time across
 /// page ends, and records each page once all of its media are resolved.
 async fn resolve_and_record(
-    run: &Run,
+    run: &Arc<Run>,
     pages: mpsc::Receiver<Page>,
     options: SelectOptions,
     movable: &mpsc::Sender<ItemRecord>,
@@ -145,7 +181,13 @@ async fn resolve_and_record(
     let mut resolved = std::pin::pin!(listed
         .map(|entry| async move {
             match entry {
-                Listed::Medium(m) => Ok(expand(run, *m, options).await),
+                Listed::Medium(m) => {
+                    let run = run.clone();
+                    Ok(
+                        Resolving(tokio::spawn(async move { expand(&run, *m, options).await }))
+                            .await,
+                    )
+                }
                 Listed::PageEnd { resume_at, done } => Err((resume_at, done)),
             }
         })

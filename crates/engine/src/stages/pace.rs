@@ -7,8 +7,9 @@
 //! and holds for [`HOLD_WINDOWS`] before trying again, because links change (another device
 //! starts an upload, a VPN comes up). A per-connection cap (each file its own bandwidth) makes
 //! it grow; one uplink shared by all connections keeps it where it started. Memory stays
-//! bounded: at most `Settings::concurrency` files downloading, each holding about one chunk,
-//! and as many small files (≤ 8 MiB, read whole) waiting on their upload (`transfer.rs`).
+//! bounded: at most `Settings::concurrency` files downloading, each holding about one chunk (a
+//! small file: its bytes, ≤ 8 MiB), and as many small files read whole waiting on their upload
+//! (`transfer.rs`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
