@@ -459,7 +459,6 @@ impl PhotosClient {
     }
 }
 
-/// A response header as text.
 /// Reads a small file's bytes from `source` into memory, so a raw upload (and its retries)
 /// sends them without reading the source again.
 pub async fn read_whole<S: UploadSource>(source: &S) -> Result<Bytes, PhotosError> {
@@ -481,6 +480,7 @@ pub async fn read_whole<S: UploadSource>(source: &S) -> Result<Bytes, PhotosErro
     Ok(buf.freeze())
 }
 
+/// A response header as text.
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()

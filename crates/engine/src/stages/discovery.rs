@@ -57,8 +57,11 @@ pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> R
             listing.await?
         }
         listed = &mut listing => {
+            // Pages listed before a failure are recorded all the same (the resume starts after
+            // them); the listing's failure is still the one reported.
+            let recorded = recording.await;
             let listed = listed?;
-            recording.await?;
+            recorded?;
             listed
         }
     };

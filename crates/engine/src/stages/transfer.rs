@@ -4,10 +4,10 @@
 //! task); memory is bounded by the chunk size times the files in flight, whatever the file
 //! size, because nothing is copied to disk. A small file (one raw upload) is read whole and
 //! then trades its download slot for an upload slot ([`Place`]), so many small files far away
-//! do not pay both clouds' latency one after the other. A fresh file learns its size from its own `GET`'s
-//! headers, so it costs no `HEAD`. The upload token is checkpointed the moment Google returns
-//! it and the file is handed to the create worker. A failed file is recorded with a human
-//! reason; a login, quota or fail-fast stop ends the run.
+//! do not pay both clouds' latency one after the other. A fresh file learns its size from its
+//! own `GET`'s headers, so it costs no `HEAD`. The upload token is checkpointed the moment
+//! Google returns it and the file is handed to the create worker. A failed file is recorded
+//! with a human reason; a login, quota or fail-fast stop ends the run.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
