@@ -483,7 +483,7 @@ pub struct Settings {
     pub album_per_session: bool,
     /// Its name; `{from}` and `{to}` become the dates.
     pub album_name_pattern: String,
-    /// The most files in flight, 1..16; the engine finds the best number up to it.
+    /// The most files in flight, 1..64; the engine finds the best number up to it.
     pub concurrency: u32,
     /// Download cap in Mbit/s, or none.
     pub bandwidth_cap_mbps: Option<f64>,
@@ -543,7 +543,7 @@ impl Settings {
         engine::settings::Settings {
             album_per_session: self.album_per_session,
             album_name_pattern: self.album_name_pattern.clone(),
-            concurrency: self.concurrency.clamp(1, 16) as usize,
+            concurrency: (self.concurrency as usize).clamp(1, engine::settings::CONCURRENCY_MAX),
             bandwidth_cap_bytes_per_sec: self
                 .bandwidth_cap_mbps
                 .filter(|m| *m > 0.0)

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::RetryPolicy;
 
+/// The highest `Settings::concurrency` allowed (the app's settings screen offers 1 to this).
+pub const CONCURRENCY_MAX: usize = 64;
+
 /// Settings of the engine. `Settings::default()` is what a person gets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -28,10 +31,11 @@ pub struct Settings {
     /// Stop the session at the first failed file instead of recording it and going on
     /// (default false).
     pub fail_fast: bool,
-    /// The most files downloaded and uploaded at the same time (default 16; 1–32). The run
+    /// The most files downloaded and uploaded at the same time (default 32; 1–64). The run
     /// finds the link's best number up to this by itself (see `stages/pace.rs`); 1 moves one
     /// file at a time. A small file read whole waits for Google's answer in an upload slot of
-    /// its own (as many as this), so the next one's download can start.
+    /// its own (as many as this), so the next one's download can start; the bytes such files
+    /// hold are bounded by `small_files_memory_bytes`, a large file holds about one chunk.
     pub concurrency: usize,
     /// Files in flight when a run starts, before it measures what more would bring (default 3).
     pub concurrency_start: usize,
@@ -41,7 +45,7 @@ pub struct Settings {
     /// the transfer, so on a home uplink the calls come only as fast as files move.
     pub gopro_api_concurrency: usize,
     /// How often the run looks at its throughput to decide the number of files in flight
-    /// (default 500 ms).
+    /// (default 250 ms: many small files far away reach the ceiling within a second).
     pub pace_window: Duration,
     /// Retry budget per request: attempts and wall time, backoff (default: 6 attempts within
     /// 10 minutes, 1 s doubling to 64 s).
@@ -50,6 +54,10 @@ pub struct Settings {
     pub rate_limit_wait: Duration,
     /// Files up to this size go up in one raw request (default 8 MiB).
     pub raw_upload_max_bytes: u64,
+    /// Memory for small files read whole while they wait on Google (default 128 MiB; at least
+    /// `raw_upload_max_bytes`): with many large photos in flight, the next one waits for room
+    /// instead of the app growing with `concurrency`.
+    pub small_files_memory_bytes: u64,
     /// Also move GoPro RAW (`.gpr`) files (default false).
     pub include_raw: bool,
     /// Also move GoPro's joined full-length copy of chaptered videos (default false).
@@ -114,13 +122,14 @@ impl Default for Settings {
             cdn_download_sock_connect_seconds: 30,
             temp_dir_prefix: "q2google-".into(),
             fail_fast: false,
-            concurrency: 16,
+            concurrency: 32,
             concurrency_start: 3,
             gopro_api_concurrency: 16,
-            pace_window: Duration::from_millis(500),
+            pace_window: Duration::from_millis(250),
             retry: RetryPolicy::default(),
             rate_limit_wait: Duration::from_secs(30),
             raw_upload_max_bytes: 8 * 1024 * 1024,
+            small_files_memory_bytes: 128 * 1024 * 1024,
             include_raw: false,
             include_joined_video: false,
             correct_video_times: false,
@@ -165,10 +174,12 @@ impl Settings {
             .photos_library_batch_size
             .clamp(1, crate::photos::MAX_BATCH as u32);
         self.sync_batch_size = self.sync_batch_size.max(1);
-        self.concurrency = self.concurrency.clamp(1, 32);
+        self.concurrency = self.concurrency.clamp(1, CONCURRENCY_MAX);
         self.concurrency_start = self.concurrency_start.clamp(1, self.concurrency);
         self.gopro_api_concurrency = self.gopro_api_concurrency.clamp(1, 32);
         self.pace_window = self.pace_window.max(Duration::from_millis(50));
+        self.small_files_memory_bytes =
+            self.small_files_memory_bytes.max(self.raw_upload_max_bytes);
         self.album_capacity = self.album_capacity.clamp(1, crate::photos::ALBUM_CAPACITY);
         self.download_chunk_size_bytes = self
             .download_chunk_size_bytes

@@ -212,7 +212,9 @@ pub async fn set_settings(
             "The album name cannot be empty.",
         ));
     }
-    settings.concurrency = settings.concurrency.clamp(1, 16);
+    settings.concurrency = settings
+        .concurrency
+        .clamp(1, engine::settings::CONCURRENCY_MAX as u32);
     let previous = ctx.settings();
     // Everything that can refuse goes first, so a refusal leaves nothing half-applied: the
     // running session, then the login item (the OS keeps that one; `get_settings` reads it).

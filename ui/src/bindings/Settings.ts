@@ -14,7 +14,7 @@ albumPerSession: boolean,
  */
 albumNamePattern: string, 
 /**
- * The most files in flight, 1..16; the engine finds the best number up to it.
+ * The most files in flight, 1..64; the engine finds the best number up to it.
  */
 concurrency: number, 
 /**

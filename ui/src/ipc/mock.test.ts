@@ -257,7 +257,7 @@ describe("mock backend", () => {
   it("validates settings", async () => {
     const b = make();
     const s = await b.getSettings();
-    await expect(b.setSettings({ ...s, concurrency: 17 })).rejects.toMatchObject({ code: "InvalidInput" });
+    await expect(b.setSettings({ ...s, concurrency: 65 })).rejects.toMatchObject({ code: "InvalidInput" });
     await expect(b.setSettings({ ...s, bandwidthCapMbps: 0 })).rejects.toMatchObject({ code: "InvalidInput" });
     expect((await b.setSettings({ ...s, includeRaw: true })).includeRaw).toBe(true);
   });

@@ -927,8 +927,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     },
     async setSettings(next) {
       await delay(0.5);
-      if (!Number.isInteger(next.concurrency) || next.concurrency < 1 || next.concurrency > 16) {
-        throw commandError("InvalidInput", "Files at once must be a whole number from 1 to 16.");
+      if (!Number.isInteger(next.concurrency) || next.concurrency < 1 || next.concurrency > 64) {
+        throw commandError("InvalidInput", "Files at once must be a whole number from 1 to 64.");
       }
       if (next.bandwidthCapMbps !== null && !(next.bandwidthCapMbps > 0)) {
         throw commandError("InvalidInput", "The speed limit must be more than 0, or turned off.");

@@ -1,14 +1,15 @@
-//! Discovery: list the range on GoPro and record every file, page by page.
+//! Discovery: list the range on GoPro and record every file as it is resolved.
 //!
-//! Each page is recorded with the cursor of the next one in one transaction, so a resumed
-//! discovery starts where it stopped and a re-walked page changes nothing. Each medium's
+//! Files are recorded with the cursor of their own page, and a page's end with the cursor of
+//! the next one, so a resumed discovery starts where it stopped and a re-walked page changes
+//! nothing. Each medium's
 //! renditions are resolved here (one `/download` call per medium) to expand chapters and burst
 //! frames into files and to know which are skipped and why; the signed URLs are kept in memory
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
 
 use std::sync::Arc;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::network::{NetworkGate, Waited};
@@ -22,13 +23,13 @@ use crate::model::{
     Cloud, DiscoveredItem, FailureClass, ItemRecord, ItemState, MediaKind, SkipReason,
 };
 
-/// Lists the session's range page by page (resuming at its cursor), records each page, and
-/// sends the files each page made movable to `movable`, where the transfer takes them.
+/// Lists the session's range page by page (resuming at its cursor), records its files, and
+/// sends the ones made movable to `movable`, where the transfer takes them.
 ///
 /// Listing and resolving overlap: the next page is fetched while this one's media resolve,
 /// and the media of consecutive pages resolve `gopro_api_concurrency` at a time without a
-/// pause at page ends, so latency to GoPro does not set the pace. Pages are still recorded one
-/// at a time, in order, each with the cursor of the next.
+/// pause at page ends, so latency to GoPro does not set the pace. Files are recorded in the
+/// listing's order, and the cursor moves past a page only once all of it is recorded.
 pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> Result<(), Stop> {
     let session = run.session();
     if session.discovery_done {
@@ -44,9 +45,11 @@ pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> R
         include_raw: session.settings.include_raw,
         include_joined_video: session.settings.include_joined_video,
     };
-    let (pages_tx, pages) = mpsc::channel(1);
-    let listing = list(run, range, session.discovery_cursor, pages_tx);
-    let recording = resolve_and_record(run, pages, options, movable);
+    // Room for a page and a half, so the next page is fetched while this one resolves.
+    let ahead = (run.gopro.per_page() as usize * 3 / 2).max(1);
+    let (listed_tx, listed) = mpsc::channel(ahead);
+    let listing = list(run, range, session.discovery_cursor, listed_tx);
+    let recording = resolve_and_record(run, listed, options, movable);
     tokio::pin!(listing, recording);
     // The first failure is the one reported. A recording that fails ends the listing at once
     // (it may be waiting for GoPro to come back); a listing that fails on its own still has
@@ -74,25 +77,17 @@ pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> R
     Ok(())
 }
 
-/// One listed page: its media, the cursor a resumed discovery starts at once it is recorded,
-/// and whether it is the last.
-struct Page {
-    media: Vec<Medium>,
-    resume_at: u64,
-    done: bool,
-}
-
-/// Walks the range from page `from`, sending each complete page to `pages`; `Ok(false)` when
-/// the pages stopped being taken before the end.
+/// Walks the range from page `from`, sending each medium to `listed` as it comes and a
+/// page's end (with the cursor a resumed discovery starts at once it is recorded) when the
+/// walk moves past it; `Ok(false)` when the entries stopped being taken before the end.
 async fn list(
     run: &Run,
     range: CaptureRange,
     from: u64,
-    pages: mpsc::Sender<Page>,
+    listed: mpsc::Sender<Listed>,
 ) -> Result<bool, Stop> {
     let mut walk = run.gopro.search_from(range, from);
     let mut cursor = walk.cursor();
-    let mut page: Vec<Medium> = Vec::new();
     let mut outages = 0;
     loop {
         if let Some(stop) = run.stopping() {
@@ -110,20 +105,23 @@ async fn list(
         outages = 0;
         let moved = walk.cursor() != cursor;
         if moved || next.is_none() {
-            // `page` holds every medium of the pages before the one just fetched.
+            // Every medium of the pages before the one just fetched has been sent.
             let done = next.is_none();
-            let listed = Page {
-                media: std::mem::take(&mut page),
+            let end = Listed::PageEnd {
                 resume_at: if done { walk.cursor() } else { cursor },
                 done,
             };
-            if pages.send(listed).await.is_err() {
+            if listed.send(end).await.is_err() {
                 return Ok(false);
             }
             cursor = walk.cursor();
         }
         match next {
-            Some(m) => page.push(m),
+            Some(m) => {
+                if listed.send(Listed::Medium(Box::new(m))).await.is_err() {
+                    return Ok(false);
+                }
+            }
             None => return Ok(true),
         }
     }
@@ -160,27 +158,17 @@ enum Listed {
 }
 
 /// Resolves the media of the pages as they arrive, `gopro_api_concurrency` at a time across
-/// page ends, and records each page once all of its media are resolved.
+/// page ends, recording them as they resolve and each page's end with the next one's cursor.
 async fn resolve_and_record(
     run: &Arc<Run>,
-    pages: mpsc::Receiver<Page>,
+    listed: mpsc::Receiver<Listed>,
     options: SelectOptions,
     movable: &mpsc::Sender<ItemRecord>,
 ) -> Result<(), Stop> {
-    let listed = futures_util::stream::unfold(pages, |mut pages| async move {
-        let page = pages.recv().await?;
-        let end = Listed::PageEnd {
-            resume_at: page.resume_at,
-            done: page.done,
-        };
-        let entries = page
-            .media
-            .into_iter()
-            .map(|m| Listed::Medium(Box::new(m)))
-            .chain([end]);
-        Some((futures_util::stream::iter(entries), pages))
-    })
-    .flatten();
+    let listed = futures_util::stream::unfold(listed, |mut listed| async move {
+        let entry = listed.recv().await?;
+        Some((entry, listed))
+    });
     let mut resolved = std::pin::pin!(listed
         .map(|entry| async move {
             match entry {
@@ -195,16 +183,32 @@ async fn resolve_and_record(
             }
         })
         .buffered(run.settings.gopro_api_concurrency.max(1)));
-    let mut page = Vec::new();
+    // What is resolved is recorded (and handed to the transfer) at once, with the cursor of
+    // its own page, so the first file moves after one listing and one resolution, not a whole
+    // page's; a resumed discovery walks that page again, which changes nothing. Whatever else
+    // resolved meanwhile goes into the same transaction, so under load the records batch.
+    let mut at = run.session().discovery_cursor;
+    let mut ready = Vec::new();
     while let Some(next) = resolved.next().await {
-        match next {
-            Ok(medium) => page.push(medium),
-            Err((resume_at, done)) => {
-                if let Some(stop) = run.stopping() {
-                    return Err(stop);
+        let mut next = Some(next);
+        while let Some(entry) = next.take() {
+            match entry {
+                Ok(medium) => ready.push(medium),
+                Err((resume_at, done)) => {
+                    if let Some(stop) = run.stopping() {
+                        return Err(stop);
+                    }
+                    record(run, std::mem::take(&mut ready), resume_at, done, movable).await?;
+                    at = resume_at;
                 }
-                record(run, std::mem::take(&mut page), resume_at, done, movable).await?;
             }
+            next = resolved.next().now_or_never().flatten();
+        }
+        if !ready.is_empty() {
+            if let Some(stop) = run.stopping() {
+                return Err(stop);
+            }
+            record(run, std::mem::take(&mut ready), at, false, movable).await?;
         }
     }
     Ok(())

@@ -77,6 +77,7 @@ pub(crate) async fn run(
     let start = run.settings.concurrency_start.min(run.settings.concurrency);
     let pace = Pace::new(start);
     let uploads = Pace::new(start);
+    let memory = Memory::new(run.settings.small_files_memory_bytes);
     let _pacer = AbortOnDrop(tokio::spawn(keep_pace(
         run.clone(),
         pace.clone(),
@@ -120,6 +121,7 @@ pub(crate) async fn run(
         let mut place = Place {
             slot: permit,
             uploads: Some(uploads.clone()),
+            memory: memory.clone(),
         };
         tasks.spawn(async move {
             let run = task_run;
@@ -188,11 +190,48 @@ pub(crate) async fn run(
 /// small file, once read whole into memory, trades it for an upload slot, so the next file's
 /// download starts while Google answers this one: the latency of two clouds does not add up
 /// for every one of many small files. Both kinds of slot follow the same limit, so at most
-/// twice the limit files are in flight, and memory stays bounded.
+/// twice the limit files are in flight, and the small files' bytes in memory stay within
+/// [`Memory`].
 struct Place {
     slot: super::pace::Slot,
     /// The upload slots, until this file took one.
     uploads: Option<Arc<Pace>>,
+    /// Room for small files read whole, shared by the transfer.
+    memory: Arc<Memory>,
+}
+
+/// The bytes small files may hold in memory at once (`Settings::small_files_memory_bytes`),
+/// counted in units of [`Memory::UNIT`].
+#[derive(Debug)]
+struct Memory {
+    room: Arc<tokio::sync::Semaphore>,
+    units: u32,
+}
+
+impl Memory {
+    const UNIT: u64 = 64 * 1024;
+
+    fn new(bytes: u64) -> Arc<Self> {
+        let most = (tokio::sync::Semaphore::MAX_PERMITS as u64).min(u64::from(u32::MAX));
+        let units = bytes.div_ceil(Self::UNIT).clamp(1, most) as u32;
+        Arc::new(Self {
+            room: Arc::new(tokio::sync::Semaphore::new(units as usize)),
+            units,
+        })
+    }
+
+    /// Waits for room for `bytes` (all the room there is, for a file bigger than it), held
+    /// until the returned permit is dropped.
+    async fn hold(&self, bytes: u64) -> tokio::sync::OwnedSemaphorePermit {
+        let want = u32::try_from(bytes.div_ceil(Self::UNIT).max(1))
+            .unwrap_or(u32::MAX)
+            .min(self.units);
+        self.room
+            .clone()
+            .acquire_many_owned(want)
+            .await
+            .expect("the memory's semaphore is never closed")
+    }
 }
 
 impl Place {
@@ -522,7 +561,7 @@ async fn try_move(
     let token = if run.photos.is_resumable(size) {
         upload_resumable(run, &source, &meta, size, state, &progress).await
     } else {
-        upload_small(run, &source, &meta, &progress, place).await
+        upload_small(run, &source, &meta, size, &progress, place).await
     };
     let token = match token {
         Ok(token) => token,
@@ -555,16 +594,18 @@ async fn try_move(
     }))
 }
 
-/// Reads a small file whole, gives its download slot to the next file, and sends it in one
-/// raw request.
+/// Reads a small file whole (once there is room for it in memory), gives its download slot
+/// to the next file, and sends it in one raw request.
 async fn upload_small(
     run: &Run,
     source: &CdnSource,
     meta: &UploadMeta,
+    size: u64,
     progress: &(dyn Fn(u64) + Send + Sync),
     place: &mut Place,
 ) -> Result<crate::photos::UploadToken, FileError> {
     let google = run.photos.base_url();
+    let _room = place.memory.hold(size).await;
     let body = crate::photos::read_whole(source)
         .await
         .map_err(|e| photos_error(e, google))?;

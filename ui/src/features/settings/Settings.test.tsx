@@ -112,9 +112,9 @@ describe("Settings", () => {
     await userEvent.click(screen.getByRole("button", { name: "Settings" }));
     const conc = await screen.findByRole("spinbutton", { name: /Most files moved at the same time/ });
     await userEvent.clear(conc);
-    await userEvent.type(conc, "20");
+    await userEvent.type(conc, "80");
     await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("Files at once must be a whole number from 1 to 16.");
+    expect((await screen.findByRole("alert")).textContent).toContain("Files at once must be a whole number from 1 to 64.");
   });
 
   it("the Google client secret is write-only: sent only when typed, never shown", async () => {

@@ -139,14 +139,14 @@ function SettingsForm({ initial }: { initial: Settings }) {
             <input
               type="number"
               min={1}
-              max={16}
+              max={64}
               step={1}
               value={draft.concurrency}
               onChange={(e) => set("concurrency", Number(e.target.value))}
               aria-describedby="conc-help"
             />
             <span id="conc-help" className="field-help">
-              1 to 16. q2google finds the fastest number by itself, up to this; fewer leaves room
+              1 to 64. q2google finds the fastest number by itself, up to this; fewer leaves room
               for other things on your connection.
             </span>
           </label>

@@ -154,3 +154,75 @@ async fn a_small_file_gives_its_download_slot_to_the_next_while_google_answers()
     let peak = world.google.peak_concurrent_uploads();
     assert!(peak <= 1, "one upload slot, yet {peak} uploads at once");
 }
+
+#[tokio::test]
+async fn small_files_read_whole_wait_for_room_in_memory() {
+    // Eight files may be in flight, but small files read whole may hold only two photos' worth
+    // of memory: Google reads each upload slowly, and no more than two are ever at hand.
+    let google = GoogleScenario::default().with_upload_shaping(Shaping {
+        latency_ms: 0,
+        bytes_per_sec: Some(200_000),
+    });
+    let world = World::new(GoProScenario::default().with_library(photos(6)), google);
+    let settings = Settings {
+        concurrency: 8,
+        concurrency_start: 8,
+        raw_upload_max_bytes: 64 * 1024,
+        small_files_memory_bytes: 128 * 1024,
+        ..World::settings()
+    };
+    let outcome = world.sync_with("memory", settings).await;
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(outcome.counts.created, 6);
+    let items = world.google.items_by_description();
+    assert!(
+        items.len() == 6 && items.values().all(|n| *n == 1),
+        "each photo once: {items:?}"
+    );
+    let peak = world.google.peak_concurrent_uploads();
+    assert!(
+        peak <= 2,
+        "room for two photos in memory, yet {peak} uploads at once"
+    );
+}
+
+#[tokio::test]
+async fn the_first_file_moves_once_it_is_described_not_once_its_page_is() {
+    // Pages of 10, GoPro answering each call after 50 ms, one description at a time: the
+    // first download must start after a few descriptions, not after the page's ten.
+    let gopro = GoProScenario::default()
+        .with_library(photos(20))
+        .api_shaping(Shaping {
+            latency_ms: 50,
+            bytes_per_sec: None,
+        });
+    let mut world = World::new(gopro, GoogleScenario::default());
+    world.per_page = 10;
+    let settings = Settings {
+        gopro_api_concurrency: 1,
+        ..World::settings()
+    };
+    let sync = world.sync_with("first-file", settings);
+    tokio::pin!(sync);
+    let mut described_before_first_get = None;
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut sync => break outcome,
+            _ = tokio::time::sleep(Duration::from_millis(2)) => {
+                if described_before_first_get.is_none()
+                    && world.gopro.request_count(GoProKind::CdnGet) > 0
+                {
+                    described_before_first_get =
+                        Some(world.gopro.request_count(GoProKind::Download));
+                }
+            }
+        }
+    };
+    assert_eq!(outcome.session.status, SessionStatus::Completed);
+    assert_eq!(outcome.counts.created, 20);
+    let described = described_before_first_get.expect("a download was seen");
+    assert!(
+        described <= 3,
+        "the first download waited for {described} descriptions"
+    );
+}
