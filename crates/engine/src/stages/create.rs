@@ -153,6 +153,23 @@ async fn send_batch(
     if batch.is_empty() {
         return Ok(Vec::new());
     }
+    // An album is filled to its last place before the next one starts: a batch bigger than
+    // the room left goes in two parts (else batches cut short by the linger leave each album
+    // a few items short, and 100 k files need a sixth album).
+    let session = run.session();
+    if session.settings.album_title.is_some() && session.album_id.is_some() {
+        let room = run
+            .settings
+            .album_capacity
+            .saturating_sub(session.album_items);
+        if room > 0 && room < batch.len() as u64 {
+            let mut first = batch;
+            let rest = first.split_off(room as usize);
+            let mut again = Box::pin(send_batch(run, first, report, doubts)).await?;
+            again.extend(Box::pin(send_batch(run, rest, report, doubts)).await?);
+            return Ok(again);
+        }
+    }
     let album = ensure_album(run, batch.len() as u64).await?;
     let sent_at = Utc::now();
     let creating: Vec<StateChange> = batch

@@ -72,10 +72,18 @@ async fn a_session_past_the_album_limit_goes_on_in_numbered_albums() {
         .sync_with("many", settings_with_album_capacity(10))
         .await;
     assert_in_numbered_albums(&world, &outcome);
+    // Each album is filled to its last place: the batch that crosses it goes in two parts.
+    let sizes: Vec<usize> = world
+        .google
+        .albums()
+        .iter()
+        .map(|a| a.media_item_ids.len())
+        .collect();
+    assert_eq!(sizes, [10, 10, 5], "albums filled before the next one");
     assert_eq!(
         world.google.request_count(RequestKind::BatchCreate),
-        7,
-        "counting rolled over before Google had to refuse a batch"
+        8,
+        "counting rolled over before Google had to refuse a batch (seven batches of 4, one cut in two)"
     );
 }
 
