@@ -31,7 +31,7 @@ pub struct Settings {
     /// Stop the session at the first failed file instead of recording it and going on
     /// (default false).
     pub fail_fast: bool,
-    /// The most files downloaded and uploaded at the same time (default 32; 1–64). The run
+    /// The most files downloaded and uploaded at the same time (default 16; 1–64). The run
     /// finds the link's best number up to this by itself (see `stages/pace.rs`); 1 moves one
     /// file at a time. A small file read whole waits for Google's answer in an upload slot of
     /// its own (as many as this), so the next one's download can start; the bytes such files
@@ -45,7 +45,7 @@ pub struct Settings {
     /// the transfer, so on a home uplink the calls come only as fast as files move.
     pub gopro_api_concurrency: usize,
     /// How often the run looks at its throughput to decide the number of files in flight
-    /// (default 250 ms: many small files far away reach the ceiling within a second).
+    /// (default 500 ms).
     pub pace_window: Duration,
     /// Retry budget per request: attempts and wall time, backoff (default: 6 attempts within
     /// 10 minutes, 1 s doubling to 64 s).
@@ -122,10 +122,10 @@ impl Default for Settings {
             cdn_download_sock_connect_seconds: 30,
             temp_dir_prefix: "q2google-".into(),
             fail_fast: false,
-            concurrency: 32,
+            concurrency: 16,
             concurrency_start: 3,
             gopro_api_concurrency: 16,
-            pace_window: Duration::from_millis(250),
+            pace_window: Duration::from_millis(500),
             retry: RetryPolicy::default(),
             rate_limit_wait: Duration::from_secs(30),
             raw_upload_max_bytes: 8 * 1024 * 1024,

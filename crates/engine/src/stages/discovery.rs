@@ -1,8 +1,8 @@
 //! Discovery: list the range on GoPro and record every file as it is resolved.
 //!
-//! Files are recorded with the cursor of their own page, and a page's end with the cursor of
-//! the next one, so a resumed discovery starts where it stopped and a re-walked page changes
-//! nothing. Each medium's
+//! Files are recorded with a cursor no later than their own page's, and a page's end with the
+//! cursor of the next one, so a resumed discovery starts where it stopped (or a little
+//! before) and a re-walked page changes nothing. Each medium's
 //! renditions are resolved here (one `/download` call per medium) to expand chapters and burst
 //! frames into files and to know which are skipped and why; the signed URLs are kept in memory
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
@@ -53,15 +53,15 @@ pub(crate) async fn run(run: &Arc<Run>, movable: &mpsc::Sender<ItemRecord>) -> R
     tokio::pin!(listing, recording);
     // The first failure is the one reported. A recording that fails ends the listing at once
     // (it may be waiting for GoPro to come back); a listing that fails on its own still has
-    // its complete pages recorded, unless the run is stopping.
+    // what it listed recorded, unless the run is stopping.
     let listed = tokio::select! {
         recorded = &mut recording => {
             recorded?;
             listing.await?
         }
         listed = &mut listing => {
-            // Pages listed before a failure are recorded all the same (the resume starts after
-            // them); the listing's failure is still the one reported.
+            // Media listed before a failure are recorded all the same (the resume starts after
+            // their complete pages); the listing's failure is still the one reported.
             let recorded = recording.await;
             let listed = listed?;
             recorded?;
@@ -128,7 +128,7 @@ async fn list(
 }
 
 /// One medium's resolution, run as a task of its own: it goes on while the recorder waits for
-/// the transfer to take a page (which can take minutes), so no request sits unread past its
+/// the transfer to take its files (which can take minutes), so no request sits unread past its
 /// timeout. Aborted if dropped, when discovery stops.
 struct Resolving(tokio::task::JoinHandle<Result<Expanded, Stop>>);
 
@@ -183,11 +183,14 @@ async fn resolve_and_record(
             }
         })
         .buffered(run.settings.gopro_api_concurrency.max(1)));
-    // What is resolved is recorded (and handed to the transfer) at once, with the cursor of
-    // its own page, so the first file moves after one listing and one resolution, not a whole
-    // page's; a resumed discovery walks that page again, which changes nothing. Whatever else
-    // resolved meanwhile goes into the same transaction, so under load the records batch.
-    let mut at = run.session().discovery_cursor;
+    // On the run's first page, what is resolved is recorded (and handed to the transfer) at
+    // once, with the cursor of its own page, so the first file moves after one listing and one
+    // resolution, not a whole page's; a resumed discovery walks that page again, which changes
+    // nothing. Whatever else resolved meanwhile goes into the same transaction. From the
+    // second page on, a page's end records the page in one transaction (a record per medium
+    // made a 100 k-file run half as long again).
+    let start = run.session().discovery_cursor;
+    let mut at = start;
     let mut ready = Vec::new();
     while let Some(next) = resolved.next().await {
         let mut next = Some(next);
@@ -198,17 +201,18 @@ async fn resolve_and_record(
                     if let Some(stop) = run.stopping() {
                         return Err(stop);
                     }
-                    record(run, std::mem::take(&mut ready), resume_at, done, movable).await?;
+                    let end = PageEnd { resume_at, done };
+                    record(run, std::mem::take(&mut ready), Some(end), at, movable).await?;
                     at = resume_at;
                 }
             }
             next = resolved.next().now_or_never().flatten();
         }
-        if !ready.is_empty() {
+        if !ready.is_empty() && at == start {
             if let Some(stop) = run.stopping() {
                 return Err(stop);
             }
-            record(run, std::mem::take(&mut ready), at, false, movable).await?;
+            record(run, std::mem::take(&mut ready), None, at, movable).await?;
         }
     }
     Ok(())
@@ -235,15 +239,25 @@ fn discovery_stop(err: &GoProError) -> Stop {
     })
 }
 
-/// Records one page's resolved media with the cursor of the next page, and sends the files
-/// it made movable to the transfer.
+/// A page's end: the cursor a resumed discovery starts at once it is recorded, and whether it
+/// was the last.
+#[derive(Clone, Copy)]
+struct PageEnd {
+    resume_at: u64,
+    done: bool,
+}
+
+/// Records resolved media, with the next page's cursor at a page's `end` (also the totals the
+/// progress shows), else with `at`, their own page's, and sends the files they made movable to
+/// the transfer.
 async fn record(
     run: &Run,
     resolved: Vec<Result<Expanded, Stop>>,
-    next_cursor: u64,
-    done: bool,
+    end: Option<PageEnd>,
+    at: u64,
     movable: &mpsc::Sender<ItemRecord>,
 ) -> Result<(), Stop> {
+    let (next_cursor, done) = end.map_or((at, false), |e| (e.resume_at, e.done));
     let mut items = Vec::new();
     let mut failed = Vec::new();
     for r in resolved {
@@ -273,10 +287,12 @@ async fn record(
         recorded.movable.remove(at);
         super::transfer::record_failure(run, &key, &filename, class, reason, 1, None);
     }
-    run.save_session(|s| {
-        s.discovery_cursor = next_cursor;
-        s.discovery_done = done;
-    })?;
+    if end.is_some() {
+        run.save_session(|s| {
+            s.discovery_cursor = next_cursor;
+            s.discovery_done = done;
+        })?;
+    }
     let destination = run.session().destination;
     for item in &items {
         // Files an earlier session created were recorded as skipped by the store's ledger.
@@ -295,7 +311,16 @@ async fn record(
             });
         }
     }
-    let counts = run.store.counts(&session_id)?;
+    if end.is_some() {
+        report_totals(run, &session_id)?;
+    }
+    send_movable(&items, recorded.movable, movable).await;
+    Ok(())
+}
+
+/// The totals so far, for the progress (a count over the whole session: once a page).
+fn report_totals(run: &Run, session_id: &crate::model::SessionId) -> Result<(), Stop> {
+    let counts = run.store.counts(session_id)?;
     run.metrics.set_listed(
         counts.total.saturating_sub(counts.skipped),
         counts.created,
@@ -304,8 +329,17 @@ async fn record(
     run.emit(SyncEvent::Discovered {
         files: counts.total,
     });
+    Ok(())
+}
+
+/// Hands the files a record made movable to the transfer, in order.
+async fn send_movable(
+    items: &[DiscoveredItem],
+    keys: Vec<crate::model::FileKey>,
+    movable: &mpsc::Sender<ItemRecord>,
+) {
     let now = chrono::Utc::now();
-    for key in recorded.movable {
+    for key in keys {
         let Some(item) = items.iter().find(|i| i.key == key) else {
             continue;
         };
@@ -325,7 +359,6 @@ async fn record(
             break;
         }
     }
-    Ok(())
 }
 
 /// What one medium of a listing came to.

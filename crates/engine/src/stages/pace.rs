@@ -3,7 +3,7 @@
 //! The transfer starts with `Settings::concurrency_start` files and, every `pace_window`,
 //! looks at the bytes that came through. While all slots are busy and one more step of files
 //! raised throughput by at least [`GAIN`], it grows again (doubling, so a latency-bound run of
-//! small photos gets from 3 to 24 in three windows); when a step brought no gain it goes back
+//! small photos gets from 3 to 16 in three windows); when a step brought no gain it goes back
 //! and holds for [`HOLD_WINDOWS`] before trying again, because links change (another device
 //! starts an upload, a VPN comes up). A per-connection cap (each file its own bandwidth) makes
 //! it grow; one uplink shared by all connections keeps it where it started. Memory stays

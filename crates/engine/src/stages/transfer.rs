@@ -122,6 +122,7 @@ pub(crate) async fn run(
             slot: permit,
             uploads: Some(uploads.clone()),
             memory: memory.clone(),
+            room: None,
         };
         tasks.spawn(async move {
             let run = task_run;
@@ -198,6 +199,9 @@ struct Place {
     uploads: Option<Arc<Pace>>,
     /// Room for small files read whole, shared by the transfer.
     memory: Arc<Memory>,
+    /// This file's room, once taken: kept across its retries, so a file that already holds an
+    /// upload slot never waits for memory (fresh files hold memory and wait for upload slots).
+    room: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// The bytes small files may hold in memory at once (`Settings::small_files_memory_bytes`),
@@ -605,7 +609,9 @@ async fn upload_small(
     place: &mut Place,
 ) -> Result<crate::photos::UploadToken, FileError> {
     let google = run.photos.base_url();
-    let _room = place.memory.hold(size).await;
+    if place.room.is_none() {
+        place.room = Some(place.memory.hold(size).await);
+    }
     let body = crate::photos::read_whole(source)
         .await
         .map_err(|e| photos_error(e, google))?;

@@ -196,3 +196,43 @@ async fn a_night_long_outage_is_waited_out_probing_about_once_a_minute() {
         "{probes_in_the_night} probes in 8 h"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_whose_upload_met_an_outage_keeps_its_room_in_memory_and_nothing_waits_forever() {
+    // One file in flight and room in memory for one photo. The first photo is mid-upload when
+    // Google resets every connection; the next photo, read meanwhile, waits for the upload
+    // slot the first still holds. Had the first given up its room, it would wait for that
+    // room while holding the slot the second waits for: neither would ever move.
+    let google = GoogleScenario::default().with_upload_shaping(fakes::Shaping {
+        latency_ms: 0,
+        bytes_per_sec: Some(100_000),
+    });
+    let world = World::new(GoProScenario::default().with_library(photos(3)), google);
+    let settings = Settings {
+        concurrency: 1,
+        concurrency_start: 1,
+        raw_upload_max_bytes: 64 * 1024,
+        small_files_memory_bytes: 64 * 1024,
+        ..outage_settings()
+    };
+    let sync = world.sync_with("room-kept", settings);
+    let outage = async {
+        for _ in 0..4_000 {
+            if world.google.upload_bytes_read() >= 10_000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        world
+            .google
+            .outage_for(Outage::Refuse, Duration::from_millis(500));
+    };
+    let (outcome, ()) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(sync, outage)
+    })
+    .await
+    .expect("the run ends: nothing waits forever");
+    assert_completed(&outcome);
+    assert_eq!(outcome.counts.failed, 0);
+    assert_eq!(outcome.counts.created, 3);
+}
