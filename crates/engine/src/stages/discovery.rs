@@ -1,8 +1,8 @@
-//! Discovery: list the range on GoPro and record every file as it is resolved.
+//! Discovery: list the range on GoPro and record every file.
 //!
-//! Files are recorded with a cursor no later than their own page's, and a page's end with the
-//! cursor of the next one, so a resumed discovery starts where it stopped (or a little
-//! before) and a re-walked page changes nothing. Each medium's
+//! A page is recorded with the cursor of the next one in one transaction (on the run's first
+//! page, each file as soon as it is described, with that page's cursor), so a resumed
+//! discovery starts where it stopped and a re-walked page changes nothing. Each medium's
 //! renditions are resolved here (one `/download` call per medium) to expand chapters and burst
 //! frames into files and to know which are skipped and why; the signed URLs are kept in memory
 //! for the transfer while they are young, so a fresh run costs one GoPro call per medium.
