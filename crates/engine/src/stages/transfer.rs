@@ -572,6 +572,8 @@ async fn try_move(
         // The download feeding the upload failed: that is the file's real problem.
         Err(err) => return Err(source_failure(&failure, &original.url).unwrap_or(err)),
     };
+    // The bytes are sent: their room goes to the next file now, not when this one is created.
+    place.room = None;
     drop(in_flight);
     // Checkpoint the token before anything else can fail.
     let uploaded_at = Utc::now();
